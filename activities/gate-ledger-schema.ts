@@ -1,0 +1,100 @@
+import type { LedgerDb } from './ledger-db.ts';
+
+/**
+ * The original `lorene-gate.db` tables (SEED-BEHAVIOUR §2.4), unchanged so existing dashboards keep working.
+ * Times are epoch milliseconds. `IF NOT EXISTS` leaves an existing original database as it is.
+ */
+const ORIGINAL_TABLES = `
+CREATE TABLE IF NOT EXISTS seen_messages (
+  channel TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  sender TEXT,
+  peer TEXT,
+  triggered INTEGER NOT NULL DEFAULT 0,
+  request_id TEXT,
+  thread_id TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, message_id)
+);
+CREATE TABLE IF NOT EXISTS threads (
+  thread_id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS requests (
+  request_id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  sender TEXT,
+  peer TEXT,
+  inbound_message_id TEXT,
+  thread_id TEXT,
+  trigger_text TEXT,
+  body TEXT,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_response_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS responses (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id TEXT,
+  outbound_message_id TEXT,
+  channel TEXT NOT NULL,
+  peer TEXT,
+  kind TEXT NOT NULL,
+  content TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS arms (
+  arm_key TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  peer TEXT,
+  request_id TEXT,
+  source_message_id TEXT,
+  sender TEXT,
+  expires_at INTEGER NOT NULL,
+  uses_left INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Columns this project adds to original tables. They are nullable so rows written by the original plugin stay
+ * valid: `event_id` makes a retried response activity insert its row once, `reason` says why a message was blocked.
+ */
+const ADDED_COLUMNS = [
+  { table: 'responses', column: 'event_id', type: 'TEXT' },
+  { table: 'responses', column: 'reason', type: 'TEXT' },
+] as const;
+
+/**
+ * Indexes, created after the added columns exist. The unique index allows many NULLs (original rows);
+ * the requests index serves the watchdog's "newest `received` request of this peer" lookup.
+ */
+const INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS responses_event_id ON responses (event_id);
+CREATE INDEX IF NOT EXISTS requests_peer_status ON requests (channel, peer, status, created_at);
+`;
+
+function hasColumn(db: LedgerDb, table: string, column: string): boolean {
+  const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all();
+  return columns.some((c) => c.name === column);
+}
+
+/**
+ * Creates the gate ledger, or brings an existing one (including a database written by the original plugin) up
+ * to date by adding the missing columns. Runs in one IMMEDIATE transaction so two workers opening the same file
+ * cannot both try to add a column.
+ */
+export function initGateLedgerSchema(db: LedgerDb): void {
+  db.transaction(() => {
+    db.exec(ORIGINAL_TABLES);
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
+    db.exec(INDEXES);
+  }).immediate();
+}

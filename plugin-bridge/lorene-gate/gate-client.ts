@@ -1,0 +1,109 @@
+/**
+ * The gate's Temporal calls. Every call for one peer goes through the same {@link KeyedChain} entry, so an
+ * outbound decision waits for the trigger signal queued before it; every call is bounded by a deadline.
+ */
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import {
+  gateOutboundUpdate,
+  gateTriggerSignal,
+  gateWorkflowId,
+  seenLedgerWorkflowId,
+  seenMessagesSignal,
+  type GateOutboundDecision,
+  type GateOutboundRequest,
+  type GateTriggerEvent,
+  type GateWorkflowArgs,
+  type SeenMessagesEvent,
+} from '../../workflows/gate/contract.ts';
+import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
+import type { gateSeenLedgerWorkflow } from '../../workflows/gate/seen-ledger.ts';
+import type { gateWorkflow } from '../../workflows/gate/workflow.ts';
+import { maskPeer } from '../../workflows/gate/text.ts';
+import { OPENCLAW_CHANNEL, OPENCLAW_GATE_STATE, OPENCLAW_PEER, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
+import type { KeyedChain } from '../shared/keyed-chain.ts';
+import type { TemporalBridge } from '../shared/temporal-bridge.ts';
+
+/** Where the gate workflows run and how they start. */
+export interface GateClientOptions {
+  readonly channel: string;
+  readonly taskQueue: string;
+}
+
+export class GateClient {
+  constructor(
+    private readonly bridge: TemporalBridge,
+    private readonly chain: KeyedChain,
+    private readonly options: GateClientOptions,
+  ) {}
+
+  private startOptions(peer: string) {
+    const { channel, taskQueue } = this.options;
+    const args: GateWorkflowArgs = { channel, peer };
+    return {
+      workflowId: gateWorkflowId(channel, peer),
+      taskQueue,
+      args: [args] as [GateWorkflowArgs],
+      staticSummary: `lorene-gate · ${channel} · ${maskPeer(peer)}`,
+      staticDetails: `Outbound gate for one protected ${channel} peer (${maskPeer(peer)}): the assistant may answer only after an allowed sender's trigger, a few times, for a limited time. Signals: lorene-gate.trigger; updates: lorene-gate.outbound; query: lorene-gate.state.`,
+      typedSearchAttributes: [
+        { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
+        { key: OPENCLAW_CHANNEL, value: channel },
+        { key: OPENCLAW_PEER, value: peer },
+        { key: OPENCLAW_GATE_STATE, value: 'idle' },
+      ],
+    };
+  }
+
+  /** Signals a trigger to the peer's gate, starting the gate when it does not run yet. */
+  trigger(peer: string, trigger: GateTriggerEvent, deadline: number): Promise<void> {
+    const options = this.startOptions(peer);
+    return this.chain.run(options.workflowId, () =>
+      this.bridge.call('lorene-gate.trigger', deadline, async (client) => {
+        await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', {
+          ...options,
+          signal: gateTriggerSignal,
+          signalArgs: [trigger],
+        });
+      }),
+    );
+  }
+
+  /** Asks the peer's gate whether `request` may be delivered (an update: it consumes a use). */
+  decide(peer: string, request: GateOutboundRequest, deadline: number): Promise<GateOutboundDecision> {
+    const options = this.startOptions(peer);
+    return this.chain.run(options.workflowId, () =>
+      this.bridge.call('lorene-gate.outbound', deadline, (client) =>
+        client.workflow.executeUpdateWithStart(gateOutboundUpdate, {
+          args: [request],
+          updateId: request.decisionId,
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof gateWorkflow>('gateWorkflow', {
+            ...options,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        }),
+      ),
+    );
+  }
+
+  /** Queues a `seen_messages` row on the channel's seen-ledger workflow. */
+  seen(row: SeenOp, dbPath: string, deadline: number): Promise<void> {
+    const { channel, taskQueue } = this.options;
+    const workflowId = seenLedgerWorkflowId(channel);
+    return this.chain.run(workflowId, () =>
+      this.bridge.call('lorene-gate.seen', deadline, async (client) => {
+        await client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [{ channel }],
+          signal: seenMessagesSignal,
+          signalArgs: [{ dbPath, rows: [row] }],
+          staticSummary: `lorene-gate · ${channel} · seen-messages ledger`,
+          typedSearchAttributes: [
+            { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
+            { key: OPENCLAW_CHANNEL, value: channel },
+          ],
+        });
+      }),
+    );
+  }
+}

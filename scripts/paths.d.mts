@@ -1,0 +1,4 @@
+export declare const TEMPORAL_CLI_VERSION: string;
+export declare function cacheRoot(env?: NodeJS.ProcessEnv): string;
+export declare function cachedTemporalCliPath(env?: NodeJS.ProcessEnv): string;
+export declare function temporalCliPath(env?: NodeJS.ProcessEnv): string;

@@ -1,0 +1,23 @@
+// Where the bootstrap keeps what it builds or downloads once: outside the repository, so a fresh clone reuses it.
+// Plain JS with no dependencies: it runs before `npm install`, and the TypeScript side imports it too.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Temporal CLI release built from the Go module registry (the newest one without a go.mod `replace`). */
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+
+/** The cache root: `$OPENCLAW_TEMPORAL_CACHE`, else `$XDG_CACHE_HOME/openclaw-temporal`, else `~/.cache/openclaw-temporal`. */
+export function cacheRoot(env = process.env) {
+  if (env.OPENCLAW_TEMPORAL_CACHE) return env.OPENCLAW_TEMPORAL_CACHE;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'openclaw-temporal');
+}
+
+/** The cached Temporal CLI binary the bootstrap builds when missing. */
+export function cachedTemporalCliPath(env = process.env) {
+  return join(cacheRoot(env), `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
+}
+
+/** The Temporal CLI to run: `$TEMPORAL_CLI_PATH` when set, else the cached build. */
+export function temporalCliPath(env = process.env) {
+  return env.TEMPORAL_CLI_PATH || cachedTemporalCliPath(env);
+}

@@ -1,0 +1,102 @@
+/**
+ * Workflow-test plumbing: a real Temporal dev server started by the SDK's test environment from the Temporal CLI
+ * the bootstrap built, and the project's real workers (bundled workflows + SQLite ledger activities).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporalCliPath } from '../../scripts/paths.mjs';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { bundleWorkflows, createWorkerSet, type WorkerSet } from '../../worker/workers.ts';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+
+let runtimeInstalled = false;
+
+/** Routes the SDK's logs to stderr at WARN: a test's output shows failures, not worker state changes. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+/** Starts a local dev server (no Web UI) with our search attributes registered. */
+export function startTestServer(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+      ui: false,
+    },
+  });
+}
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | null = null;
+
+/** The workflow bundle, built once per test process. */
+export function testBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflows();
+  return bundlePromise;
+}
+
+/** Logs of the ledger activities, kept quiet unless a test wants them. */
+export const quietLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (fields: object, message: string) => process.stderr.write(`[worker warn] ${message} ${JSON.stringify(fields)}\n`),
+  error: (fields: object, message: string) => process.stderr.write(`[worker error] ${message} ${JSON.stringify(fields)}\n`),
+};
+
+/** A running worker set and the promise of its run loop. */
+export interface RunningWorkers {
+  readonly set: WorkerSet;
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the project's workers against `env`. */
+export async function startWorkers(env: TestWorkflowEnvironment): Promise<RunningWorkers> {
+  const set = await createWorkerSet({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: WORKFLOW_TASK_QUEUE,
+    ledgerTaskQueue: LEDGER_TASK_QUEUE,
+    serveLedger: true,
+    maxCachedWorkflows: 50,
+    bundle: await testBundle(),
+    logger: quietLogger,
+  });
+  const done = set.run();
+  return {
+    set,
+    done,
+    async stop() {
+      set.shutdown();
+      await done;
+    },
+  };
+}
+
+/** A temp folder removed by the returned cleanup. */
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Polls `check` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

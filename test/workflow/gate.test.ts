@@ -1,0 +1,201 @@
+/**
+ * The gate workflow on a real Temporal dev server with the real worker and a real SQLite ledger. Durations are
+ * raw (a second or two): the config clamps are tested in the config parser, not here.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import Database from 'better-sqlite3';
+import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import type { GateState } from '../../workflows/gate/state.ts';
+import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
+import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+
+const CHANNEL = 'whatsapp';
+let env: TestWorkflowEnvironment;
+let workers: RunningWorkers;
+let bridge: TemporalBridge;
+let gate: GateClient;
+const tmp = tempDir('gate-wf');
+const dbPath = join(tmp.dir, 'lorene-gate.db');
+let peerCounter = 0;
+
+function config(overrides: Partial<GateRuntimeConfig> = {}): GateRuntimeConfig {
+  return { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath, ...overrides };
+}
+const newPeer = () => `+4917000000${String(++peerCounter).padStart(2, '0')}`;
+const soon = () => Date.now() + 10_000;
+const trigger = (peer: string, messageId: string, cfg: GateRuntimeConfig, body = 'what is on tonight?') =>
+  gate.trigger(peer, { messageId, sender: '+15550001', text: `friday: ${body}`, body, receivedAt: Date.now(), config: cfg }, soon());
+let decisionCounter = 0;
+const send = (peer: string, cfg: GateRuntimeConfig, content = 'an answer') =>
+  gate.decide(peer, { decisionId: `d-${++decisionCounter}`, content, config: cfg }, soon());
+const state = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery) as Promise<GateState>;
+function ledger<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  env = await startTestServer();
+  workers = await startWorkers(env);
+  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
+  bridge.start();
+  gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
+});
+
+after(async () => {
+  await bridge?.stop();
+  await workers?.stop();
+  await env?.teardown();
+  tmp.cleanup();
+});
+
+describe('gate workflow (real dev server)', () => {
+  test('a trigger arms the peer: maxUsesPerArm answers are delivered, the next one is cancelled', async () => {
+    const peer = newPeer();
+    const cfg = config();
+    await trigger(peer, 'm-1', cfg);
+    const results = [await send(peer, cfg), await send(peer, cfg), await send(peer, cfg), await send(peer, cfg)];
+    assert.deepEqual(results.map((r) => [r.action, r.usesLeft]), [['deliver', 2], ['deliver', 1], ['deliver', 0], ['cancel', 0]]);
+    assert.equal(results[3]?.reason, 'no-arm');
+    const rows = await eventually('4 response rows', () => {
+      const r = ledger<{ kind: string; request_id: string | null }>('SELECT kind, request_id FROM responses WHERE peer = ? ORDER BY id', peer);
+      return r.length === 4 ? r : undefined;
+    });
+    assert.deepEqual(rows.map((r) => r.kind), ['text', 'text', 'text', 'blocked']);
+    assert.equal(rows[0]?.request_id, `${CHANNEL}:m-1`);
+    const [request] = ledger<{ status: string; last_response_at: number | null }>('SELECT status, last_response_at FROM requests WHERE request_id = ?', `${CHANNEL}:m-1`);
+    assert.equal(request?.status, 'responded');
+    assert.ok(request?.last_response_at);
+    await eventually('arm row deleted', () => (ledger('SELECT * FROM arms WHERE peer = ?', peer).length === 0 ? true : undefined));
+  });
+
+  test('each use pushes the expiry to now + armTtlMs', async () => {
+    const peer = newPeer();
+    const cfg = config({ armTtlMs: 30_000, maxUsesPerArm: 3 });
+    await trigger(peer, 'm-ttl', cfg);
+    const armedUntil = (await state(peer)).arm?.expiresAt ?? 0;
+    await sleep(300);
+    const first = await send(peer, cfg);
+    assert.ok(first.expiresAt !== null && first.expiresAt > armedUntil, 'the expiry moved forward');
+  });
+
+  test('a durable timer disarms the peer at expiry, without any outbound message', async () => {
+    const peer = newPeer();
+    const cfg = config({ armTtlMs: 1200 });
+    await trigger(peer, 'm-exp', cfg);
+    await eventually('arm row written', () => (ledger('SELECT * FROM arms WHERE peer = ?', peer).length === 1 ? true : undefined));
+    const disarmed = await eventually('timer disarmed', async () => ((await state(peer)).arm === null ? true : undefined), 10_000);
+    assert.equal(disarmed, true);
+    await eventually('arm row deleted by the timer', () => (ledger('SELECT * FROM arms WHERE peer = ?', peer).length === 0 ? true : undefined));
+    const desc = await env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
+    assert.equal(desc.typedSearchAttributes.get({ name: 'OpenClawPeer', type: 'KEYWORD' } as never), peer);
+  });
+
+  test('the watchdog timer marks an unanswered request missed; a late answer is then cancelled', async () => {
+    const peer = newPeer();
+    const cfg = config({ armTtlMs: 800, missedResponseTtlMs: 1600 });
+    await trigger(peer, 'm-miss', cfg);
+    await eventually('request missed', () => {
+      const [r] = ledger<{ status: string }>('SELECT status FROM requests WHERE request_id = ?', `${CHANNEL}:m-miss`);
+      return r?.status === 'missed' ? true : undefined;
+    });
+    const s = await state(peer);
+    assert.equal(s.pending.length, 0);
+    assert.match(s.lastEvent ?? '', /missed/);
+    const late = await send(peer, cfg);
+    assert.equal(late.action, 'cancel');
+  });
+
+  test('watchdog recovery re-arms an expired arm with exactly one use for a request still waiting', async () => {
+    const peer = newPeer();
+    const cfg = config({ armTtlMs: 500, missedResponseTtlMs: 60_000 });
+    await trigger(peer, 'm-rec', cfg);
+    await eventually('arm expired', async () => ((await state(peer)).arm === null ? true : undefined));
+    const recovered = await send(peer, cfg);
+    assert.deepEqual([recovered.action, recovered.reason, recovered.usesLeft, recovered.requestId], ['deliver', 'recovered', 0, `${CHANNEL}:m-rec`]);
+    const again = await send(peer, cfg);
+    assert.equal(again.action, 'cancel');
+  });
+
+  test('a duplicate message id is ignored: one request, one trigger counted', async () => {
+    const peer = newPeer();
+    const cfg = config();
+    await trigger(peer, 'm-dup', cfg);
+    await trigger(peer, 'm-dup', cfg);
+    const s = await state(peer);
+    assert.equal(s.counters.triggers, 1);
+    assert.equal(s.counters.duplicates, 1);
+    await eventually('request row', () => (ledger('SELECT * FROM requests WHERE peer = ?', peer).length === 1 ? true : undefined));
+  });
+
+  test('topic threads: a media trigger and a scheduling trigger get their own threads, reused later', async () => {
+    const peer = newPeer();
+    const cfg = config();
+    await trigger(peer, 'm-t1', cfg, 'play the next episode');
+    await trigger(peer, 'm-t2', cfg, 'remind me of the meeting');
+    await trigger(peer, 'm-t3', cfg, 'which movie was that?');
+    const rows = await eventually('3 requests', () => {
+      const r = ledger<{ inbound_message_id: string; thread_id: string; topic: string }>(
+        'SELECT r.inbound_message_id, r.thread_id, t.topic FROM requests r JOIN threads t USING (thread_id) WHERE r.peer = ? ORDER BY r.created_at, r.inbound_message_id', peer);
+      return r.length === 3 ? r : undefined;
+    });
+    const byId = Object.fromEntries(rows.map((r) => [r.inbound_message_id, r]));
+    assert.equal(byId['m-t1']?.topic, 'media');
+    assert.equal(byId['m-t2']?.topic, 'scheduling');
+    assert.equal(byId['m-t3']?.thread_id, byId['m-t1']?.thread_id);
+    const seen = ledger<{ triggered: number }>('SELECT triggered FROM seen_messages WHERE peer = ?', peer);
+    assert.deepEqual(seen.map((r) => r.triggered), [1, 1, 1]);
+  });
+
+  test('the gate continues as new under a lowered bound and keeps its arm and counters', async () => {
+    const peer = newPeer();
+    const cfg = config({ maxUsesPerArm: 1000 });
+    const started = await env.client.workflow.start('gateWorkflow', {
+      workflowId: gateWorkflowId(CHANNEL, peer),
+      taskQueue: 'openclaw-temporal',
+      args: [{ channel: CHANNEL, peer, maxHistoryEvents: 40 }],
+    });
+    await trigger(peer, 'm-can', cfg);
+    for (let i = 0; i < 30; i += 1) assert.equal((await send(peer, cfg)).action, 'deliver');
+    const latest = await env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
+    assert.ok(latest.historyLength < 100, `history stays bounded (${latest.historyLength} events)`);
+    assert.notEqual(latest.runId, started.firstExecutionRunId, 'the gate continued as new');
+    const s = await state(peer);
+    assert.equal(s.counters.delivered, 30);
+    assert.equal(s.arm?.usesLeft, 1000 - 30);
+  });
+
+  test('non-trigger inbound messages are recorded by the channel seen-ledger workflow', async () => {
+    await gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
+    await gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
+    const rows = await eventually('seen row', () => {
+      const r = ledger<{ triggered: number }>('SELECT triggered FROM seen_messages WHERE message_id = ?', 'plain-1');
+      return r.length === 1 ? r : undefined;
+    });
+    assert.equal(rows[0]?.triggered, 0);
+    const desc = await env.client.workflow.getHandle(seenLedgerWorkflowId(CHANNEL)).describe();
+    assert.equal(desc.status.name, 'RUNNING');
+  });
+
+  test('a malformed outbound request is rejected by the validator and changes nothing', async () => {
+    const peer = newPeer();
+    const cfg = config();
+    await trigger(peer, 'm-bad', cfg);
+    const handle = env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
+    await assert.rejects(handle.executeUpdate('lorene-gate.outbound', { args: [{ decisionId: '', content: 'x', config: cfg }] }), (err: Error) => {
+      assert.match(String((err as { cause?: Error }).cause?.message), /decisionId/);
+      return true;
+    });
+    assert.equal((await state(peer)).arm?.usesLeft, 3);
+  });
+});

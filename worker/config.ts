@@ -1,0 +1,72 @@
+/**
+ * The worker's configuration, parsed once from its environment. Connection settings (address, namespace, TLS,
+ * API key, profiles) come from the standard Temporal environment configuration (`@temporalio/envconfig`:
+ * `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_PROFILE`, the TOML config file), never
+ * from a hand-rolled parser. Nothing else in `worker/` reads `process.env`.
+ */
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/gate/contract.ts';
+
+/** A configuration value the worker cannot use; `variable` names the environment variable. */
+export class InvalidWorkerConfigError extends Error {
+  override name = 'InvalidWorkerConfigError' as const;
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+export interface WorkerConfig {
+  /** Where and how to reach Temporal (envconfig). */
+  readonly connect: ClientConnectConfig;
+  readonly namespace: string;
+  /** True when the environment configuration (env or profile) names an address: `npm start` then starts no dev server. */
+  readonly explicitService: boolean;
+  readonly taskQueue: string;
+  readonly ledgerTaskQueue: string;
+  /** Whether this process serves the ledger activities (exactly one host should). @default true */
+  readonly serveLedger: boolean;
+  /** Workflow cache size; the SDK default is tuned for bigger machines. @default 200 */
+  readonly maxCachedWorkflows: number;
+  /** Folder of the embedded dev server's database file. @default `.data` in the repository */
+  readonly dataDir: string;
+  readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidWorkerConfigError(variable, `must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+
+/** Parses the worker environment; throws {@link InvalidWorkerConfigError} naming the variable. */
+export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: string }): WorkerConfig {
+  const connect = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars: envRecord(env) });
+  const logLevel = (env.OPENCLAW_TEMPORAL_LOG_LEVEL ?? 'info') as WorkerConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER ?? 'true';
+  if (serveLedger !== 'true' && serveLedger !== 'false') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SERVE_LEDGER', 'must be true or false');
+  return {
+    connect,
+    namespace: connect.namespace ?? 'default',
+    explicitService: connect.connectionOptions.address !== undefined,
+    taskQueue: env.OPENCLAW_TEMPORAL_TASK_QUEUE || WORKFLOW_TASK_QUEUE,
+    ledgerTaskQueue: env.OPENCLAW_TEMPORAL_LEDGER_TASK_QUEUE || LEDGER_TASK_QUEUE,
+    serveLedger: serveLedger === 'true',
+    maxCachedWorkflows: positiveInt(env, 'OPENCLAW_TEMPORAL_MAX_CACHED_WORKFLOWS', 200),
+    dataDir: env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir,
+    logLevel,
+  };
+}
+
+function envRecord(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

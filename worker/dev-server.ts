@@ -1,0 +1,112 @@
+/**
+ * The embedded Temporal dev server (`temporal server start-dev`) that `npm start` runs when the environment names
+ * no existing service: a persistent SQLite file, the Web UI, and our search attributes registered.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/shared/search-attributes.ts';
+
+/** The dev server did not come up; `logFile` has its output. */
+export class DevServerError extends Error {
+  override name = 'DevServerError' as const;
+  constructor(
+    message: string,
+    readonly logFile: string,
+  ) {
+    super(`${message} (server output: ${logFile})`);
+  }
+}
+
+export interface DevServerOptions {
+  readonly cliPath: string;
+  /** The persistent database file; the server keeps workflows across restarts in it. */
+  readonly dbFile: string;
+  readonly logFile: string;
+  readonly ip?: string;
+  /** @default 7233 */
+  readonly port?: number;
+  /** Web UI port, or null for a headless server. @default 8233 */
+  readonly uiPort?: number | null;
+  /** @default "default" */
+  readonly namespace?: string;
+  /** How long to wait for the gRPC port. @default 60 s */
+  readonly startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  readonly address: string;
+  readonly uiUrl: string | null;
+  readonly process: ChildProcess;
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s) and resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** The `--search-attribute Name=Type` flags for every key we use. */
+export function searchAttributeFlags(): string[] {
+  return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : key.type}`]);
+}
+
+function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Starts the dev server and resolves once its gRPC port accepts connections. */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort === undefined ? 8233 : options.uiPort;
+  if (await portOpen(ip, port)) {
+    throw new DevServerError(`port ${ip}:${port} is already in use — is another Temporal server running? Stop it, or point TEMPORAL_ADDRESS at it`, options.logFile);
+  }
+  mkdirSync(dirname(options.dbFile), { recursive: true });
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', ip, '--port', String(port),
+    '--namespace', options.namespace ?? 'default',
+    '--db-filename', options.dbFile,
+    '--log-level', 'warn',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    ...(uiPort === null ? ['--headless'] : ['--ui-ip', ip, '--ui-port', String(uiPort)]),
+    ...searchAttributeFlags(),
+  ];
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let early: string | null = null;
+  child.once('error', (err) => (early = err.message));
+  child.once('exit', (code, signal) => (early ??= `exited early (${signal ?? `code ${code}`})`));
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  while (!(await portOpen(ip, port))) {
+    if (early !== null) throw new DevServerError(`the Temporal dev server ${early}`, options.logFile);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new DevServerError(`the Temporal dev server did not open ${ip}:${port} in time`, options.logFile);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    address: `${ip}:${port}`,
+    uiUrl: uiPort === null ? null : `http://${ip}:${uiPort}`,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      log.end();
+    },
+  };
+}

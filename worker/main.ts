@@ -1,0 +1,35 @@
+/**
+ * The deployable worker: serves the workflow task queue and (unless disabled) the ledger activities, against the
+ * service the Temporal environment configuration names. Graceful shutdown on SIGINT/SIGTERM.
+ *   TEMPORAL_ADDRESS=temporal.internal:7233 npm run worker
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection } from '@temporalio/worker';
+import { parseWorkerConfig } from './config.ts';
+import { installLogger } from './logger.ts';
+import { bundleWorkflows, createWorkerSet } from './workers.ts';
+
+const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
+
+async function main(): Promise<void> {
+  const config = parseWorkerConfig(process.env, { dataDir });
+  const logger = installLogger(config.logLevel);
+  const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
+  try {
+    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger });
+    logger.info({ namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, 'worker running');
+    await set.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    // A process whose Worker.create failed does not exit by itself.
+    process.exit(1);
+  },
+);

@@ -1,0 +1,62 @@
+/**
+ * `npm start`: the whole stack on one machine. Starts the embedded dev server (persistent database, Web UI on
+ * 127.0.0.1:8233, search attributes registered) unless the Temporal environment configuration names a service,
+ * then runs the worker and prints how to load the plugins into an OpenClaw gateway. Ctrl-C stops everything.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { temporalCliPath } from '../scripts/paths.mjs';
+import { parseWorkerConfig } from './config.ts';
+import { startDevServer, type DevServer } from './dev-server.ts';
+import { installLogger } from './logger.ts';
+import { pluginInstructions } from './instructions.ts';
+import { ensureSearchAttributes } from './search-attributes.ts';
+import { bundleWorkflows, createWorkerSet } from './workers.ts';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+async function main(): Promise<void> {
+  const config = parseWorkerConfig(process.env, { dataDir: join(repo, '.data') });
+  const logger = installLogger(config.logLevel);
+  let server: DevServer | null = null;
+  let address = config.connect.connectionOptions.address;
+  if (!config.explicitService) {
+    const dbFile = join(config.dataDir, 'temporal.db');
+    logger.info({ dbFile }, 'starting the embedded Temporal dev server');
+    server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(config.dataDir, 'temporal-server.log') });
+    address = server.address;
+  } else {
+    const client = await Connection.connect({ ...config.connect.connectionOptions });
+    try {
+      const added = await ensureSearchAttributes(client, config.namespace);
+      if (added.length > 0) logger.info({ added }, 'registered search attributes');
+    } catch (err) {
+      logger.warn({ err }, 'search attributes are not registered');
+    } finally {
+      await client.close();
+    }
+  }
+  const connection = await NativeConnection.connect({ ...config.connect.connectionOptions, address });
+  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger });
+  process.stdout.write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null }));
+  try {
+    await set.run();
+  } finally {
+    await connection.close();
+    if (server !== null) {
+      logger.info('stopping the dev server');
+      await server.stop();
+    }
+    logger.info('stopped');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,81 @@
+/**
+ * Wiring only: the workflow worker (bundled `workflows/`) and the ledger worker (SQLite activities on their own
+ * task queue, so the ledger files have exactly one writer host). Tests and the entrypoints share this.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
+import { LedgerPool } from '../activities/ledger-db.ts';
+import type { Logger } from 'pino';
+
+/** The bundled workflow code; bundle once per process and share it between workers. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger });
+}
+
+/** The bundler logs webpack's whole module table at info; keep warnings only. */
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string, meta?: Record<string, unknown>) => process.stderr.write(`[bundler] ${message} ${JSON.stringify(meta ?? {})}\n`),
+  error: (message: string, meta?: Record<string, unknown>) => process.stderr.write(`[bundler] ${message} ${JSON.stringify(meta ?? {})}\n`),
+};
+
+export interface WorkerSetOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly ledgerTaskQueue: string;
+  readonly serveLedger: boolean;
+  readonly maxCachedWorkflows: number;
+  readonly bundle: WorkflowBundleWithSourceMap;
+  readonly logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+}
+
+/** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
+export interface WorkerSet {
+  readonly workers: readonly Worker[];
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** Creates the workers; the caller owns the connection. Ledger databases open on first use and close on shutdown. */
+export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
+  const { connection, namespace, bundle } = options;
+  const workers: Worker[] = [
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: options.taskQueue,
+      workflowBundle: bundle,
+      maxCachedWorkflows: options.maxCachedWorkflows,
+    }),
+  ];
+  const pool = new LedgerPool();
+  if (options.serveLedger) {
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace,
+        taskQueue: options.ledgerTaskQueue,
+        activities: { ...createGateLedgerActivities({ pool, logger: options.logger }) },
+        maxConcurrentActivityTaskExecutions: 4,
+      }),
+    );
+  }
+  return {
+    workers,
+    async run() {
+      try {
+        await Promise.all(workers.map((w) => w.run()));
+      } finally {
+        pool.close();
+      }
+    },
+    shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}

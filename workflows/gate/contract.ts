@@ -1,0 +1,103 @@
+/**
+ * The lorene-gate contract: every message between the gateway bridge and the gate workflows, declared once and
+ * imported by both sides. Wire names are frozen: recorded histories contain them.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { GateState } from './state.ts';
+import type { SeenOp } from './ledger-ops.ts';
+
+/** Task queue of every openclaw-temporal workflow. */
+export const WORKFLOW_TASK_QUEUE = 'openclaw-temporal';
+/** Task queue of the SQLite ledger activities: one worker host owns the ledger files. */
+export const LEDGER_TASK_QUEUE = 'openclaw-temporal-ledger';
+
+/** Durations and the ledger file the gateway's config gives the gate; carried on every event so a changed config applies at once. */
+export interface GateRuntimeConfig {
+  /** How long an arm lives after a trigger, and after each use. */
+  readonly armTtlMs: number;
+  /** Uses per trigger. */
+  readonly maxUsesPerArm: number;
+  /** After this long without an answer a request is `missed` and can no longer be recovered. */
+  readonly missedResponseTtlMs: number;
+  /** Absolute path of the gate ledger (SQLite) on the worker host. */
+  readonly dbPath: string;
+}
+
+/** An allowed person's trigger in a protected chat (the bridge has matched the trigger prefix and the body). */
+export interface GateTriggerEvent {
+  /** Inbound message id; a second trigger with the same id is ignored. Empty when the host gave none. */
+  readonly messageId: string;
+  readonly sender: string;
+  /** The whole inbound text, as the ledger's `trigger_text`. */
+  readonly text: string;
+  /** The text after the trigger prefix, as the ledger's `body` (it also decides the topic thread). */
+  readonly body: string;
+  /** Gateway time of the message (epoch ms), used only when the host gave no message id. */
+  readonly receivedAt: number;
+  readonly config: GateRuntimeConfig;
+}
+
+/** An outbound message to the protected peer: may it be delivered? */
+export interface GateOutboundRequest {
+  /** Unique per `message_sending` call: the ledger row of this decision is written once. */
+  readonly decisionId: string;
+  /** The text as it will be delivered (already wrapped by the bridge). */
+  readonly content: string;
+  readonly config: GateRuntimeConfig;
+}
+
+/** Why a message was cancelled, or that it was delivered. */
+export type GateDecisionReason = 'armed' | 'recovered' | 'no-arm' | 'request-missed';
+
+/** The gate's answer to an outbound message. */
+export interface GateOutboundDecision {
+  readonly action: 'deliver' | 'cancel';
+  readonly reason: GateDecisionReason;
+  /** The request the message answers (deliver) or the one that was found missed. */
+  readonly requestId: string | null;
+  /** Uses left on the arm after this message (0 when it is disarmed or absent). */
+  readonly usesLeft: number;
+  /** Expiry of the arm after this message (epoch ms), or null when disarmed. */
+  readonly expiresAt: number | null;
+}
+
+/** Arguments of the gate workflow; `state` is given only by continue-as-new. */
+export interface GateWorkflowArgs {
+  readonly channel: string;
+  readonly peer: string;
+  readonly state?: GateState;
+  /**
+   * Continue as new once the history has this many events (or when the server suggests it, whichever comes
+   * first). Tests lower it to reach the path. @default 2000
+   */
+  readonly maxHistoryEvents?: number;
+}
+
+/** A batch of inbound messages that only need a `seen_messages` row (not triggers). */
+export interface SeenMessagesEvent {
+  readonly dbPath: string;
+  readonly rows: readonly SeenOp[];
+}
+
+/** Arguments of the per-channel seen-messages ledger workflow. */
+export interface SeenLedgerWorkflowArgs {
+  readonly channel: string;
+  readonly pending?: SeenMessagesEvent[];
+  /** @default 2000 */
+  readonly maxHistoryEvents?: number;
+}
+
+export const gateTriggerSignal = defineSignal<[GateTriggerEvent]>('lorene-gate.trigger');
+export const gateOutboundUpdate = defineUpdate<GateOutboundDecision, [GateOutboundRequest]>('lorene-gate.outbound');
+export const gateStateQuery = defineQuery<GateState>('lorene-gate.state');
+export const seenMessagesSignal = defineSignal<[SeenMessagesEvent]>('lorene-gate.seen');
+
+/** Workflow id of the gate of one protected peer. */
+export function gateWorkflowId(channel: string, peer: string): string {
+  return `lorene-gate/${channel}/${peer}`;
+}
+
+/** Workflow id of a channel's seen-messages ledger. */
+export function seenLedgerWorkflowId(channel: string): string {
+  return `lorene-gate/${channel}`;
+}

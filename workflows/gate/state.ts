@@ -1,0 +1,73 @@
+/**
+ * The gate's state: one plain JSON value, exactly what continue-as-new carries (no Map, Set or class).
+ */
+import type { GateLedgerOp } from './ledger-ops.ts';
+import type { GateRuntimeConfig } from './contract.ts';
+
+/** A live or dead arm: the permission to answer a request a few more times, until `expiresAt`. */
+export interface Arm {
+  readonly requestId: string;
+  readonly sourceMessageId: string | null;
+  readonly sender: string;
+  readonly expiresAt: number;
+  readonly usesLeft: number;
+}
+
+/** A request still waiting for its first answer (`received`); the watchdog marks it `missed` at `createdAt + missedResponseTtlMs`. */
+export interface PendingRequest {
+  readonly requestId: string;
+  readonly sender: string;
+  readonly inboundMessageId: string | null;
+  readonly createdAt: number;
+  readonly missedAt: number;
+}
+
+/** Counters shown in the Web UI; they survive continue-as-new. */
+export interface GateCounters {
+  readonly triggers: number;
+  readonly delivered: number;
+  readonly blocked: number;
+  readonly missed: number;
+  readonly duplicates: number;
+}
+
+/** Everything one gate (one protected peer on one channel) knows. */
+export interface GateState {
+  readonly channel: string;
+  readonly peer: string;
+  readonly arm: Arm | null;
+  /** Requests in status `received`, oldest first, at most {@link MAX_PENDING_REQUESTS}. */
+  readonly pending: readonly PendingRequest[];
+  /** The newest thread id per topic (`media`, `scheduling`, `general`). */
+  readonly threads: Readonly<Record<string, string>>;
+  /** Recent inbound message ids, newest last, at most {@link DEDUPE_WINDOW}: duplicates are ignored. */
+  readonly recentMessageIds: readonly string[];
+  /** What happened last, for the Web UI ("request … missed"). */
+  readonly lastEvent: string | null;
+  /** Ledger operations decided but not yet written; flushed by the workflow through the ledger activity. */
+  readonly ledger: readonly GateLedgerOp[];
+  /** The config of the newest event (durations and ledger path). */
+  readonly config: GateRuntimeConfig | null;
+  readonly counters: GateCounters;
+}
+
+/** How many inbound ids a gate remembers for dedupe. */
+export const DEDUPE_WINDOW = 256;
+/** How many unanswered requests a gate tracks; older ones are marked missed early rather than forgotten. */
+export const MAX_PENDING_REQUESTS = 32;
+
+/** A gate that has seen nothing yet. */
+export function initialGateState(channel: string, peer: string): GateState {
+  return {
+    channel,
+    peer,
+    arm: null,
+    pending: [],
+    threads: {},
+    recentMessageIds: [],
+    lastEvent: null,
+    ledger: [],
+    config: null,
+    counters: { triggers: 0, delivered: 0, blocked: 0, missed: 0, duplicates: 0 },
+  };
+}

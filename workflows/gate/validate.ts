@@ -1,0 +1,40 @@
+/**
+ * Shape checks for what crosses into a gate workflow. A malformed trigger is dropped with a warning; a
+ * malformed outbound request is rejected by the update validator before it reaches history.
+ */
+import type { GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function configProblem(config: unknown): string | null {
+  if (!isRecord(config)) return 'config must be an object';
+  const c = config as Partial<Record<keyof GateRuntimeConfig, unknown>>;
+  for (const key of ['armTtlMs', 'maxUsesPerArm', 'missedResponseTtlMs'] as const) {
+    const value = c[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return `config.${key} must be a positive number`;
+  }
+  if (typeof c.dbPath !== 'string' || !c.dbPath.startsWith('/')) return 'config.dbPath must be an absolute path';
+  return null;
+}
+
+/** Why a trigger signal is malformed, or null when it is fine. */
+export function validateTriggerEvent(event: unknown): string | null {
+  if (!isRecord(event)) return 'trigger must be an object';
+  const e = event as Partial<Record<keyof GateTriggerEvent, unknown>>;
+  for (const key of ['messageId', 'sender', 'text', 'body'] as const) {
+    if (typeof e[key] !== 'string') return `${key} must be a string`;
+  }
+  if (typeof e.receivedAt !== 'number' || !Number.isFinite(e.receivedAt)) return 'receivedAt must be a number';
+  return configProblem(e.config);
+}
+
+/** Why an outbound request is malformed, or null when it is fine. */
+export function validateOutboundRequest(request: unknown): string | null {
+  if (!isRecord(request)) return 'request must be an object';
+  const r = request as Partial<Record<keyof GateOutboundRequest, unknown>>;
+  if (typeof r.decisionId !== 'string' || r.decisionId.length === 0) return 'decisionId must be a non-empty string';
+  if (typeof r.content !== 'string') return 'content must be a string';
+  return configProblem(r.config);
+}

@@ -1,0 +1,90 @@
+/**
+ * One gate per protected peer (`lorene-gate/<channel>/<peer>`): a long-lived entity workflow. Triggers arrive as
+ * signals, outbound decisions as updates; a durable timer disarms the arm at expiry and marks unanswered requests
+ * `missed`. Ledger rows are written by an activity on the ledger task queue, after the decision, in order.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { OPENCLAW_GATE_STATE } from '../shared/search-attributes.ts';
+import { gateOutboundUpdate, gateStateQuery, gateTriggerSignal, type GateWorkflowArgs } from './contract.ts';
+import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
+import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
+import { initialGateState, type GateState } from './state.ts';
+import { validateOutboundRequest, validateTriggerEvent } from './validate.ts';
+
+/** @default history events before continue-as-new */
+export const DEFAULT_MAX_HISTORY_EVENTS = 2000;
+
+export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
+  let state: GateState = args.state ?? initialGateState(args.channel, args.peer);
+  let wake = false;
+  const maxHistoryEvents = args.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+
+  const commit = <T>(decided: Decided<T>): T => {
+    state = { ...decided.state, ledger: [...state.ledger, ...decided.ops] };
+    wake = true;
+    return decided.result;
+  };
+
+  setHandler(gateStateQuery, () => state);
+  setHandler(gateTriggerSignal, (event) => {
+    const problem = validateTriggerEvent(event);
+    if (problem !== null) {
+      log.warn('ignored a malformed trigger signal', { workflowId: workflowInfo().workflowId, problem });
+      return;
+    }
+    const { accepted } = commit(applyTrigger(state, event, Date.now()));
+    if (!accepted) log.info('duplicate trigger ignored', { workflowId: workflowInfo().workflowId, messageId: event.messageId });
+  });
+  setHandler(gateOutboundUpdate, (request) => commit(decideOutbound(state, request, Date.now())), {
+    validator: (request) => {
+      const problem = validateOutboundRequest(request);
+      if (problem !== null) throw ApplicationFailure.nonRetryable(problem, 'InvalidGateRequest');
+    },
+  });
+
+  let shownArmed: boolean | null = null;
+  const showStatus = (): void => {
+    const now = Date.now();
+    setCurrentDetails(describeGate(state, now));
+    const armed = isLive(state.arm, now);
+    if (armed !== shownArmed) {
+      upsertSearchAttributes([{ key: OPENCLAW_GATE_STATE, value: armed ? 'armed' : 'idle' }]);
+      shownArmed = armed;
+    }
+  };
+
+  const shouldContinueAsNew = (): boolean =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistoryEvents;
+
+  for (;;) {
+    showStatus();
+    const deadline = nextDeadline(state);
+    const woken = () => wake || state.ledger.length > 0 || shouldContinueAsNew();
+    if (deadline === null) await condition(woken);
+    else await condition(woken, Math.max(1, deadline - Date.now()));
+    wake = false;
+    commit(expireDue(state, Date.now()));
+    wake = false;
+    // One batch per turn, then the continue-as-new check: under steady traffic the queue is never empty.
+    if (state.ledger.length > 0 && state.config !== null) {
+      const batch = state.ledger.slice(0, MAX_OPS_PER_BATCH);
+      await writeLedgerBatch(state.config.dbPath, batch);
+      state = { ...state, ledger: state.ledger.slice(batch.length) };
+    }
+    if (shouldContinueAsNew()) {
+      // Ledger ops that arrived during the flush travel in the state; the next run writes them first.
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof gateWorkflow>({ channel: state.channel, peer: state.peer, state, maxHistoryEvents });
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Every workflow the worker serves. The worker bundles this file with the SDK's bundler; it must import only
+ * deterministic code.
+ */
+export { gateWorkflow } from './gate/workflow.ts';
+export { gateSeenLedgerWorkflow } from './gate/seen-ledger.ts';
