@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
-import type { Logger } from 'pino';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
@@ -23,6 +22,14 @@ const quietBundlerLogger = {
   error: (message: string, meta?: Record<string, unknown>) => process.stderr.write(`[bundler] ${message} ${JSON.stringify(meta ?? {})}\n`),
 };
 
+/** The logging the workers need (pino's `Logger` fits: fields first, message second). */
+export interface WorkerLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
 export interface WorkerSetOptions {
   readonly connection: NativeConnection;
   readonly namespace: string;
@@ -31,7 +38,7 @@ export interface WorkerSetOptions {
   readonly serveLedger: boolean;
   readonly maxCachedWorkflows: number;
   readonly bundle: WorkflowBundleWithSourceMap;
-  readonly logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  readonly logger: WorkerLogger;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */

@@ -45,8 +45,8 @@ export function testBundle(): Promise<WorkflowBundleWithSourceMap> {
 export const quietLogger = {
   debug: () => undefined,
   info: () => undefined,
-  warn: (fields: object, message: string) => process.stderr.write(`[worker warn] ${message} ${JSON.stringify(fields)}\n`),
-  error: (fields: object, message: string) => process.stderr.write(`[worker error] ${message} ${JSON.stringify(fields)}\n`),
+  warn: (fields: object, message: string) => void process.stderr.write(`[worker warn] ${message} ${JSON.stringify(fields)}\n`),
+  error: (fields: object, message: string) => void process.stderr.write(`[worker error] ${message} ${JSON.stringify(fields)}\n`),
 };
 
 /** A running worker set and the promise of its run loop. */
