@@ -1,0 +1,27 @@
+/**
+ * Replays every committed history in test/histories/ against the current workflow code: a change that would
+ * break a running workflow (non-determinism) fails here. An empty folder fails too.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { testBundle } from '../helpers/temporal.ts';
+
+const dir = fileURLToPath(new URL('../histories/', import.meta.url));
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+test('test/histories/ holds recorded histories', () => {
+  assert.ok(files.length > 0, 'no histories to replay: run `npm run record-histories`');
+});
+
+for (const file of files) {
+  test(`replays ${file} without non-determinism`, async () => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    assert.ok((history.events?.length ?? 0) > 3, 'a real history');
+    await Worker.runReplayHistory({ workflowBundle: await testBundle() }, history, file.replace(/\.json$/, ''));
+  });
+}

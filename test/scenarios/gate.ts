@@ -1,0 +1,131 @@
+/**
+ * Gate scenarios played against a real dev server and worker; `npm run record-histories` saves the histories
+ * they produce under test/histories/, and the replay test replays every one of them against the current code.
+ */
+import type { Client } from '@temporalio/client';
+import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
+import { seenLedgerWorkflowId } from '../../workflows/gate/contract.ts';
+
+export interface ScenarioContext {
+  readonly client: Client;
+  readonly gate: GateClient;
+  readonly dbPath: string;
+}
+
+/** The run whose history a scenario recorded: the latest run, or the first one (continue-as-new). */
+export interface RecordedRun {
+  readonly workflowId: string;
+  readonly runId?: string;
+}
+
+export interface Scenario {
+  readonly name: string;
+  run(ctx: ScenarioContext): Promise<RecordedRun>;
+}
+
+const CHANNEL = 'whatsapp';
+const SENDER = '+15550001';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const deadline = () => Date.now() + 10_000;
+const cfg = (dbPath: string, o: Partial<GateRuntimeConfig> = {}): GateRuntimeConfig => ({ armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath, ...o });
+const trigger = (ctx: ScenarioContext, peer: string, messageId: string, config: GateRuntimeConfig) =>
+  ctx.gate.trigger(peer, { messageId, sender: SENDER, text: `friday: ${messageId} please`, body: `${messageId} please`, receivedAt: Date.now(), config }, deadline());
+let n = 0;
+const send = (ctx: ScenarioContext, peer: string, config: GateRuntimeConfig) => ctx.gate.decide(peer, { decisionId: `rec-${Date.now()}-${++n}`, content: 'reply', config }, deadline());
+
+async function waitFor(ctx: ScenarioContext, peer: string, done: (s: Awaited<ReturnType<typeof queryState>>) => boolean): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (done(await queryState(ctx, peer))) return;
+    await sleep(100);
+  }
+  throw new Error(`scenario condition not reached for ${peer}`);
+}
+const queryState = (ctx: ScenarioContext, peer: string) => ctx.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery);
+
+export const gateScenarios: readonly Scenario[] = [
+  {
+    name: 'gate-arm-and-use-up',
+    async run(ctx) {
+      const peer = '+4911100001';
+      const config = cfg(ctx.dbPath);
+      await trigger(ctx, peer, 'use-1', config);
+      for (let i = 0; i < 4; i += 1) await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    name: 'gate-expiry-by-timer',
+    async run(ctx) {
+      const peer = '+4911100002';
+      await trigger(ctx, peer, 'exp-1', cfg(ctx.dbPath, { armTtlMs: 800 }));
+      await waitFor(ctx, peer, (s) => s.arm === null && s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    name: 'gate-watchdog-missed',
+    async run(ctx) {
+      const peer = '+4911100003';
+      const config = cfg(ctx.dbPath, { armTtlMs: 500, missedResponseTtlMs: 1200 });
+      await trigger(ctx, peer, 'miss-1', config);
+      await waitFor(ctx, peer, (s) => s.counters.missed === 1 && s.ledger.length === 0);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    name: 'gate-recovery-rearm',
+    async run(ctx) {
+      const peer = '+4911100004';
+      const config = cfg(ctx.dbPath, { armTtlMs: 400, missedResponseTtlMs: 60_000 });
+      await trigger(ctx, peer, 'rec-1', config);
+      await waitFor(ctx, peer, (s) => s.arm === null);
+      await send(ctx, peer, config);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    name: 'gate-duplicate-message-id',
+    async run(ctx) {
+      const peer = '+4911100005';
+      const config = cfg(ctx.dbPath);
+      await trigger(ctx, peer, 'dup-1', config);
+      await trigger(ctx, peer, 'dup-1', config);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.counters.duplicates === 1 && s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    name: 'gate-continue-as-new',
+    async run(ctx) {
+      const peer = '+4911100006';
+      const config = cfg(ctx.dbPath, { maxUsesPerArm: 100 });
+      const handle = await ctx.client.workflow.start('gateWorkflow', {
+        workflowId: gateWorkflowId(CHANNEL, peer),
+        taskQueue: 'openclaw-temporal',
+        args: [{ channel: CHANNEL, peer, maxHistoryEvents: 30 }],
+      });
+      await trigger(ctx, peer, 'can-1', config);
+      for (let i = 0; i < 8; i += 1) await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+    },
+  },
+  {
+    name: 'gate-seen-ledger',
+    async run(ctx) {
+      const row = (id: string): SeenOp => ({ op: 'seen', channel: CHANNEL, messageId: id, sender: '+15550002', peer: '+15550003', at: Date.now() });
+      await ctx.gate.seen(row('seen-1'), ctx.dbPath, deadline());
+      await ctx.gate.seen(row('seen-2'), ctx.dbPath, deadline());
+      await sleep(500);
+      return { workflowId: seenLedgerWorkflowId(CHANNEL) };
+    },
+  },
+];
