@@ -1,0 +1,62 @@
+import { isUsageRecord, type UsageRecord } from '../plugin-bridge/usage-ledger/extract.ts';
+import type { LedgerPool } from './ledger-db.ts';
+import { initUsageLedgerSchema } from './usage-ledger-schema.ts';
+
+/** The logging the usage activities need; a pino logger fits (object first, message second). */
+export interface UsageLedgerLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Dependencies opened once by the worker's wiring and closed by it. */
+export interface UsageLedgerDeps {
+  readonly pool: Pick<LedgerPool, 'open'>;
+  readonly logger: UsageLedgerLogger;
+}
+
+/** One batch from the usage-ledger workflow. */
+export interface AppendUsageInput {
+  /** Absolute path of the usage ledger on the worker host (from the plugin's `dbPath`). */
+  readonly dbPath: string;
+  readonly records: readonly UsageRecord[];
+}
+
+/** How many of the batch's rows were new; the rest were already there (a retried or duplicated delivery) or malformed. */
+export interface AppendUsageResult {
+  readonly inserted: number;
+}
+
+const INSERT = `
+INSERT OR IGNORE INTO llm_usage_events (
+  event_id, ts, request_id, model, provider, input_tokens, output_tokens, total_tokens,
+  cache_creation_input_tokens, cache_read_input_tokens, latency_ms, success, source_event, raw_json
+) VALUES (
+  @eventId, @ts, @requestId, @model, @provider, @inputTokens, @outputTokens, @totalTokens,
+  @cacheCreationInputTokens, @cacheReadInputTokens, @latencyMs, @success, @sourceEvent, @rawJson
+)`;
+
+/**
+ * The usage ledger activities, closed over the worker's SQLite pool.
+ *
+ * `appendUsage` is idempotent, because Temporal runs activities at least once: rows are keyed by the unique
+ * `event_id`, and `INSERT OR IGNORE` skips any row already written. The batch is one transaction, so a crash
+ * leaves either all of its new rows or none. A malformed record is skipped with a warning rather than failing
+ * the batch: retrying could never fix it, and it must not hold back the well-formed rows behind it.
+ */
+export function createUsageLedgerActivities({ pool, logger }: UsageLedgerDeps) {
+  return {
+    async appendUsage({ dbPath, records }: AppendUsageInput): Promise<AppendUsageResult> {
+      const valid = records.filter(isUsageRecord);
+      if (valid.length < records.length) logger.warn({ dbPath, rejected: records.length - valid.length }, 'malformed usage records skipped');
+      const db = pool.open(dbPath, initUsageLedgerSchema);
+      const insert = db.prepare<UsageRecord>(INSERT);
+      const inserted = db.transaction((batch: readonly UsageRecord[]) => {
+        let count = 0;
+        for (const record of batch) count += insert.run(record).changes;
+        return count;
+      }).immediate(valid);
+      logger.debug({ dbPath, records: records.length, inserted }, 'usage rows appended');
+      return { inserted };
+    },
+  };
+}

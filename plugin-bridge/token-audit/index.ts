@@ -1,0 +1,158 @@
+/**
+ * token-audit (SEED-BEHAVIOUR §3): one JSON line of token usage per LLM response, and a warning plus a dump file
+ * when a prompt grows past `largePromptChars`. A pure observer: no Temporal, and nothing it does may reach the
+ * gateway as an error, so handlers catch everything and file writes log their failures.
+ */
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fallbackStateDir, parseTokenAuditConfig, PLUGIN_ID, type TokenAuditConfig } from './config.ts';
+import type { AgentContext, LlmInputEvent, LlmOutputEvent, TokenAuditApi } from './types.ts';
+
+/** How much of the system prompt and the prompt a dump keeps. */
+export const DUMP_HEAD_CHARS = 2000;
+
+/** One line of the audit file. */
+export interface AuditRecord {
+  readonly ts: string;
+  readonly sessionId: string | null;
+  readonly runId: string | null;
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly usage: { input: number; output: number; cacheRead: number; cacheWrite: number; total: number };
+}
+
+/** The size of one model input, as warned about and dumped. */
+export interface PromptBreakdown {
+  readonly sessionId: string | null;
+  readonly sessionKey: string | null;
+  readonly runId: string | null;
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly promptChars: number;
+  readonly historyChars: number;
+  readonly systemPromptChars: number;
+  readonly historyMessages: number;
+  readonly totalChars: number;
+}
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const text = (...candidates: unknown[]): string | null => candidates.find((c): c is string => typeof c === 'string') ?? null;
+const line = (message: string, fields: object): string => `${PLUGIN_ID}: ${message} ${JSON.stringify(fields)}`;
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The audit line for an `llm_output` event: missing counts are 0; `total` is the given one, else input + output. */
+export function buildAuditRecord(event: LlmOutputEvent, ctx: AgentContext, now: Date): AuditRecord {
+  const usage = event.usage ?? {};
+  const input = count(usage.input);
+  const output = count(usage.output);
+  const total = typeof usage.total === 'number' && Number.isFinite(usage.total) ? usage.total : input + output;
+  return {
+    ts: now.toISOString(),
+    sessionId: text(event.sessionId, ctx.sessionId),
+    runId: text(event.runId, ctx.runId),
+    provider: text(event.provider),
+    model: text(event.model),
+    usage: { input, output, cacheRead: count(usage.cacheRead), cacheWrite: count(usage.cacheWrite), total },
+  };
+}
+
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0; // a cyclic or BigInt history cannot be measured as JSON; it is then not counted
+  }
+}
+
+/** The input's size: total = prompt chars + JSON length of the history + system prompt chars. */
+export function measurePrompt(event: LlmInputEvent, ctx: AgentContext): PromptBreakdown {
+  const history = Array.isArray(event.historyMessages) ? event.historyMessages : [];
+  const promptChars = text(event.prompt)?.length ?? 0;
+  const historyChars = jsonLength(history);
+  const systemPromptChars = text(event.systemPrompt)?.length ?? 0;
+  return {
+    sessionId: text(event.sessionId, ctx.sessionId), sessionKey: text(ctx.sessionKey), runId: text(event.runId, ctx.runId),
+    provider: text(event.provider), model: text(event.model), promptChars, historyChars, systemPromptChars,
+    historyMessages: history.length, totalChars: promptChars + historyChars + systemPromptChars,
+  };
+}
+
+/** The dump file's content: the breakdown plus the beginnings of the system prompt and the prompt. */
+export function buildPromptDump(breakdown: PromptBreakdown, event: LlmInputEvent, largePromptChars: number, now: Date) {
+  return {
+    ts: now.toISOString(), ...breakdown, largePromptChars,
+    systemPromptHead: (text(event.systemPrompt) ?? '').slice(0, DUMP_HEAD_CHARS),
+    promptHead: (text(event.prompt) ?? '').slice(0, DUMP_HEAD_CHARS),
+  };
+}
+
+function stateDirOf(api: TokenAuditApi): string {
+  try {
+    return api.runtime?.state?.resolveStateDir?.() ?? fallbackStateDir();
+  } catch (error) {
+    api.logger.warn(line('state dir lookup failed; using the default', { error: reason(error) }));
+    return fallbackStateDir();
+  }
+}
+
+function registerHooks(api: TokenAuditApi, config: TokenAuditConfig): void {
+  // File writes run one after another (the audit lines keep their order) without blocking the event loop.
+  let tail: Promise<void> = Promise.resolve();
+  const write = (path: string, op: () => Promise<void>): Promise<void> => {
+    const task = async () => {
+      await mkdir(dirname(path), { recursive: true });
+      await op();
+    };
+    tail = tail.then(task, task).catch((error: unknown) => api.logger.error(line('write failed', { path, error: reason(error) })));
+    return tail;
+  };
+
+  api.on('llm_output', (event, ctx) => {
+    try {
+      const record = buildAuditRecord(event ?? {}, ctx ?? {}, new Date());
+      if (config.debug) api.logger.info(line('usage', record));
+      return write(config.auditPath, () => appendFile(config.auditPath, `${JSON.stringify(record)}\n`));
+    } catch (error) {
+      api.logger.error(line('llm_output handler failed', { error: reason(error) }));
+    }
+  });
+
+  api.on('llm_input', (event, ctx) => {
+    try {
+      const breakdown = measurePrompt(event ?? {}, ctx ?? {});
+      if (breakdown.totalChars <= config.largePromptChars) {
+        if (config.debug) api.logger.info(line('prompt size', breakdown));
+        return;
+      }
+      api.logger.warn(line('large prompt', { ...breakdown, largePromptChars: config.largePromptChars }));
+      const dump = buildPromptDump(breakdown, event ?? {}, config.largePromptChars, new Date());
+      return write(config.dumpPath, () => writeFile(config.dumpPath, `${JSON.stringify(dump, null, 2)}\n`));
+    } catch (error) {
+      api.logger.error(line('llm_input handler failed', { error: reason(error) }));
+    }
+  });
+}
+
+/**
+ * Parses the config and registers both hooks, synchronously (the host ignores later registrations). An invalid
+ * config is logged and leaves the plugin inert rather than failing the gateway's plugin load.
+ */
+function register(api: TokenAuditApi): void {
+  let config: TokenAuditConfig;
+  try {
+    config = parseTokenAuditConfig(api.pluginConfig, stateDirOf(api));
+  } catch (error) {
+    api.logger.error(line('invalid config; hooks not registered', { error: reason(error) }));
+    return;
+  }
+  if (!config.enabled) return;
+  registerHooks(api, config);
+}
+
+/** The plugin entry OpenClaw loads (id must equal the manifest's). */
+export default {
+  id: PLUGIN_ID,
+  name: 'Token Audit',
+  description: 'Audits LLM token usage to a JSONL file and dumps oversized prompts.',
+  register,
+};

@@ -1,0 +1,242 @@
+/**
+ * Turns whatever an LLM hook hands us into one `llm_usage_events` row (SEED-BEHAVIOUR §4). Pure and total:
+ * hook payloads are untrusted shapes from many providers, and an observer must never throw into the gateway,
+ * so every read is guarded and malformed input yields `null` or a partial record instead of an exception.
+ */
+
+/** One usage row: the columns of `llm_usage_events` (camelCase) plus `eventId`, which makes inserts idempotent. */
+export interface UsageRecord {
+  /** Stable id of the observed event; a retried activity inserts the row once. See {@link usageEventId}. */
+  readonly eventId: string;
+  /** When the gateway observed the event (epoch ms). */
+  readonly ts: number;
+  readonly requestId: string | null;
+  readonly model: string | null;
+  readonly provider: string | null;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** As reported, else `inputTokens + outputTokens`. */
+  readonly totalTokens: number;
+  readonly cacheCreationInputTokens: number;
+  readonly cacheReadInputTokens: number;
+  readonly latencyMs: number | null;
+  /** 0 when the payload reports an error. */
+  readonly success: 0 | 1;
+  /** The hook the payload came from (`llm_output`, `model_call_ended`, ...). */
+  readonly sourceEvent: string;
+  /** The payload as JSON, made safe (cycles, huge strings, throwing getters) and capped; see {@link safeJson}. */
+  readonly rawJson: string;
+}
+
+const COUNT_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens'] as const;
+const NULLABLE_TEXT_KEYS = ['requestId', 'model', 'provider'] as const;
+
+/**
+ * Whether `value` is a well-formed {@link UsageRecord}. Records cross a trust boundary (bridge → signal →
+ * activity): the workflow's validator and the ledger activity use this to refuse one a bad peer produced.
+ */
+export function isUsageRecord(value: unknown): value is UsageRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  return typeof r['eventId'] === 'string' && r['eventId'] !== '' && typeof r['ts'] === 'number' && Number.isFinite(r['ts'])
+    && COUNT_KEYS.every((k) => isCount(r[k])) && NULLABLE_TEXT_KEYS.every((k) => r[k] === null || typeof r[k] === 'string')
+    && (r['latencyMs'] === null || isCount(r['latencyMs'])) && (r['success'] === 0 || r['success'] === 1)
+    && typeof r['sourceEvent'] === 'string' && typeof r['rawJson'] === 'string';
+}
+
+/** What the caller knows that the payload does not. */
+export interface ExtractOptions {
+  /** The event id; defaults to one derived from source, request id and call id (or the payload's hash). */
+  readonly eventId?: string;
+  /** Observation time (epoch ms) for `ts`. Kept out of the payload so the function stays pure. @default 0 */
+  readonly now?: number;
+}
+
+/** Containers that hold token counts, in the order they are tried (first at top level, then under `response`). */
+const CONTAINERS = ['usage', 'tokenUsage', 'metrics', 'usageMetadata'] as const;
+
+/** Field names per count across OpenClaw, camelCase, OpenAI, Anthropic, Google and Bedrock styles. */
+const COUNT_FIELDS = {
+  input: ['input', 'inputTokens', 'input_tokens', 'prompt_tokens', 'promptTokens', 'promptTokenCount', 'inputTokenCount'],
+  output: ['output', 'outputTokens', 'output_tokens', 'completion_tokens', 'completionTokens', 'candidatesTokenCount', 'outputTokenCount'],
+  total: ['total', 'totalTokens', 'total_tokens', 'totalTokenCount'],
+  cacheWrite: ['cacheWrite', 'cacheCreationInputTokens', 'cache_creation_input_tokens', 'cacheWriteInputTokens', 'cacheWriteInputTokenCount'],
+  cacheRead: ['cacheRead', 'cacheReadInputTokens', 'cache_read_input_tokens', 'cachedContentTokenCount', 'cacheReadInputTokenCount'],
+} as const;
+
+/** OpenAI reports cached prompt tokens one level down. */
+const NESTED_CACHE_READ = ['prompt_tokens_details', 'input_tokens_details'] as const;
+
+type Counts = Partial<Record<keyof typeof COUNT_FIELDS, number>>;
+
+function get(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return Reflect.get(value, key);
+  } catch {
+    return undefined; // a throwing getter or proxy trap reads as "absent"
+  }
+}
+
+/** A non-negative count from a number or a short numeric string ("123"), truncated to an integer; NaN, ∞ and absurd values are absent. */
+export function toCount(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.length <= 32 && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && n >= 0 && n <= Number.MAX_SAFE_INTEGER ? Math.trunc(n) : undefined;
+}
+
+function readCounts(container: unknown): Counts | undefined {
+  const counts: Counts = {};
+  for (const [name, fields] of Object.entries(COUNT_FIELDS) as [keyof Counts, readonly string[]][]) {
+    const found = fields.map((f) => toCount(get(container, f))).find((n) => n !== undefined);
+    if (found !== undefined) counts[name] = found;
+  }
+  const cached = NESTED_CACHE_READ.map((d) => toCount(get(get(container, d), 'cached_tokens'))).find((n) => n !== undefined);
+  if (counts.cacheRead === undefined && cached !== undefined) counts.cacheRead = cached;
+  return Object.keys(counts).length > 0 ? counts : undefined;
+}
+
+function firstString(roots: readonly unknown[], keys: readonly string[]): string | null {
+  for (const root of roots) {
+    for (const key of keys) {
+      const v = get(root, key);
+      if (typeof v === 'string' && v.trim() !== '') return v.trim().slice(0, 256);
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    }
+  }
+  return null;
+}
+
+function hasError(roots: readonly unknown[]): boolean {
+  return roots.some((r) => {
+    const error = get(r, 'error') ?? get(r, 'errorMessage');
+    const reported = error !== undefined && error !== null && error !== false && error !== '';
+    return reported || get(r, 'isError') === true || get(r, 'success') === false || get(r, 'outcome') === 'error';
+  });
+}
+
+/**
+ * A stable event id from the hook name, the run and a per-run discriminator (a model call id or a sequence
+ * number). Components are URI-encoded so `a:b` + `c` can never collide with `a` + `b:c`.
+ */
+export function usageEventId(source: string, runId: string, callIdOrSequence: string | number): string {
+  return [source, runId, String(callIdOrSequence)].map(encodeURIComponent).join(':');
+}
+
+/**
+ * The usage row for one hook payload, or `null` when it reports no token counts at all (no row is written).
+ * Never throws.
+ */
+export function extractUsage(payload: unknown, source: string, options: ExtractOptions = {}): UsageRecord | null {
+  const response = get(payload, 'response');
+  const containers = [payload, response].flatMap((root) => CONTAINERS.map((key) => get(root, key)));
+  const counts = containers.map(readCounts).find((c) => c !== undefined);
+  if (counts === undefined) return null;
+
+  const inputTokens = counts.input ?? 0;
+  const outputTokens = counts.output ?? 0;
+  const requestId = firstString([payload], ['requestId', 'traceId', 'runId', 'sessionId']) ?? firstString([response], ['id']);
+  const latencyRoots = [payload, get(payload, 'metrics'), response, get(response, 'metrics')];
+  const latencyMs = latencyRoots.flatMap((r) => [get(r, 'latencyMs'), get(r, 'durationMs')]).map(toCount).find((n) => n !== undefined);
+  const rawJson = safeJson(payload);
+  const callId = firstString([payload], ['callId']) ?? `h${stableHash(rawJson)}`;
+  const now = options.now;
+  return {
+    eventId: options.eventId ?? usageEventId(source, requestId ?? '', callId),
+    ts: typeof now === 'number' && Number.isFinite(now) ? now : 0,
+    requestId,
+    model: firstString([payload, response], ['model', 'modelId']),
+    provider: firstString([payload, response], ['provider', 'modelProviderId']),
+    inputTokens,
+    outputTokens,
+    totalTokens: counts.total ?? inputTokens + outputTokens,
+    cacheCreationInputTokens: counts.cacheWrite ?? 0,
+    cacheReadInputTokens: counts.cacheRead ?? 0,
+    latencyMs: latencyMs ?? null,
+    success: hasError([payload, response]) ? 0 : 1,
+    sourceEvent: source,
+    rawJson,
+  };
+}
+
+/** Upper bound of `rawJson`, in UTF-16 code units: a ledger row must stay small whatever the payload. */
+export const RAW_JSON_MAX_CHARS = 64 * 1024;
+const MAX_STRING = 2000;
+const MAX_ENTRIES = 200;
+const MAX_DEPTH = 24;
+
+interface Budget {
+  nodes: number;
+  chars: number;
+}
+
+/** Copies `value` into plain JSON data, bounded in depth, width, string length, total nodes and total text. */
+function sanitize(value: unknown, depth: number, ancestors: object[], budget: Budget): unknown {
+  if (typeof value === 'string') {
+    if ((budget.chars -= Math.min(value.length, MAX_STRING)) < 0) return '[Truncated]';
+    return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…[+${value.length - MAX_STRING} chars]` : value;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean' || value === null) return value;
+  if (typeof value !== 'object') return undefined; // undefined, functions and symbols are dropped, as JSON does
+  if (ancestors.includes(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH || --budget.nodes < 0) return '[Truncated]';
+  try {
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+    if (ArrayBuffer.isView(value)) return `[binary ${value.byteLength} bytes]`;
+    ancestors.push(value);
+    const child = (v: unknown): unknown => sanitize(v, depth + 1, ancestors, budget);
+    try {
+      if (Array.isArray(value)) {
+        const items = value.slice(0, MAX_ENTRIES).map((v: unknown) => child(v) ?? null);
+        return value.length > MAX_ENTRIES ? [...items, `[+${value.length - MAX_ENTRIES} items]`] : items;
+      }
+      const out: Record<string, unknown> = value instanceof Error ? { name: value.name, message: child(value.message) } : {};
+      const keys = Object.keys(value);
+      for (const key of keys.slice(0, MAX_ENTRIES)) {
+        let v: unknown;
+        try {
+          v = child(Reflect.get(value, key));
+        } catch {
+          v = '[Unreadable]'; // a throwing getter costs one field, not the row
+        }
+        if (v !== undefined) out[key] = v;
+      }
+      if (keys.length > MAX_ENTRIES) out['[truncated]'] = `+${keys.length - MAX_ENTRIES} keys`;
+      return out;
+    } finally {
+      ancestors.pop();
+    }
+  } catch {
+    return '[Unreadable]'; // a hostile proxy (ownKeys or getPrototypeOf trap throwing)
+  }
+}
+
+/**
+ * JSON for the ledger's `raw_json` column that never throws and never exceeds {@link RAW_JSON_MAX_CHARS}:
+ * cycles become `"[Circular]"`, long strings are cut, and an oversized result is replaced by valid JSON
+ * `{ truncated, chars, head }` holding its beginning.
+ */
+export function safeJson(value: unknown, maxChars: number = RAW_JSON_MAX_CHARS): string {
+  const json = JSON.stringify(sanitize(value, 0, [], { nodes: 5000, chars: 2 * maxChars }) ?? null);
+  if (json.length <= maxChars) return json;
+  let headChars = maxChars - 64;
+  for (;;) {
+    const wrapped = JSON.stringify({ truncated: true, chars: json.length, head: json.slice(0, Math.max(0, headChars)) });
+    if (wrapped.length <= maxChars || headChars <= 0) return wrapped;
+    headChars -= Math.max(16, wrapped.length - maxChars); // escapes grew it: shrink the head and retry
+  }
+}
+
+/** 64-bit FNV-1a (as two 32-bit lanes) in hex: a pure, stable fingerprint for ids derived from a payload. */
+export function stableHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run usage -- [--since 7d] [--by model|provider|day] [--json] [--db PATH]`: the usage ledger's totals,
+ * as a table or as `{ usageSummary: { since, totals, byModel, byProvider, byDay } }`. Opens the ledger read-only,
+ * so it is safe to run next to a live worker. The queries live in activities/usage-summary.ts.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { parseSince, summarizeUsage, type UsageSummary, type UsageTotals } from '../activities/usage-summary.ts';
+
+const USAGE = 'usage: npm run usage -- [--since 7d|12h|2026-09-01] [--by model|provider|day] [--json] [--db PATH]';
+const GROUPINGS = ['model', 'provider', 'day'] as const;
+type Grouping = (typeof GROUPINGS)[number];
+
+/** The usage ledger the worker writes by default: `<OpenClaw state dir>/usage-ledger/usage-ledger.db`. */
+function defaultDbPath(env: NodeJS.ProcessEnv): string {
+  const stateDir = env.OPENCLAW_STATE_DIR?.trim() || join(homedir(), '.openclaw');
+  return join(stateDir, 'usage-ledger', 'usage-ledger.db');
+}
+
+const COLUMNS: readonly [string, keyof UsageTotals][] = [
+  ['events', 'events'], ['input', 'inputTokens'], ['output', 'outputTokens'], ['total', 'totalTokens'],
+  ['cache write', 'cacheCreationInputTokens'], ['cache read', 'cacheReadInputTokens'], ['failures', 'failures'],
+];
+
+function groups(summary: UsageSummary, by: Grouping): { label: string; totals: UsageTotals }[] {
+  switch (by) {
+    case 'model': return summary.byModel.map((g) => ({ label: g.model ?? '(none)', totals: g }));
+    case 'provider': return summary.byProvider.map((g) => ({ label: g.provider ?? '(none)', totals: g }));
+    case 'day': return summary.byDay.map((g) => ({ label: g.day, totals: g }));
+  }
+}
+
+function table(summary: UsageSummary, by: Grouping): string {
+  const body = [...groups(summary, by), { label: 'TOTAL', totals: summary.totals }];
+  const rows = [[by, ...COLUMNS.map(([title]) => title)], ...body.map((r) => [r.label, ...COLUMNS.map(([, k]) => r.totals[k].toLocaleString('en-US'))])];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+  const line = (r: readonly string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0] ?? []), rule, ...rows.slice(1, -1).map(line), rule, line(rows.at(-1) ?? [])].join('\n');
+}
+
+function main(argv: string[], env: NodeJS.ProcessEnv, now: number): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      since: { type: 'string' },
+      by: { type: 'string', default: 'model' },
+      json: { type: 'boolean', default: false },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const by = GROUPINGS.find((g) => g === values.by);
+  if (by === undefined) throw new Error(`--by must be model, provider or day, got ${JSON.stringify(values.by)}`);
+  const sinceMs = values.since === undefined ? null : parseSince(values.since, now);
+  const dbPath = values.db ?? defaultDbPath(env);
+  if (!existsSync(dbPath)) {
+    console.error(`no usage ledger at ${dbPath} (nothing recorded yet, or pass --db PATH)`);
+    return 1;
+  }
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  let summary: UsageSummary;
+  try {
+    summary = summarizeUsage(db, sinceMs);
+  } finally {
+    db.close();
+  }
+  if (values.json) {
+    console.log(JSON.stringify({ usageSummary: summary }, null, 2));
+  } else {
+    console.log(`LLM usage ${summary.since === null ? 'for all time' : `since ${summary.since}`} (${dbPath})\n`);
+    console.log(table(summary, by));
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2), process.env, Date.now());
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exitCode = 2;
+}
