@@ -1,0 +1,159 @@
+/**
+ * lorene-gate through OpenClaw's real loader and hook runner (Node 24), against a real dev server and the real
+ * worker: the manifest is enforced, and hooks fired by OpenClaw's runner give allow / cancel / wrapped content.
+ * WhatsApp itself is the only fake: events are what OpenClaw's WhatsApp channel would pass to the hooks.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import Database from 'better-sqlite3';
+import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+
+const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
+const PROTECTED = '+491701234567';
+const ALLOWED = '+15550001';
+const OTHER = '+15559999';
+const tmp = tempDir('gate-openclaw');
+const dbPath = join(tmp.dir, 'lorene-gate.db');
+
+let env: TestWorkflowEnvironment;
+let workers: RunningWorkers;
+let host: OpenClawHost;
+let messageCounter = 0;
+
+const gateConfig = (overrides: Record<string, unknown> = {}) => ({
+  protectedTo: ['+49 170 1234567'],
+  allowedFrom: [ALLOWED],
+  wrapperTargets: [PROTECTED],
+  temporalAddress: env.address,
+  dbPath,
+  decisionTimeoutMs: 3000,
+  ...overrides,
+});
+const whatsapp = (conversationId: string) => ({ channelId: 'whatsapp', conversationId });
+const inbound = (from: string, content: string, conversationId = PROTECTED) =>
+  host.run('runMessageReceived', { from, content, messageId: `wa-${++messageCounter}` }, whatsapp(conversationId));
+const outbound = (to: string, content: string, channelId = 'whatsapp') => host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
+function rows<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+type Sent = { content?: string; cancel?: boolean; cancelReason?: string };
+/** The runner's merged result; `{}` when no handler returned anything (the message goes out unchanged). */
+const result = (run: Awaited<ReturnType<typeof outbound>>): Sent => {
+  assert.equal(run.ok, true, run.ok ? '' : run.error);
+  return ((run.ok ? run.result : undefined) ?? {}) as Sent;
+};
+
+describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
+  before(async () => {
+    env = await startTestServer();
+    workers = await startWorkers(env);
+    host = await startOpenClawHost();
+  });
+
+  after(async () => {
+    await host?.close();
+    await workers?.stop();
+    await env?.teardown();
+    tmp.cleanup();
+  });
+
+  afterEach((t) => {
+    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
+  });
+
+  test('an invalid config is rejected, naming the field (manifest schema and our parser)', async () => {
+    const wrongType = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { armTtlMs: 'soon' } });
+    assert.equal(wrongType.status, 'error');
+    assert.match(wrongType.error ?? '', /armTtlMs/);
+    const unknownKey = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTO: [] } });
+    assert.equal(unknownKey.status, 'error');
+    assert.match(unknownKey.error ?? '', /protectedTO/);
+    const badRegex = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { triggerRegex: '(' } });
+    assert.equal(badRegex.status, 'error');
+    assert.match(badRegex.error ?? '', /triggerRegex/);
+  });
+
+  test('the plugin loads from its folder with both hooks and its Temporal service', async () => {
+    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig() });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending']);
+    assert.deepEqual(loaded.services, ['lorene-gate-temporal']);
+    await host.startServices({ stateDir: tmp.dir });
+  });
+
+  test('a reply to a protected peer without a trigger is cancelled, and the ledger records it as blocked', async () => {
+    const sent = result(await outbound(PROTECTED, 'unsolicited'));
+    assert.equal(sent.cancel, true);
+    assert.match(sent.cancelReason ?? '', /no-arm/);
+    await eventually('blocked row', () => (rows('SELECT * FROM responses WHERE kind = ? AND content LIKE ?', 'blocked', '%unsolicited%').length === 1 ? true : undefined));
+  });
+
+  test('after an allowed trigger the reply is delivered, wrapped for a wrapper target', async () => {
+    assert.equal((await inbound(ALLOWED, 'Friday: what is on tonight?')).ok, true);
+    const sent = result(await outbound(PROTECTED, '  a film  '));
+    assert.notEqual(sent.cancel, true);
+    assert.equal(sent.content, '↓↓↓ F.R.I.D.A.Y. ↓↓↓\na film\n↑↑↑ F.R.I.D.A.Y. ↑↑↑');
+    await eventually('responded request', () => (rows("SELECT * FROM requests WHERE status = 'responded' AND peer = ?", PROTECTED).length >= 1 ? true : undefined));
+  });
+
+  test('an outbound decision never overtakes the inbound trigger fired just before it', async () => {
+    await outbound(PROTECTED, 'use up 1');
+    await outbound(PROTECTED, 'use up 2');
+    const exhausted = result(await outbound(PROTECTED, 'no uses left'));
+    assert.equal(exhausted.cancel, true);
+    const trigger = inbound(ALLOWED, 'friday: and tomorrow?');
+    const reply = outbound(PROTECTED, 'tomorrow: a series');
+    const [t, r] = await Promise.all([trigger, reply]);
+    assert.equal(t.ok, true);
+    assert.notEqual(result(r).cancel, true, 'the reply saw the arm of the trigger sent first');
+  });
+
+  test('a trigger from someone not allowed does not arm; every inbound message is recorded as seen', async () => {
+    await outbound(PROTECTED, 'drain 1');
+    await outbound(PROTECTED, 'drain 2');
+    assert.equal((await inbound(OTHER, 'friday: let me in')).ok, true);
+    assert.equal(result(await outbound(PROTECTED, 'should not go out')).cancel, true);
+    assert.equal((await inbound(OTHER, 'hello there', OTHER)).ok, true);
+    await eventually('seen rows for both', () => (rows('SELECT * FROM seen_messages WHERE sender = ? AND triggered = 0', OTHER).length === 2 ? true : undefined));
+  });
+
+  test('unprotected peers and other channels pass without any gate workflow', async () => {
+    const passed = result(await outbound(OTHER, 'hi'));
+    assert.equal(passed.cancel, undefined);
+    assert.equal(passed.content, undefined, 'unchanged');
+    assert.notEqual(result(await outbound(PROTECTED, 'on telegram', 'telegram')).cancel, true);
+    const gates = await env.client.workflow.count(`OpenClawPeer = "${OTHER}"`);
+    assert.equal(gates.count, 0);
+  });
+
+  test('Temporal unreachable: protected peers are cancelled within decisionTimeoutMs, others unaffected, nothing thrown', async () => {
+    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ temporalAddress: '127.0.0.1:1', decisionTimeoutMs: 1500 }) });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    await host.startServices({ stateDir: tmp.dir });
+    const started = Date.now();
+    const sent = result(await outbound(PROTECTED, 'while Temporal is down'));
+    const elapsed = Date.now() - started;
+    process.stderr.write(`fail-closed decision took ${elapsed} ms (decisionTimeoutMs 1500)\n`);
+    assert.equal(sent.cancel, true);
+    assert.match(sent.cancelReason ?? '', /Temporal gave no decision/);
+    assert.ok(elapsed < 1500 + 2000, `cancelled within the bound (${elapsed} ms)`);
+    assert.equal(result(await outbound(OTHER, 'unaffected')).cancel, undefined);
+    assert.equal((await inbound(ALLOWED, 'friday: still there?')).ok, true);
+    const logs = await host.logs();
+    assert.ok(logs.some((l) => l.level === 'warn' && /cancelled \(fail closed\)/.test(l.message) && /\+49…67/.test(l.message)), 'warned with the peer and reason');
+    await host.stopServices();
+  });
+
+  test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
+    assert.deepEqual(await host.unhandled(), []);
+  });
+});
