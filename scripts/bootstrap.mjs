@@ -69,7 +69,9 @@ async function ensureDependencies() {
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   log('installing npm dependencies (better-sqlite3 compiles from source: about 1–2 minutes the first time)');
   const env = await nodeHeadersEnv();
-  const ms = await run('npm', existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], { env });
+  // `npm install`, not `npm ci`: npm 11 writes lock files without the other platforms' optional @swc/core
+  // binaries and then `npm ci` rejects its own lock as out of sync; `install` follows the lock all the same.
+  const ms = await run('npm', ['install', '--no-audit', '--no-fund'], { env });
   writeFileSync(stamp, want);
   log(`dependencies installed in ${Math.round(ms / 1000)} s`);
 }
