@@ -52,6 +52,12 @@ function str(raw: Raw, field: string, fallback: string): string {
   return typeof value === 'string' && value.length > 0 ? value : fail(field, 'must be a non-empty string');
 }
 
+function text(raw: Raw, field: string, fallback: string): string {
+  const value = raw[field];
+  if (value === undefined) return fallback;
+  return typeof value === 'string' ? value : fail(field, 'must be a string');
+}
+
 function optionalStr(raw: Raw, field: string): string | undefined {
   return raw[field] === undefined ? undefined : str(raw, field, '');
 }
@@ -107,8 +113,8 @@ export function parseGateConfig(input: unknown): GateConfig {
     requireBodyAfterTrigger: bool(raw, 'requireBodyAfterTrigger', true),
     missedResponseTtlMs: Math.max(MIN_MISSED_RESPONSE_TTL_MS, num(raw, 'missedResponseTtlMs', 600_000)),
     wrapperTargets: phones(raw, 'wrapperTargets'),
-    wrapperPrefix: str(raw, 'wrapperPrefix', '↓↓↓ F.R.I.D.A.Y. ↓↓↓'),
-    wrapperSuffix: str(raw, 'wrapperSuffix', '↑↑↑ F.R.I.D.A.Y. ↑↑↑'),
+    wrapperPrefix: text(raw, 'wrapperPrefix', '↓↓↓ F.R.I.D.A.Y. ↓↓↓'),
+    wrapperSuffix: text(raw, 'wrapperSuffix', '↑↑↑ F.R.I.D.A.Y. ↑↑↑'),
     dbPath: optionalStr(raw, 'dbPath') ?? null,
     debug: bool(raw, 'debug', false),
     decisionTimeoutMs,

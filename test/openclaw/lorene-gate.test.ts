@@ -82,6 +82,13 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     assert.match(badRegex.error ?? '', /triggerRegex/);
   });
 
+  test('enabled: false registers no hooks: both hooks do nothing', async () => {
+    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ enabled: false }) });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.deepEqual(loaded.hookNames, []);
+    assert.equal(result(await outbound(PROTECTED, 'not gated')).cancel, undefined);
+  });
+
   test('the plugin loads from its folder with both hooks and its Temporal service', async () => {
     const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig() });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');

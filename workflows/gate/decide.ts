@@ -183,5 +183,7 @@ export function describeGate(state: GateState, now: number): string {
     return `armed by ${maskPeer(sender)} for request ${requestId}: ${uses}, expires ${new Date(expiresAt).toISOString().slice(11, 19)} UTC`;
   }
   const waiting = state.pending.length > 0 ? `; ${state.pending.length} unanswered request(s) within the watchdog` : '';
-  return state.lastEvent === null ? `idle${waiting}` : `idle — ${state.lastEvent}${waiting}`;
+  // An arm past its expiry whose timer has not fired yet is already dead: say so rather than the stale "armed by".
+  const last = state.arm !== null ? `arm for request ${state.arm.requestId} expired` : state.lastEvent;
+  return last === null ? `idle${waiting}` : `idle — ${last}${waiting}`;
 }

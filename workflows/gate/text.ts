@@ -31,9 +31,12 @@ export function matchTrigger(trigger: RegExp, requireBody: boolean, content: str
   return { text: content, body };
 }
 
-/** Compiles the configured trigger pattern, always case-insensitive (the pattern itself decides anchoring). */
+/**
+ * Compiles the configured trigger pattern, case-insensitive like the original. No `u` flag: it would turn
+ * patterns the original accepted (such as `friday\:`) into syntax errors.
+ */
 export function compileTrigger(pattern: string): RegExp {
-  return new RegExp(pattern, 'iu');
+  return new RegExp(pattern, 'i');
 }
 
 /** The topic threads a request is filed under. */
