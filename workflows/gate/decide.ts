@@ -20,7 +20,7 @@ export function armKey(channel: string, peer: string): string {
 }
 
 /** An arm is live while it has uses left and has not expired. */
-export function isLive(arm: Arm | null, now: number): arm is Arm {
+export function isLive(arm: Arm | null, now: number): boolean {
   return arm !== null && arm.usesLeft > 0 && arm.expiresAt > now;
 }
 
@@ -177,7 +177,7 @@ export function nextDeadline(state: GateState): number | null {
 
 /** One line for the Web UI: "armed by +49…67 for request whatsapp:ABC: 2 uses left, expires 12:04:31 UTC", or "idle". */
 export function describeGate(state: GateState, now: number): string {
-  if (isLive(state.arm, now)) {
+  if (state.arm !== null && isLive(state.arm, now)) {
     const { sender, requestId, usesLeft, expiresAt } = state.arm;
     const uses = `${usesLeft} ${usesLeft === 1 ? 'use' : 'uses'} left`;
     return `armed by ${maskPeer(sender)} for request ${requestId}: ${uses}, expires ${new Date(expiresAt).toISOString().slice(11, 19)} UTC`;
