@@ -1,0 +1,224 @@
+/**
+ * Subagent task + retry workflows on a real dev server, with the gateway activity worker class the plugin runs
+ * inside OpenClaw. The one fake is the recording `api.runtime.system` below: it stands in for OpenClaw's system
+ * event queue here (the OpenClaw tests use the real one).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createGatewayActivities, DeliveredKeys, type GatewaySystemRuntime } from '../../activities/gateway.ts';
+import { GatewayActivityWorker } from '../../plugin-bridge/shared/gateway-worker.ts';
+import {
+  gatewayTaskQueue,
+  subagentTaskWorkflowId,
+  taskEndedSignal,
+  taskSpawnedSignal,
+  taskStateQuery,
+  type RetryConfig,
+  type SubagentTaskArgs,
+} from '../../workflows/subagent/contract.ts';
+import type { TaskState } from '../../workflows/subagent/state.ts';
+import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
+
+/** Stand-in for OpenClaw's api.runtime.system: records what the gateway activities asked it to do. */
+class RecordingSystemRuntime implements GatewaySystemRuntime {
+  readonly events: Array<{ text: string; sessionKey: string; contextKey?: string | null; replace?: boolean; at: number }> = [];
+  readonly heartbeats: Array<{ reason?: string; sessionKey?: string; source: string; intent: string }> = [];
+  enqueueSystemEvent(text: string, options: { sessionKey: string; contextKey?: string | null; replace?: boolean }): boolean {
+    this.events.push({ text, ...options, at: Date.now() });
+    return true;
+  }
+  requestHeartbeat(options: { source: string; intent: string; reason?: string; sessionKey?: string }): void {
+    this.heartbeats.push(options);
+  }
+}
+
+const REQUESTER = 'agent:main:subagent:orchestrator-1';
+let env: TestWorkflowEnvironment;
+let workers: RunningWorkers;
+let counter = 0;
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function retryConfig(gatewayId: string, overrides: Partial<RetryConfig> = {}): RetryConfig {
+  return {
+    autoRetryFailedSubagents: true,
+    maxRetriesPerTask: 2,
+    retryOutcomes: ['error', 'timeout'],
+    backoff: { initialMs: 0, multiplier: 2, maxMs: 60_000 },
+    pickupTimeoutMs: 30_000,
+    notifyRequesterOnExhausted: false,
+    gatewayTaskQueue: gatewayTaskQueue(gatewayId),
+    ...overrides,
+  };
+}
+
+/** A gateway: its activity worker (the plugin's class) on its own queue, over a recording runtime. */
+function gateway(gatewayId: string) {
+  const system = new RecordingSystemRuntime();
+  const worker = new GatewayActivityWorker({
+    settings: { address: env.address, namespace: 'default' },
+    taskQueue: gatewayTaskQueue(gatewayId),
+    activities: createGatewayActivities({ system, delivered: new DeliveredKeys(), logger: quiet }),
+    logger: quiet,
+    retryDelayMs: 200,
+  });
+  return { system, worker };
+}
+
+async function startTask(config: RetryConfig, firstChild: string) {
+  const taskKey = `task-${++counter}-${Date.now()}`;
+  const args: SubagentTaskArgs = { taskKey, requester: REQUESTER, spec: { task: 'summarise the logs', label: 'log-summary', agentId: 'main', thread: false } };
+  const handle = await env.client.workflow.signalWithStart('subagentTaskWorkflow', {
+    workflowId: subagentTaskWorkflowId(taskKey),
+    taskQueue: 'openclaw-temporal',
+    args: [args],
+    signal: taskSpawnedSignal,
+    signalArgs: [{ eventId: `spawned:${firstChild}`, childKey: firstChild, config }],
+  });
+  const ended = (childKey: string, outcome: string) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config });
+  const spawned = (childKey: string) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config });
+  const state = () => handle.query(taskStateQuery) as Promise<TaskState>;
+  return { taskKey, handle, ended, spawned, state };
+}
+
+before(async () => {
+  env = await startTestServer();
+  workers = await startWorkers(env);
+});
+
+after(async () => {
+  await workers?.stop();
+  await env?.teardown();
+});
+
+describe('subagent task and retry workflows (real dev server)', () => {
+  test('a worker that ends with error gets exactly one retry event with the original fields and one heartbeat', async () => {
+    const gw = gateway('gw-a');
+    gw.worker.start();
+    try {
+      const task = await startTask(retryConfig('gw-a'), 'agent:main:subagent:w1');
+      await task.ended('agent:main:subagent:w1', 'error');
+      await eventually('retry event', () => (gw.system.events.length === 1 ? true : undefined));
+      const [event] = gw.system.events;
+      assert.match(event?.text ?? '', /<orchestrator-retry>/);
+      for (const part of ['agent:main:subagent:w1', 'outcome: error', 'attempt: 1/2', 'sessions_spawn', 'task: summarise the logs', 'label: log-summary', 'agentId: main', 'thread: false']) {
+        assert.ok(event?.text.includes(part), `the event names ${part}`);
+      }
+      assert.equal(event?.sessionKey, REQUESTER);
+      assert.equal(event?.replace, true);
+      assert.equal(event?.contextKey, `orchestrator-retry:${task.taskKey}:1`);
+      assert.deepEqual(gw.system.heartbeats.map((h) => [h.reason, h.sessionKey, h.intent]), [['orchestrator-subagent-retry', REQUESTER, 'event']]);
+      await task.spawned('agent:main:subagent:w2');
+      const retry = await env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`).result();
+      assert.deepEqual(retry, { delivered: true, pickedUp: true, respawnedChildKey: 'agent:main:subagent:w2' });
+      await task.ended('agent:main:subagent:w2', 'ok');
+      const final = (await task.handle.result()) as TaskState;
+      assert.equal(final.status, 'succeeded');
+      assert.equal(gw.system.events.length, 1);
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+
+  test('the same subagent_ended delivered twice still gives one event', async () => {
+    const gw = gateway('gw-b');
+    gw.worker.start();
+    try {
+      const task = await startTask(retryConfig('gw-b'), 'agent:main:subagent:d1');
+      await task.ended('agent:main:subagent:d1', 'error');
+      await task.ended('agent:main:subagent:d1', 'error');
+      await eventually('retry event', () => (gw.system.events.length === 1 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(gw.system.events.length, 1);
+      assert.equal((await task.state()).retriesUsed, 1);
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+
+  test('retry, failure again, then the budget is exhausted: no third event, the requester is told when configured', async () => {
+    const gw = gateway('gw-c');
+    gw.worker.start();
+    try {
+      const task = await startTask(retryConfig('gw-c', { notifyRequesterOnExhausted: true }), 'agent:main:subagent:x1');
+      await task.ended('agent:main:subagent:x1', 'error');
+      await eventually('1st retry', () => (gw.system.events.length === 1 ? true : undefined));
+      await task.spawned('agent:main:subagent:x2');
+      await task.ended('agent:main:subagent:x2', 'timeout');
+      await eventually('2nd retry', () => (gw.system.events.length === 2 ? true : undefined));
+      await task.spawned('agent:main:subagent:x3');
+      await task.ended('agent:main:subagent:x3', 'error');
+      const final = (await task.handle.result()) as TaskState;
+      assert.equal(final.status, 'exhausted');
+      await eventually('exhausted notice', () => (gw.system.events.length === 3 ? true : undefined));
+      assert.match(gw.system.events[1]?.text ?? '', /attempt: 2\/2/);
+      assert.match(gw.system.events[2]?.text ?? '', /<orchestrator-retry-exhausted>/);
+      assert.equal(gw.system.heartbeats.length, 2, 'the exhausted notice requests no heartbeat');
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+
+  test('a durable backoff timer delays the delivery', async () => {
+    const gw = gateway('gw-d');
+    gw.worker.start();
+    try {
+      const task = await startTask(retryConfig('gw-d', { backoff: { initialMs: 1500, multiplier: 2, maxMs: 10_000 } }), 'agent:main:subagent:b1');
+      const endedAt = Date.now();
+      await task.ended('agent:main:subagent:b1', 'error');
+      await eventually('retry event', () => (gw.system.events.length === 1 ? true : undefined));
+      const waited = (gw.system.events[0]?.at ?? 0) - endedAt;
+      assert.ok(waited >= 1400, `delivered after the backoff (${waited} ms)`);
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+
+  test('a retry that is not picked up in time is recorded on the task', async () => {
+    const gw = gateway('gw-e');
+    gw.worker.start();
+    try {
+      const task = await startTask(retryConfig('gw-e', { pickupTimeoutMs: 700 }), 'agent:main:subagent:n1');
+      await task.ended('agent:main:subagent:n1', 'error');
+      const retryHandle = env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`);
+      await eventually('retry workflow started', async () => ((await retryHandle.describe()).runId ? true : undefined));
+      const retry = await retryHandle.result();
+      assert.deepEqual(retry, { delivered: true, pickedUp: false, respawnedChildKey: null });
+      await eventually('not picked up', async () => ((await task.state()).notPickedUp === 1 ? true : undefined));
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+
+  test('gateway side down when the failure happens: the event is delivered once when it comes back', async () => {
+    const gw = gateway('gw-f');
+    const task = await startTask(retryConfig('gw-f'), 'agent:main:subagent:g1');
+    await task.ended('agent:main:subagent:g1', 'error');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(gw.system.events.length, 0, 'nothing delivered while no gateway polls');
+    gw.worker.start();
+    try {
+      await eventually('delivered after the gateway came back', () => (gw.system.events.length === 1 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(gw.system.events.length, 1);
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+
+  test('ok ends the task without any event; an outcome outside retryOutcomes fails it without a retry', async () => {
+    const gw = gateway('gw-g');
+    gw.worker.start();
+    try {
+      const ok = await startTask(retryConfig('gw-g'), 'agent:main:subagent:o1');
+      await ok.ended('agent:main:subagent:o1', 'ok');
+      assert.equal(((await ok.handle.result()) as TaskState).status, 'succeeded');
+      const killed = await startTask(retryConfig('gw-g'), 'agent:main:subagent:k1');
+      await killed.ended('agent:main:subagent:k1', 'killed');
+      assert.equal(((await killed.handle.result()) as TaskState).status, 'failed');
+      assert.equal(gw.system.events.length, 0);
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * One workflow per stable task key (`subagent-task/<taskKey>`): started when a worker spawn is accepted, it owns
+ * the retry budget — which therefore survives gateway restarts — and runs each retry as its own child workflow.
+ * It completes when the task succeeds, fails without a retry, exhausts its budget, or its requester ends.
+ */
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  retryRespawnedSignal,
+  subagentRetryWorkflowId,
+  taskEndedSignal,
+  taskRequesterEndedSignal,
+  taskSpawnedSignal,
+  taskStateQuery,
+  type SubagentTaskArgs,
+} from './contract.ts';
+import { applyEnded, applyRequesterEnded, applyRetryNotPickedUp, applySpawned, describeTask, type TaskDecided, type TaskEffect } from './decide.ts';
+import { deliverThroughGateway } from './gateway-proxy.ts';
+import { subagentRetryWorkflow } from './retry-workflow.ts';
+import { initialTaskState, isFinished, type TaskState } from './state.ts';
+
+export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<TaskState> {
+  let state: TaskState = args.state ?? initialTaskState(args.taskKey, args.requester, args.spec);
+  const effects: TaskEffect[] = [];
+  const apply = (decided: TaskDecided): void => {
+    state = decided.state;
+    effects.push(...decided.effects);
+  };
+  setHandler(taskStateQuery, () => state);
+  setHandler(taskSpawnedSignal, (event) => apply(applySpawned(state, event, Date.now())));
+  setHandler(taskEndedSignal, (event) => apply(applyEnded(state, event, Date.now())));
+  setHandler(taskRequesterEndedSignal, ({ sessionKey }) => {
+    state = applyRequesterEnded(state, sessionKey);
+  });
+
+  const perform = async (effect: TaskEffect): Promise<void> => {
+    switch (effect.kind) {
+      case 'startRetry': {
+        const { attempt } = effect.args;
+        const child = await startChild(subagentRetryWorkflow, {
+          workflowId: subagentRetryWorkflowId(state.taskKey, attempt),
+          args: [effect.args],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `retry ${attempt}/${effect.args.maxRetries} · ${state.spec.label ?? 'no-label'} · ${effect.args.outcome}`,
+        });
+        void child.result().then((result) => {
+          if (!result.pickedUp) state = applyRetryNotPickedUp(state, attempt);
+        });
+        return;
+      }
+      case 'respawned':
+        try {
+          await getExternalWorkflowHandle(subagentRetryWorkflowId(state.taskKey, effect.attempt)).signal(retryRespawnedSignal, { childKey: effect.childKey });
+        } catch (err) {
+          // The retry already finished (it gave up waiting): the respawn still counts for the task.
+          log.info('retry workflow no longer open for the respawn signal', { workflowId: workflowInfo().workflowId, attempt: effect.attempt, error: String(err) });
+        }
+        return;
+      case 'notifyExhausted':
+        if (state.config !== null) {
+          await deliverThroughGateway(state.config.gatewayTaskQueue, { sessionKey: state.requester, text: effect.text, contextKey: effect.contextKey, heartbeatReason: null }, 'retries exhausted');
+        }
+        return;
+      case 'warn':
+        log.warn(effect.message, { workflowId: workflowInfo().workflowId, sessionKey: state.requester });
+        return;
+    }
+  };
+
+  for (;;) {
+    setCurrentDetails(describeTask(state));
+    await condition(() => effects.length > 0 || isFinished(state));
+    while (effects.length > 0) {
+      const effect = effects.shift() as TaskEffect;
+      await perform(effect);
+    }
+    if (isFinished(state) && effects.length === 0) {
+      await condition(allHandlersFinished);
+      if (effects.length > 0) continue;
+      setCurrentDetails(describeTask(state));
+      return state;
+    }
+  }
+}
