@@ -12,12 +12,17 @@ import { KeyedChain } from '../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../plugin-bridge/shared/temporal-bridge.ts';
 import { startTestServer, startWorkers, tempDir } from '../test/helpers/temporal.ts';
 import { gateScenarios } from '../test/scenarios/gate.ts';
+import { subagentScenarios } from '../test/scenarios/subagent.ts';
+import type { Scenario } from '../test/scenarios/types.ts';
+
+/** Every scenario; a new workflow adds its list here. */
+const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios];
 
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const scenarios = gateScenarios.filter((s) => only.length === 0 || only.includes(s.name));
+  const scenarios = ALL_SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name));
   const env = await startTestServer();
   const workers = await startWorkers(env);
   const tmp = tempDir('record');
@@ -25,7 +30,7 @@ async function main(): Promise<void> {
   bridge.start();
   try {
     const gate = new GateClient(bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: 'openclaw-temporal' });
-    const ctx = { client: env.client, gate, dbPath: join(tmp.dir, 'lorene-gate.db') };
+    const ctx = { client: env.client, address: env.address, tmpDir: tmp.dir, gate, dbPath: join(tmp.dir, 'lorene-gate.db') };
     mkdirSync(outDir, { recursive: true });
     for (const scenario of scenarios) {
       const run = await scenario.run(ctx);

@@ -2,28 +2,9 @@
  * Gate scenarios played against a real dev server and worker; `npm run record-histories` saves the histories
  * they produce under test/histories/, and the replay test replays every one of them against the current code.
  */
-import type { Client } from '@temporalio/client';
-import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
-import { seenLedgerWorkflowId } from '../../workflows/gate/contract.ts';
-
-export interface ScenarioContext {
-  readonly client: Client;
-  readonly gate: GateClient;
-  readonly dbPath: string;
-}
-
-/** The run whose history a scenario recorded: the latest run, or the first one (continue-as-new). */
-export interface RecordedRun {
-  readonly workflowId: string;
-  readonly runId?: string;
-}
-
-export interface Scenario {
-  readonly name: string;
-  run(ctx: ScenarioContext): Promise<RecordedRun>;
-}
+import type { Scenario, ScenarioContext } from './types.ts';
 
 const CHANNEL = 'whatsapp';
 const SENDER = '+15550001';

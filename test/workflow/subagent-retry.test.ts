@@ -1,13 +1,12 @@
 /**
  * Subagent task + retry workflows on a real dev server, with the gateway activity worker class the plugin runs
- * inside OpenClaw. The one fake is the recording `api.runtime.system` below: it stands in for OpenClaw's system
+ * inside OpenClaw. The one fake is the recording `api.runtime.system` of test/helpers/gateway.ts, standing in for OpenClaw's system
  * event queue here (the OpenClaw tests use the real one).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createGatewayActivities, DeliveredKeys, type GatewaySystemRuntime } from '../../activities/gateway.ts';
-import { GatewayActivityWorker } from '../../plugin-bridge/shared/gateway-worker.ts';
+import { recordingGateway } from '../helpers/gateway.ts';
 import {
   gatewayTaskQueue,
   subagentTaskWorkflowId,
@@ -20,24 +19,10 @@ import {
 import type { TaskState } from '../../workflows/subagent/state.ts';
 import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
 
-/** Stand-in for OpenClaw's api.runtime.system: records what the gateway activities asked it to do. */
-class RecordingSystemRuntime implements GatewaySystemRuntime {
-  readonly events: Array<{ text: string; sessionKey: string; contextKey?: string | null; replace?: boolean; at: number }> = [];
-  readonly heartbeats: Array<{ reason?: string; sessionKey?: string; source: string; intent: string }> = [];
-  enqueueSystemEvent(text: string, options: { sessionKey: string; contextKey?: string | null; replace?: boolean }): boolean {
-    this.events.push({ text, ...options, at: Date.now() });
-    return true;
-  }
-  requestHeartbeat(options: { source: string; intent: string; reason?: string; sessionKey?: string }): void {
-    this.heartbeats.push(options);
-  }
-}
-
 const REQUESTER = 'agent:main:subagent:orchestrator-1';
 let env: TestWorkflowEnvironment;
 let workers: RunningWorkers;
 let counter = 0;
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function retryConfig(gatewayId: string, overrides: Partial<RetryConfig> = {}): RetryConfig {
   return {
@@ -52,18 +37,7 @@ function retryConfig(gatewayId: string, overrides: Partial<RetryConfig> = {}): R
   };
 }
 
-/** A gateway: its activity worker (the plugin's class) on its own queue, over a recording runtime. */
-function gateway(gatewayId: string) {
-  const system = new RecordingSystemRuntime();
-  const worker = new GatewayActivityWorker({
-    settings: { address: env.address, namespace: 'default' },
-    taskQueue: gatewayTaskQueue(gatewayId),
-    activities: createGatewayActivities({ system, delivered: new DeliveredKeys(), logger: quiet }),
-    logger: quiet,
-    retryDelayMs: 200,
-  });
-  return { system, worker };
-}
+const gateway = (gatewayId: string) => recordingGateway(env.address, gatewayId);
 
 async function startTask(config: RetryConfig, firstChild: string) {
   const taskKey = `task-${++counter}-${Date.now()}`;

@@ -1,0 +1,121 @@
+/**
+ * Subagent retry scenarios for the replay fixtures: retry then success, retry-fail-exhausted, a backoff timer, a
+ * duplicated end event, a retry nobody picks up. Each runs its own recording gateway (see test/helpers/gateway.ts).
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import {
+  subagentRetryWorkflowId,
+  subagentTaskWorkflowId,
+  taskEndedSignal,
+  taskSpawnedSignal,
+  type RetryConfig,
+  type SubagentTaskArgs,
+} from '../../workflows/subagent/contract.ts';
+import { recordingGateway } from '../helpers/gateway.ts';
+import type { RecordedRun, Scenario, ScenarioContext } from './types.ts';
+
+const REQUESTER = 'agent:main:subagent:orch-rec';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function config(taskQueue: string, o: Partial<RetryConfig> = {}): RetryConfig {
+  return { autoRetryFailedSubagents: true, maxRetriesPerTask: 2, retryOutcomes: ['error', 'timeout'], backoff: { initialMs: 0, multiplier: 2, maxMs: 60_000 }, pickupTimeoutMs: 30_000, notifyRequesterOnExhausted: false, gatewayTaskQueue: taskQueue, ...o };
+}
+
+async function waitForRetry(client: Client, taskKey: string, attempt: number): Promise<WorkflowHandle> {
+  const handle = client.workflow.getHandle(subagentRetryWorkflowId(taskKey, attempt));
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      await handle.describe();
+      return handle;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`retry ${attempt} of ${taskKey} never started`);
+}
+
+/** Plays `play` with a task and a recording gateway; returns the run to record. */
+function scenario(name: string, overrides: Partial<RetryConfig>, play: (t: TaskPlay) => Promise<RecordedRun>): Scenario {
+  return {
+    name,
+    async run(ctx: ScenarioContext) {
+      const gw = recordingGateway(ctx.address, `rec-${name}`);
+      gw.worker.start();
+      try {
+        const taskKey = `rec-${name}`;
+        const cfg = config(gw.taskQueue, overrides);
+        const args: SubagentTaskArgs = { taskKey, requester: REQUESTER, spec: { task: 'index the wiki', label: 'indexer', agentId: 'main' } };
+        const handle = await ctx.client.workflow.signalWithStart('subagentTaskWorkflow', {
+          workflowId: subagentTaskWorkflowId(taskKey),
+          taskQueue: 'openclaw-temporal',
+          args: [args],
+          signal: taskSpawnedSignal,
+          signalArgs: [{ eventId: 'spawned:c1', childKey: 'c1', config: cfg }],
+        });
+        const t: TaskPlay = {
+          client: ctx.client,
+          taskKey,
+          handle,
+          ended: (childKey, outcome) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config: cfg }),
+          spawned: (childKey) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config: cfg }),
+        };
+        return await play(t);
+      } finally {
+        await gw.worker.stop();
+      }
+    },
+  };
+}
+
+interface TaskPlay {
+  readonly client: Client;
+  readonly taskKey: string;
+  readonly handle: WorkflowHandle;
+  ended(childKey: string, outcome: string): Promise<void>;
+  spawned(childKey: string): Promise<void>;
+}
+
+export const subagentScenarios: readonly Scenario[] = [
+  scenario('subagent-retry-then-success', {}, async (t) => {
+    await t.ended('c1', 'error');
+    await (await waitForRetry(t.client, t.taskKey, 1)).describe();
+    await t.spawned('c2');
+    await t.ended('c2', 'ok');
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-retry-exhausted', { notifyRequesterOnExhausted: true }, async (t) => {
+    await t.ended('c1', 'error');
+    await waitForRetry(t.client, t.taskKey, 1);
+    await t.spawned('c2');
+    await t.ended('c2', 'timeout');
+    await waitForRetry(t.client, t.taskKey, 2);
+    await t.spawned('c3');
+    await t.ended('c3', 'error');
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-retry-backoff', { backoff: { initialMs: 800, multiplier: 2, maxMs: 5000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await sleep(1500);
+    await t.spawned('c2');
+    await retry.result();
+    return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-duplicate-end', {}, async (t) => {
+    await t.ended('c1', 'error');
+    await t.ended('c1', 'error');
+    await waitForRetry(t.client, t.taskKey, 1);
+    await t.spawned('c2');
+    await t.ended('c2', 'ok');
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-retry-not-picked-up', { pickupTimeoutMs: 600 }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await retry.result();
+    return { workflowId: retry.workflowId };
+  }),
+];
