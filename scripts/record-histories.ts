@@ -12,11 +12,12 @@ import { KeyedChain } from '../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../plugin-bridge/shared/temporal-bridge.ts';
 import { startTestServer, startWorkers, tempDir } from '../test/helpers/temporal.ts';
 import { gateScenarios } from '../test/scenarios/gate.ts';
+import { orchestratorScenarios } from '../test/scenarios/orchestrator.ts';
 import { subagentScenarios } from '../test/scenarios/subagent.ts';
 import type { Scenario } from '../test/scenarios/types.ts';
 
 /** Every scenario; a new workflow adds its list here. */
-const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios];
+const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios, ...orchestratorScenarios];
 
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));
 

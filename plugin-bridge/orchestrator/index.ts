@@ -1,0 +1,67 @@
+/**
+ * orchestrator ("Orchestrator Delegation"): a front-controller session delegates real work to one hidden
+ * orchestrator per thread, which splits it into workers. Each thread lives in a durable Temporal workflow
+ * (`orchestrator/<frontSessionKey>`); this entry maps hooks to it, keeps a cache so sessions outside every
+ * thread are decided locally, and decides explicitly what a failure means for each hook.
+ */
+import { createBridgeLogger } from '../shared/bridge-logger.ts';
+import { KeyedChain } from '../shared/keyed-chain.ts';
+import type { PluginApi } from '../shared/openclaw-types.ts';
+import { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { ORCHESTRATOR_PLUGIN_ID } from '../../workflows/orchestrator/contract.ts';
+import { parseBridgeConfig } from './config.ts';
+import { ThreadDirectory } from './directory.ts';
+import { DirectoryLoader } from './directory-loader.ts';
+import { createObservers } from './observer-hooks.ts';
+import { createBeforePromptBuild } from './prompt-hook.ts';
+import { ThreadClient } from './thread-client.ts';
+import { createBeforeToolCall, type OrchestratorHookDeps } from './tool-hook.ts';
+import { RecentUserMessages } from './user-messages.ts';
+
+/** Slack between our own bound (decisionTimeoutMs) and the host's hook timeout, so ours always fires first. */
+const HOST_TIMEOUT_SLACK_MS = 2000;
+
+function register(api: PluginApi): void {
+  const config = parseBridgeConfig(api.pluginConfig);
+  const log = createBridgeLogger(api.logger, { plugin: ORCHESTRATOR_PLUGIN_ID }, config.debug);
+  const bridge = new TemporalBridge(config.temporal);
+  const directory = new ThreadDirectory();
+  const threads = new ThreadClient(bridge, new KeyedChain(), config.taskQueue);
+  const loader = new DirectoryLoader(directory, threads, log);
+  const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), log };
+
+  api.registerService({
+    id: 'orchestrator-temporal',
+    start() {
+      bridge.start();
+      loader.start();
+      log.info({ taskQueue: config.taskQueue, onTemporalError: config.policy.onTemporalError }, 'orchestrator connected to Temporal (lazily)');
+    },
+    async stop() {
+      loader.stop();
+      await bridge.stop();
+    },
+  });
+
+  // Every hook gets an explicit host timeout: OpenClaw awaits the subagent_* and session_end hooks without one.
+  const timeoutMs = config.policy.decisionTimeoutMs + HOST_TIMEOUT_SLACK_MS;
+  const observers = createObservers(deps);
+  api.on('before_tool_call', createBeforeToolCall(deps), { timeoutMs });
+  api.on('before_prompt_build', createBeforePromptBuild(deps), { timeoutMs });
+  api.on('after_tool_call', observers.afterToolCall, { timeoutMs });
+  api.on('subagent_spawned', observers.subagentSpawned, { timeoutMs });
+  api.on('subagent_delivery_target', async (event, ctx) => {
+    await observers.subagentDeliveryTarget(event, ctx);
+    return undefined; // never claims the delivery origin
+  }, { timeoutMs });
+  api.on('subagent_ended', observers.subagentEnded, { timeoutMs });
+  api.on('session_end', observers.sessionEnd, { timeoutMs });
+}
+
+/** The plugin entry OpenClaw's loader resolves (`id` must match the manifest). */
+export default {
+  id: ORCHESTRATOR_PLUGIN_ID,
+  name: 'Orchestrator Delegation',
+  description: 'Front-controller sessions delegate to one hidden orchestrator per thread; threads are durable Temporal workflows.',
+  register,
+};

@@ -1,0 +1,104 @@
+/**
+ * The observer hooks (SEED-BEHAVIOUR §1.5–1.6): gateway facts become signals with event ids to the thread
+ * they concern; sessions no thread knows cost nothing. The cache learns each fact before its signal is
+ * queued, so a child's first tool call is already routed to its thread — and queued behind the signal.
+ * Observers never throw into the gateway: a failure is logged.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  orchestratorSessionEndSignal,
+  orchestratorSpawnResultSignal,
+  orchestratorSubagentActivitySignal,
+  orchestratorSubagentEndedSignal,
+  type SubagentActivitySignal,
+} from '../../workflows/orchestrator/contract.ts';
+import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
+import type { AfterToolCallEvent, SessionContext, SessionEndEvent, SubagentContext, SubagentDeliveryTargetEvent, SubagentEndedEvent, SubagentSpawnedEvent, ToolContext } from '../shared/openclaw-types.ts';
+import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events.ts';
+import { callerThread } from './route.ts';
+import type { Answer } from './thread-client.ts';
+import type { OrchestratorHookDeps } from './tool-hook.ts';
+
+/** The observer handlers, each resolving (never rejecting) once its signal was handed to Temporal or dropped. */
+export interface ObserverHandlers {
+  afterToolCall(event: AfterToolCallEvent, ctx: ToolContext): Promise<void>;
+  subagentSpawned(event: SubagentSpawnedEvent, ctx: SubagentContext): Promise<void>;
+  subagentDeliveryTarget(event: SubagentDeliveryTargetEvent, ctx: SubagentContext): Promise<void>;
+  subagentEnded(event: SubagentEndedEvent, ctx: SubagentContext): Promise<void>;
+  sessionEnd(event: SessionEndEvent, ctx: SessionContext): Promise<void>;
+}
+
+/** Builds the observer handlers over the shared hook dependencies. */
+export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
+  const { directory, threads, log } = deps;
+  const deadline = () => Date.now() + deps.config.decisionTimeoutMs;
+  const threadOf = (sessionKey: string) => callerThread(directory, sessionKey, directory.kindOf(sessionKey));
+  const settle = (hook: string, frontKey: string, sent: Promise<Answer<void>>): Promise<void> =>
+    sent.then(
+      (answer) => {
+        if (answer.kind !== 'ok') directory.dropThread(frontKey);
+        log.debug({ hook, frontKey, answer: answer.kind }, 'signalled the thread');
+      },
+      (err: unknown) => log.warn({ hook, frontKey, err }, 'could not signal the thread'),
+    );
+  const guard = <A extends unknown[]>(hook: string, body: (...args: A) => Promise<void>) =>
+    (...args: A): Promise<void> =>
+      body(...args).catch((err: unknown) => log.error({ hook, err }, 'orchestrator observer failed'));
+
+  /** Touch hooks are not awaited: nothing in the gateway waits on them, so a slow Temporal must not either. */
+  const touch = (hook: SubagentActivitySignal['hook'], requester: string | undefined, child: string | undefined, eventId: string): void => {
+    if (requester === undefined || child === undefined) return;
+    const frontKey = threadOf(requester);
+    if (frontKey === undefined) return;
+    directory.learnChild(frontKey, child);
+    if (directory.kindOf(requester) !== 'orchestrator') return;
+    const signal: SubagentActivitySignal = { eventId, hook, requesterSessionKey: requester, childSessionKey: child };
+    void settle(hook, frontKey, threads.signal(frontKey, orchestratorSubagentActivitySignal, signal, deadline()));
+  };
+
+  return {
+    afterToolCall: guard('after_tool_call', async (event, ctx) => {
+      const call = toToolCall(event, ctx);
+      if (call === undefined || normalizeToolName(call.toolName) !== 'sessions_spawn') return;
+      const frontKey = threadOf(call.sessionKey);
+      if (frontKey === undefined) return;
+      const receipt = spawnReceipt(event?.result, event?.error);
+      const key = callSpawnKey(call);
+      directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
+      const signal = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, runId: call.runId, toolCallId: call.toolCallId, ...receipt };
+      await settle('after_tool_call', frontKey, threads.signal(frontKey, orchestratorSpawnResultSignal, signal, deadline()));
+    }),
+    subagentSpawned: guard('subagent_spawned', async (event, ctx) => {
+      const child = eventText(event?.childSessionKey, ctx?.childSessionKey);
+      touch('subagent_spawned', eventText(ctx?.requesterSessionKey), child, `subagent-spawned:${eventText(event?.runId, ctx?.runId) ?? ''}:${child}`);
+    }),
+    subagentDeliveryTarget: guard('subagent_delivery_target', async (event, ctx) => {
+      const requester = eventText(event?.requesterSessionKey, ctx?.requesterSessionKey);
+      touch('subagent_delivery_target', requester, eventText(event?.childSessionKey, ctx?.childSessionKey), `delivery-target:${randomUUID()}`);
+    }),
+    subagentEnded: guard('subagent_ended', async (event, ctx) => {
+      const target = eventText(event?.targetSessionKey);
+      if (event?.targetKind !== 'subagent' || target === undefined) return;
+      const member = directory.lookup(target);
+      const requester = eventText(ctx?.requesterSessionKey);
+      const frontKey = member !== undefined && member.role !== 'front' ? member.frontKey : requester && threadOf(requester);
+      if (frontKey === undefined) return;
+      directory.learnEnded(target, 'subagent');
+      const outcome = eventText(event.outcome);
+      const eventId = `subagent-ended:${target}:${eventText(event.runId, ctx?.runId) ?? ''}:${outcome ?? ''}`;
+      const signal = { eventId, targetSessionKey: target, targetKind: event.targetKind, ...(outcome === undefined ? {} : { outcome }) };
+      await settle('subagent_ended', frontKey, threads.signal(frontKey, orchestratorSubagentEndedSignal, signal, deadline()));
+    }),
+    sessionEnd: guard('session_end', async (event, ctx) => {
+      const sessionKey = eventText(event?.sessionKey, ctx?.sessionKey);
+      if (sessionKey === undefined) return;
+      deps.messages.forget(sessionKey);
+      const member = directory.lookup(sessionKey);
+      const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));
+      if (frontKey === undefined) return;
+      directory.learnEnded(sessionKey, 'session');
+      const eventId = `session-end:${eventText(event?.sessionId, ctx?.sessionId) ?? ''}:${sessionKey}`;
+      await settle('session_end', frontKey, threads.signal(frontKey, orchestratorSessionEndSignal, { eventId, sessionKey }, deadline()));
+    }),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The orchestrator's Temporal calls. Every call for one thread goes through the same {@link KeyedChain} entry,
+ * so a tool decision never overtakes the spawn result signalled just before it; every call is bounded by a
+ * deadline (TemporalBridge.call). A thread that no longer runs is an answer (`gone`, `ended`), not an error:
+ * the bridge then treats the session as unbound.
+ */
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, type SignalDefinition } from '@temporalio/common';
+import {
+  ORCHESTRATOR_PLUGIN_ID,
+  ORCHESTRATOR_WORKFLOW_TYPE,
+  THREAD_ENDED_FAILURE,
+  frontKeyOfWorkflowId,
+  orchestratorThreadQuery,
+  orchestratorThreadWorkflowId,
+  orchestratorToolCallUpdate,
+  type ToolCallOutcome,
+  type ToolCallRequest,
+} from '../../workflows/orchestrator/contract.ts';
+import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
+import type { orchestratorThreadWorkflow } from '../../workflows/orchestrator/workflow.ts';
+import { OPENCLAW_FRONT_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
+import type { KeyedChain } from '../shared/keyed-chain.ts';
+import type { TemporalBridge } from '../shared/temporal-bridge.ts';
+
+/** A thread's answer: a value, `gone` (no such running thread), or `ended` (it is finishing; start a new one). */
+export type Answer<T> = { readonly kind: 'ok'; readonly value: T } | { readonly kind: 'gone' } | { readonly kind: 'ended' };
+
+/** The visibility query that finds every running thread (also the one to type into `temporal workflow list`). */
+export const OPEN_THREADS_QUERY = `OpenClawPlugin = "${ORCHESTRATOR_PLUGIN_ID}" AND ExecutionStatus = "Running"`;
+
+/** Updates and signals to a missing or completed thread fail with WorkflowNotFoundError (queries still answer). */
+function goneKind(err: unknown): 'gone' | 'ended' | undefined {
+  if (err instanceof WorkflowNotFoundError) return 'gone';
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === THREAD_ENDED_FAILURE) return 'ended';
+  return undefined;
+}
+
+/** The thread calls of one plugin instance, over its TemporalBridge and its per-thread chain. */
+export class ThreadClient {
+  constructor(
+    private readonly bridge: TemporalBridge,
+    private readonly chain: KeyedChain,
+    private readonly taskQueue: string,
+  ) {}
+
+  /**
+   * Asks the thread to decide a tool call (an update: it may record state). `start` creates the thread when
+   * it does not run: a front-controller's `sessions_spawn` is how a thread begins.
+   */
+  toolCall(frontKey: string, request: ToolCallRequest, updateId: string, deadline: number, start: boolean): Promise<Answer<ToolCallOutcome>> {
+    return this.#run(frontKey, 'orchestrator.tool-call', deadline, (client, workflowId) => {
+      if (!start) return client.workflow.getHandle(workflowId).executeUpdate(orchestratorToolCallUpdate, { args: [request], updateId });
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof orchestratorThreadWorkflow>(ORCHESTRATOR_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ frontKey, config: request.config }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `orchestrator · ${frontKey}`,
+        staticDetails: `Orchestrator thread of the front-controller session ${frontKey}: its hidden orchestrator, workers, blocked attempts and delegated task. Update: orchestrator.tool-call; signals: orchestrator.spawn-result, orchestrator.subagent-activity, orchestrator.subagent-ended, orchestrator.session-end; query: orchestrator.thread.`,
+        typedSearchAttributes: [
+          { key: OPENCLAW_PLUGIN, value: ORCHESTRATOR_PLUGIN_ID },
+          { key: OPENCLAW_FRONT_SESSION, value: frontKey },
+        ],
+      });
+      return client.workflow.executeUpdateWithStart(orchestratorToolCallUpdate, { args: [request], updateId, startWorkflowOperation });
+    });
+  }
+
+  /** The thread's state (a query: reads only). */
+  thread(frontKey: string, deadline: number): Promise<Answer<ThreadState>> {
+    return this.#run(frontKey, 'orchestrator.thread', deadline, (client, workflowId) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
+  }
+
+  /** Signals a gateway fact to the thread; a thread that no longer runs answers `gone`. */
+  signal<A>(frontKey: string, signal: SignalDefinition<[A]>, payload: A, deadline: number): Promise<Answer<void>> {
+    return this.#run(frontKey, signal.name, deadline, (client, workflowId) => client.workflow.getHandle(workflowId).signal(signal, payload));
+  }
+
+  /** The front keys of every running thread, from the visibility store (used to rebuild the cache). */
+  listOpenThreads(deadline: number): Promise<string[]> {
+    return this.bridge.call('orchestrator.list', deadline, async (client) => {
+      const fronts: string[] = [];
+      for await (const execution of client.workflow.list({ query: OPEN_THREADS_QUERY })) {
+        const front = frontKeyOfWorkflowId(execution.workflowId);
+        if (front !== undefined) fronts.push(front);
+      }
+      return fronts;
+    });
+  }
+
+  #run<T>(frontKey: string, operation: string, deadline: number, fn: (client: Client, workflowId: string) => Promise<T>): Promise<Answer<T>> {
+    const workflowId = orchestratorThreadWorkflowId(frontKey);
+    return this.chain.run(workflowId, () =>
+      this.bridge.call(operation, deadline, async (client): Promise<Answer<T>> => {
+        try {
+          return { kind: 'ok', value: await fn(client, workflowId) };
+        } catch (err) {
+          const kind = goneKind(err);
+          if (kind === undefined) throw err;
+          return { kind };
+        }
+      }),
+    );
+  }
+}

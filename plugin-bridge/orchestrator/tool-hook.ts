@@ -1,0 +1,115 @@
+/**
+ * `before_tool_call` (SEED-BEHAVIOUR §1.4). OpenClaw fails this hook closed — a throw or a timeout blocks the
+ * tool — so the handler never throws and never outlives `decisionTimeoutMs`: every failure, ours included,
+ * becomes the explicit `onTemporalError` decision. Sessions no thread knows are decided locally by the same
+ * pure rules the thread runs.
+ */
+import type { OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
+import { emptyThreadState } from '../../workflows/orchestrator/thread-state.ts';
+import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
+import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
+import type { BridgeLogger } from '../shared/bridge-logger.ts';
+import { TemporalCallError } from '../shared/errors.ts';
+import type { BeforeToolCallEvent, BeforeToolCallResult, ToolContext } from '../shared/openclaw-types.ts';
+import type { ThreadDirectory } from './directory.ts';
+import { callSpawnKey, toHookResult, toolCallUpdateId, toToolCall, type KeyedToolCall } from './hook-events.ts';
+import { routeToolCall } from './route.ts';
+import type { ThreadClient } from './thread-client.ts';
+import type { RecentUserMessages } from './user-messages.ts';
+
+/** What the orchestrator hooks share: the policy, the cache, the Temporal calls, remembered messages, the log. */
+export interface OrchestratorHookDeps {
+  readonly config: OrchestratorConfig;
+  readonly directory: ThreadDirectory;
+  readonly threads: ThreadClient;
+  readonly messages: RecentUserMessages;
+  readonly log: BridgeLogger;
+}
+
+/** Pause before asking again when a front's spawn reached a thread that was just finishing. */
+const ENDED_RETRY_MS = 50;
+
+/** The decision of the pure rules on a thread with nothing bound (plus the caller's remembered message). */
+export function decideLocally(deps: OrchestratorHookDeps, call: KeyedToolCall): BeforeToolCallResult | undefined {
+  const empty = emptyThreadState(call.sessionKey);
+  const remembered = deps.messages.get(call.sessionKey);
+  const state = remembered === undefined ? empty : { ...empty, lastUserMessages: { [call.sessionKey]: remembered } };
+  return toHookResult(decideToolCall(state, call, deps.config, Date.now()).decision);
+}
+
+/** The `onTemporalError` decision, logged with why it was needed. */
+function fallback(deps: OrchestratorHookDeps, call: KeyedToolCall | undefined, reason: string, err?: unknown): BeforeToolCallResult | undefined {
+  const fields = { hook: 'before_tool_call', sessionKey: call?.sessionKey, toolName: call?.toolName, reason, onTemporalError: deps.config.onTemporalError };
+  if (err === undefined || err instanceof TemporalCallError) deps.log.warn(fields, 'no thread decision: applying onTemporalError');
+  else deps.log.error({ ...fields, err }, 'orchestrator bridge error: applying onTemporalError');
+  if (deps.config.onTemporalError === 'allow') return undefined;
+  return { block: true, blockReason: `orchestrator: ${reason}; the tool call is blocked (onTemporalError: block)` };
+}
+
+async function updateThread(
+  deps: OrchestratorHookDeps,
+  call: KeyedToolCall,
+  frontKey: string,
+  start: boolean,
+  deadline: number,
+): Promise<BeforeToolCallResult | undefined> {
+  const spawn = normalizeToolName(call.toolName) === 'sessions_spawn';
+  const remembered = spawn ? deps.messages.get(call.sessionKey) : undefined;
+  const request: ToolCallRequest = { call, config: deps.config, ...(remembered === undefined ? {} : { lastUserMessage: remembered }) };
+  const updateId = toolCallUpdateId(call);
+  for (;;) {
+    const answer = await deps.threads.toolCall(frontKey, request, updateId, deadline, start);
+    if (answer.kind === 'ok') {
+      deps.directory.learnOutcome(frontKey, call.sessionKey, callSpawnKey(call), answer.value);
+      return toHookResult(answer.value.decision);
+    }
+    if (start && answer.kind === 'ended' && Date.now() + ENDED_RETRY_MS < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, ENDED_RETRY_MS));
+      continue;
+    }
+    if (start) return fallback(deps, call, 'the thread kept ending while a new orchestrator was spawned');
+    // The thread is over: the session is not bound any more and the rules decide it as unbound.
+    deps.directory.dropThread(frontKey);
+    return decideLocally(deps, call);
+  }
+}
+
+async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<BeforeToolCallResult | undefined> {
+  const deadline = Date.now() + deps.config.decisionTimeoutMs;
+  if (deps.directory.status === 'loading') await deps.directory.settled(deadline);
+  const route = routeToolCall(deps.directory, call, deps.config);
+  switch (route.via) {
+    case 'local':
+      return decideLocally(deps, call);
+    case 'unknown':
+      return fallback(deps, call, 'the thread cache is not loaded from Temporal');
+    case 'query': {
+      const answer = await deps.threads.thread(route.frontKey, deadline);
+      if (answer.kind !== 'ok') {
+        deps.directory.dropThread(route.frontKey);
+        return decideLocally(deps, call);
+      }
+      deps.directory.absorb(answer.value);
+      return toHookResult(decideToolCall(answer.value, call, deps.config, Date.now()).decision);
+    }
+    case 'update':
+      return updateThread(deps, call, route.frontKey, route.start, deadline);
+  }
+}
+
+/** The `before_tool_call` handler: resolves with a decision, never rejects. */
+export function createBeforeToolCall(deps: OrchestratorHookDeps) {
+  return async (event: BeforeToolCallEvent, ctx: ToolContext): Promise<BeforeToolCallResult | undefined> => {
+    let call: KeyedToolCall | undefined;
+    try {
+      call = toToolCall(event, ctx);
+      if (call === undefined) return undefined;
+      const result = await decide(deps, call);
+      deps.log.debug({ hook: 'before_tool_call', sessionKey: call.sessionKey, toolName: call.toolName, block: result?.block === true, rewritten: result?.params !== undefined }, 'tool call decided');
+      return result;
+    } catch (err) {
+      return fallback(deps, call, err instanceof TemporalCallError ? `Temporal gave no decision (${err.kind}: ${err.detail})` : 'bridge error', err);
+    }
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The orchestrator plugin through OpenClaw's real loader and hook runner (Node 24), against a real dev server
+ * and the real worker: a whole thread is played with the events OpenClaw's embedded runner would pass; then
+ * the gateway "restarts" (a new plugin instance rebuilds its cache from Temporal), the front's session ends,
+ * and finally Temporal stops. Only the model is fake: tool calls and subagent events are fired by hand.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
+import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
+import { startOpenClawHost, type HookRun, type OpenClawHost } from './host-client.ts';
+
+const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
+const FRONT = 'agent:main:main';
+const ORCH = 'agent:main:subagent:7c1e0f3a-orch';
+const W1 = 'agent:main:subagent:7c1e0f3a-w1';
+const W2 = 'agent:main:subagent:7c1e0f3a-w2';
+const UNBOUND_FRONT = 'agent:main:telegram:direct:4242';
+const STRANGER = 'agent:main:subagent:someone-else';
+const DECISION_TIMEOUT_MS = 2500;
+
+let env: TestWorkflowEnvironment;
+let workers: RunningWorkers;
+let host: OpenClawHost;
+let temporalStopped = false;
+let callCounter = 0;
+
+const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: env.address, decisionTimeoutMs: DECISION_TIMEOUT_MS, onTemporalError: 'block', ...overrides });
+const load = async (overrides: Record<string, unknown> = {}) => {
+  const loaded = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: config(overrides) });
+  assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+  await host.startServices();
+  return loaded;
+};
+
+type ToolResult = { params?: Record<string, unknown>; block?: boolean; blockReason?: string };
+const value = <T>(run: HookRun): T => {
+  assert.equal(run.ok, true, run.ok ? '' : run.error);
+  return ((run.ok ? run.result : undefined) ?? {}) as T;
+};
+/** Fires before_tool_call as the embedded runner does; returns the merged result ({} = allowed unchanged). */
+async function tool(sessionKey: string, toolName: string, params: Record<string, unknown> = {}, runId = `${sessionKey}-run`): Promise<ToolResult & { toolCallId: string }> {
+  const toolCallId = `call-${++callCounter}`;
+  const run = await host.run('runBeforeToolCall', { toolName, params, runId, toolCallId }, { toolName, sessionKey, runId, toolCallId, agentId: 'main' });
+  return { ...value<ToolResult>(run), toolCallId };
+}
+/** A sessions_spawn from before_tool_call to after_tool_call, accepted with `childKey` (subagent_spawned in between). */
+async function spawn(sessionKey: string, childKey: string, params: Record<string, unknown> = {}): Promise<ToolResult> {
+  const runId = `${sessionKey}-run`;
+  const decided = await tool(sessionKey, 'sessions_spawn', params, runId);
+  assert.notEqual(decided.block, true, decided.blockReason);
+  const sent = { ...params, ...decided.params };
+  value(await host.run('runSubagentSpawned', { childSessionKey: childKey, agentId: 'main', label: sent.label, mode: 'run', threadRequested: sent.thread === true, runId: `${childKey}-run` }, { runId: `${childKey}-run`, childSessionKey: childKey, requesterSessionKey: sessionKey }));
+  const details = { status: 'accepted', childSessionKey: childKey, runId: `${childKey}-run`, mode: 'run', note: 'spawned' };
+  const result = { content: [{ type: 'text', text: JSON.stringify(details, null, 2) }], details };
+  value(await host.run('runAfterToolCall', { toolName: 'sessions_spawn', params: sent, runId, toolCallId: decided.toolCallId, result, durationMs: 12 }, { toolName: 'sessions_spawn', sessionKey, runId, toolCallId: decided.toolCallId }));
+  return decided;
+}
+async function prompt(sessionKey: string, userText?: string): Promise<string | undefined> {
+  const messages = userText === undefined ? [] : [{ role: 'user', content: [{ type: 'text', text: userText }] }];
+  return value<{ prependContext?: string }>(await host.run('runBeforePromptBuild', { prompt: userText ?? '', messages }, { sessionKey, agentId: 'main', runId: `${sessionKey}-run` })).prependContext;
+}
+const subagentEnded = (target: string, requester: string, outcome: string) =>
+  host.run('runSubagentEnded', { targetSessionKey: target, targetKind: 'subagent', reason: `subagent-${outcome}`, outcome, runId: `${target}-run`, endedAt: Date.now() }, { runId: `${target}-run`, childSessionKey: target, requesterSessionKey: requester });
+const thread = (front: string) => env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
+
+describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
+  before(async () => {
+    env = await startTestServer();
+    workers = await startWorkers(env);
+    host = await startOpenClawHost();
+  });
+
+  after(async () => {
+    await host?.close();
+    if (!temporalStopped) {
+      await workers?.stop();
+      await env?.teardown();
+    }
+  });
+
+  afterEach((t) => {
+    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
+  });
+
+  test('an invalid config is rejected, naming the field (manifest schema and our parser)', async () => {
+    const unknownKey = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { allowedMainTool: [] } });
+    assert.equal(unknownKey.status, 'error');
+    assert.match(unknownKey.error ?? '', /allowedMainTool/);
+    const badEnum = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { onTemporalError: 'maybe' } });
+    assert.equal(badEnum.status, 'error');
+    assert.match(badEnum.error ?? '', /onTemporalError/);
+  });
+
+  test('the plugin loads with its seven hooks and its Temporal service; the keys the original forgot are accepted', async () => {
+    const loaded = await load({ allowedOrchestratorTools: ['sessions_list'], orchestratorLabelPrefix: 'Trip Planner' });
+    assert.deepEqual(loaded.hookNames.toSorted(), ['after_tool_call', 'before_prompt_build', 'before_tool_call', 'session_end', 'subagent_delivery_target', 'subagent_ended', 'subagent_spawned']);
+    assert.deepEqual(loaded.services, ['orchestrator-temporal']);
+  });
+
+  test('a whole thread: spawn → accepted → blocked twice → allowed → reports back → front polls → snapshot → worker error', async () => {
+    const first = await prompt(FRONT, 'Plan my trip to Lisbon');
+    assert.match(first ?? '', /\[orchestrator mode is active\]/);
+    assert.doesNotMatch(first ?? '', /Hidden orchestrator for this thread/);
+
+    // The front spawns without a task: the remembered user message becomes the orchestrator's primary task.
+    const spawned = await spawn(FRONT, ORCH);
+    assert.equal(spawned.params?.thread, true);
+    assert.match(String(spawned.params?.label), /^trip-planner-[0-9a-f]{10}$/);
+    assert.match(String(spawned.params?.task), /hidden orchestrator[\s\S]*Primary task:\nPlan my trip to Lisbon$/);
+    assert.equal((await thread(FRONT).query<{ orchestratorKey?: string }>('orchestrator.thread')).orchestratorKey, ORCH);
+
+    const attempts = [await tool(ORCH, 'exec', { command: 'curl flights' }), await tool(ORCH, 'exec', { command: 'curl flights' }), await tool(ORCH, 'exec', { command: 'curl flights' })];
+    assert.deepEqual(attempts.map((a) => a.block === true), [true, true, false], 'blocked twice, allowed the third time');
+    assert.match(attempts[0]?.blockReason ?? '', /sessions_spawn[\s\S]*curl flights/);
+
+    await spawn(ORCH, W1, { task: 'Find flights to Lisbon', label: 'flights' });
+    await spawn(ORCH, W2, { task: 'Find a hotel in Alfama' });
+    const delivered = await host.run('runSubagentDeliveryTarget', { childSessionKey: W1, requesterSessionKey: ORCH, childRunId: `${W1}-run`, expectsCompletionMessage: true }, { childSessionKey: W1, requesterSessionKey: ORCH });
+    assert.equal(value<{ origin?: unknown }>(delivered).origin, undefined, 'never claims the delivery origin');
+
+    const report = await tool(ORCH, 'sessions_send', { message: 'Flights found, hotel pending' });
+    assert.deepEqual(report.params, { message: 'Flights found, hotel pending', sessionKey: FRONT }, 'reports back to its front (rewritten)');
+    const poll = await tool(FRONT, 'session_status', {});
+    assert.deepEqual(poll.params, { sessionKey: ORCH }, 'the front polls its orchestrator (rewritten)');
+
+    const snapshot = await prompt(FRONT, 'How is it going?');
+    assert.match(snapshot ?? '', new RegExp(`Hidden orchestrator for this thread: ${ORCH}`));
+    assert.match(snapshot ?? '', /\(2 worker\(s\)\)/);
+    assert.match(snapshot ?? '', new RegExp(`\\[running\\] ${W1} \\(flights\\) :: Find flights to Lisbon`));
+
+    value(await subagentEnded(W2, ORCH, 'error'));
+    const after = await prompt(FRONT);
+    assert.match(after ?? '', new RegExp(`\\[error\\] ${W2} \\(no-label\\) :: Find a hotel in Alfama`));
+    const details = await thread(FRONT).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.equal(details.currentDetails, `orchestrator ${ORCH} — 2 workers: 1 error, 1 running`);
+
+    // Sessions outside the thread are untouched.
+    const unbound = await tool(UNBOUND_FRONT, 'session_status', {});
+    assert.deepEqual([unbound.params, unbound.block], [undefined, undefined]);
+    assert.equal((await tool(STRANGER, 'exec', {})).block, undefined);
+  });
+
+  test('after a gateway restart (a new plugin instance) every decision for the bound sessions is the same, and the snapshot still lists the workers', async () => {
+    await load({ allowedOrchestratorTools: ['sessions_list'], orchestratorLabelPrefix: 'Trip Planner' });
+    const poll = await tool(FRONT, 'session_status', {});
+    assert.deepEqual(poll.params, { sessionKey: ORCH });
+    const report = await tool(ORCH, 'sessions_send', { message: 'still here' });
+    assert.deepEqual(report.params, { message: 'still here', sessionKey: FRONT });
+    const again = await tool(FRONT, 'sessions_spawn', { task: 'another orchestrator' });
+    assert.equal(again.block, true);
+    assert.match(again.blockReason ?? '', /hidden orchestrator already active/);
+    assert.equal((await tool(ORCH, 'exec', { command: 'curl flights' })).block, undefined, 'the blocked-attempt counter survived: the 4th attempt of the run is allowed');
+    assert.equal((await tool(ORCH, 'exec', {}, 'a-new-run')).block, true, 'a new run of the orchestrator is blocked again');
+    assert.equal((await tool(W1, 'exec', {})).block, undefined, 'workers may run their tools');
+    const snapshot = await prompt(FRONT, 'Any news?');
+    assert.match(snapshot ?? '', new RegExp(`\\[error\\] ${W2}`));
+    assert.match(snapshot ?? '', new RegExp(`\\[running\\] ${W1} \\(flights\\)`));
+  });
+
+  test('the front session’s end closes the thread with a final summary; its sessions are unbound afterwards', async () => {
+    value(await host.run('runSessionEnd', { sessionId: 'sess-front', sessionKey: FRONT, messageCount: 9, reason: 'deleted' }, { sessionId: 'sess-front', sessionKey: FRONT, agentId: 'main' }));
+    const result = (await thread(FRONT).result()) as ThreadResult;
+    assert.equal(result.endedBy, 'front-session-ended');
+    assert.deepEqual(result.byStatus, { error: 1, running: 1 });
+    assert.equal((await tool(ORCH, 'exec', {}, 'later-run')).block, undefined, 'no longer an orchestrator');
+    assert.deepEqual((await tool(FRONT, 'session_status', {})).params, undefined, 'no orchestrator to poll');
+  });
+
+  test('Temporal stopped: unbound sessions are unaffected, bound ones follow onTemporalError, nothing throws', async () => {
+    const front = 'agent:main:whatsapp:direct:+15550100';
+    const orch = 'agent:main:subagent:second-orch';
+    await prompt(front, 'Book a table');
+    await spawn(front, orch);
+    await eventually('bound', async () => ((await thread(front).query<{ orchestratorKey?: string }>('orchestrator.thread')).orchestratorKey === orch ? true : undefined));
+    await workers.stop();
+    await env.teardown();
+    temporalStopped = true;
+
+    const started = Date.now();
+    const blocked = await tool(orch, 'exec', {});
+    const elapsed = Date.now() - started;
+    process.stderr.write(`bound decision without Temporal took ${elapsed} ms (decisionTimeoutMs ${DECISION_TIMEOUT_MS})\n`);
+    assert.equal(blocked.block, true);
+    assert.match(blocked.blockReason ?? '', /onTemporalError: block/);
+    assert.ok(elapsed < DECISION_TIMEOUT_MS + 1500, `decided within the bound (${elapsed} ms)`);
+    assert.equal((await tool(front, 'session_status', {})).block, true);
+    const degraded = await prompt(front, 'Still there?');
+    assert.match(degraded ?? '', new RegExp(`Hidden orchestrator for this thread: ${orch}`), 'instructions and binding from the cache');
+    assert.doesNotMatch(degraded ?? '', /status snapshot/);
+
+    assert.equal((await tool(STRANGER, 'exec', {})).block, undefined);
+    assert.equal((await tool(UNBOUND_FRONT, 'session_status', {})).params, undefined);
+    assert.match((await prompt(UNBOUND_FRONT, 'hi')) ?? '', /\[orchestrator mode is active\]/);
+    assert.equal((await subagentEnded(orch, front, 'ok')).ok, true);
+    assert.equal((await host.run('runSessionEnd', { sessionId: 's2', sessionKey: front, messageCount: 2 }, { sessionId: 's2', sessionKey: front })).ok, true);
+    await host.stopServices();
+  });
+
+  test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
+    assert.deepEqual(await host.unhandled(), []);
+  });
+});
