@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
+import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
@@ -58,6 +59,9 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       taskQueue: options.taskQueue,
       workflowBundle: bundle,
       maxCachedWorkflows: options.maxCachedWorkflows,
+      // After a worker crash its sticky queue holds the next task of each cached workflow this long before any
+      // worker may take it (SDK default 10 s): gate decisions time out meanwhile, so keep it short.
+      stickyQueueScheduleToStartTimeout: '2 seconds',
     }),
   ];
   const pool = new LedgerPool();
@@ -67,7 +71,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         connection,
         namespace,
         taskQueue: options.ledgerTaskQueue,
-        activities: { ...createGateLedgerActivities({ pool, logger: options.logger }) },
+        activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
         maxConcurrentActivityTaskExecutions: 4,
       }),
     );

@@ -62,8 +62,9 @@ function register(api: PluginApi): void {
     const peer = maskPeer(action.peer);
     if (runtime === null) return cancelled(peer, 'the lorene-gate service is not running');
     const decisionId = randomUUID();
+    const deadline = Date.now() + config.decisionTimeoutMs;
     try {
-      const decision = await gate.decide(action.peer, { decisionId, content: action.content, config: runtime }, Date.now() + config.decisionTimeoutMs);
+      const decision = await gate.decide(action.peer, { decisionId, content: action.content, config: runtime, notAfter: deadline }, deadline);
       if (decision.action === 'deliver') {
         log.debug({ hook: 'message_sending', peer, requestId: decision.requestId, usesLeft: decision.usesLeft }, 'delivered');
         return action.changed ? { content: action.content } : undefined;

@@ -14,10 +14,14 @@ export interface TemporalSettings {
   readonly profile?: string;
 }
 
+/** How long `stop()` waits for calls still in flight before it closes the connection under them. */
+const STOP_DRAIN_MS = 2000;
+
 /** Opens on `start()`, closes on `stop()`; `call()` before start fails with kind `not-started`. */
 export class TemporalBridge {
   #connection: Connection | null = null;
   #client: Client | null = null;
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly settings: TemporalSettings) {}
 
@@ -30,10 +34,21 @@ export class TemporalBridge {
     this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default' });
   }
 
+  /**
+   * Stops taking calls, lets the calls in flight end (each is bounded by its own gRPC deadline, so this is
+   * short), then closes the connection: closing it under a call the SDK still retries would throw into the
+   * gateway as an uncaught "Channel has been shut down".
+   */
   async stop(): Promise<void> {
     const connection = this.#connection;
     this.#connection = null;
     this.#client = null;
+    if (this.#inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const drained = Promise.allSettled([...this.#inFlight]);
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS)))]);
+      clearTimeout(timer);
+    }
     await connection?.close();
   }
 
@@ -41,7 +56,11 @@ export class TemporalBridge {
     return this.#client !== null;
   }
 
-  /** Runs `fn` with the client, aborted and rejected with kind `timeout` once `deadline` (epoch ms) passes. */
+  /**
+   * Runs `fn` with the client, rejected with kind `timeout` once `deadline` (epoch ms) passes. The deadline is
+   * also the gRPC deadline of every request `fn` makes, so the SDK stops retrying a call the hook gave up on:
+   * an abandoned call must not reach the server later (a cancelled message counted as delivered).
+   */
   async call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = this.#client;
     const connection = this.#connection;
@@ -56,10 +75,19 @@ export class TemporalBridge {
         reject(new TemporalCallError(operation, 'timeout', `no answer within ${remaining} ms`));
       }, remaining);
     });
+    const running = connection.withDeadline(deadline, () => connection.withAbortSignal(abort.signal, () => fn(client)));
+    const tracked = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inFlight.add(tracked);
+    void tracked.then(() => this.#inFlight.delete(tracked));
     try {
-      return await Promise.race([connection.withAbortSignal(abort.signal, () => fn(client)), timedOut]);
+      return await Promise.race([running, timedOut]);
     } catch (err) {
-      throw err instanceof TemporalCallError ? err : new TemporalCallError(operation, classify(err), describe(err));
+      if (err instanceof TemporalCallError) throw err;
+      const kind = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) ? 'timeout' : classify(err);
+      throw new TemporalCallError(operation, kind, describe(err));
     } finally {
       clearTimeout(timer);
     }
@@ -75,6 +103,6 @@ function describe(err: unknown): string {
 function classify(err: unknown): TemporalFailureKind {
   const name = err instanceof Error ? err.name : '';
   const text = describe(err);
-  if (/UNAVAILABLE|ECONNREFUSED|connect|DEADLINE_EXCEEDED|No connection/i.test(text) || name === 'ServiceError') return 'unavailable';
+  if (/UNAVAILABLE|ECONNREFUSED|connect|No connection/i.test(text) || name === 'ServiceError') return 'unavailable';
   return 'rejected';
 }

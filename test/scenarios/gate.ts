@@ -100,6 +100,17 @@ export const gateScenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'gate-ledger-batched',
+    async run(ctx) {
+      const peer = '+4911100007';
+      const config = cfg(ctx.dbPath, { maxUsesPerArm: 10 });
+      await trigger(ctx, peer, 'batch-1', config);
+      for (let i = 0; i < 6; i += 1) await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
     name: 'gate-seen-ledger',
     async run(ctx) {
       const row = (id: string): SeenOp => ({ op: 'seen', channel: CHANNEL, messageId: id, sender: '+15550002', peer: '+15550003', at: Date.now() });

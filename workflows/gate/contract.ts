@@ -44,6 +44,11 @@ export interface GateOutboundRequest {
   /** The text as it will be delivered (already wrapped by the bridge). */
   readonly content: string;
   readonly config: GateRuntimeConfig;
+  /**
+   * The bridge's deadline (epoch ms): past it the bridge has already cancelled the message, so the gate must not
+   * consume a use for it. The validator rejects a request that reaches the workflow later. Absent in old histories.
+   */
+  readonly notAfter?: number;
 }
 
 /** Why a message was cancelled, or that it was delivered. */

@@ -9,7 +9,8 @@ import type { GateLedgerActivities, GateLedgerOp } from './ledger-ops.ts';
 
 const ledger = proxyActivities<GateLedgerActivities>({
   taskQueue: LEDGER_TASK_QUEUE,
-  startToCloseTimeout: '30 seconds',
+  // A batch is one SQLite transaction (milliseconds); a short timeout limits the stall after a worker crash.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 

@@ -36,5 +36,6 @@ export function validateOutboundRequest(request: unknown): string | null {
   const r = request as Partial<Record<keyof GateOutboundRequest, unknown>>;
   if (typeof r.decisionId !== 'string' || r.decisionId.length === 0) return 'decisionId must be a non-empty string';
   if (typeof r.content !== 'string') return 'content must be a string';
+  if (r.notAfter !== undefined && (typeof r.notAfter !== 'number' || !Number.isFinite(r.notAfter))) return 'notAfter must be a number';
   return configProblem(r.config);
 }
