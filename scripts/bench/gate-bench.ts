@@ -1,0 +1,102 @@
+/**
+ * The gate decision through the bridge: `GateClient.decide` over `TemporalBridge` and a `KeyedChain`, wired as
+ * lorene-gate's `message_sending` wires them, against the benchmark's dev server and worker child. Every peer is
+ * armed with enough uses that each measured decision is a real `deliver` (a use consumed, ledger rows written).
+ */
+import type { GateOutboundDecision, GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
+import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
+import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import { cpuPerOperation, type CpuTimes } from './cpu.ts';
+import { concatTimed, timeAsync, type Timed } from './timing.ts';
+
+/** Sizes of the Temporal measurements. */
+export interface GateBenchPlan {
+  readonly onePeerDecisions: number;
+  readonly manyPeerDecisions: number;
+  readonly peers: number;
+  readonly concurrency: number;
+  readonly warmupDecisions: number;
+  /** Trigger signals measured, spread over the peers (one after another). */
+  readonly triggers: number;
+  /** The plugin's default `decisionTimeoutMs`: past it the bridge would cancel (fail closed). */
+  readonly decisionTimeoutMs: number;
+}
+
+/** A measured run and the CPU milliseconds each process spent per operation during it. */
+export interface GatePhase {
+  readonly timed: Timed;
+  readonly cpuPerOpMs: CpuTimes;
+}
+
+/** The three measured runs. */
+export interface GateBenchResult {
+  readonly onePeer: GatePhase;
+  readonly manyPeers: GatePhase;
+  readonly triggers: GatePhase;
+}
+
+const CHANNEL = 'whatsapp';
+const SENDER = '+4915112345678';
+const peerName = (i: number) => `+49170${String(5_000_000 + i)}`;
+
+function label(decision: GateOutboundDecision): string {
+  return decision.action === 'deliver' ? 'deliver' : `cancel:${decision.reason}`;
+}
+
+function failure(err: unknown): string {
+  return err instanceof TemporalCallError ? `error:${err.kind}` : `error:${String(err)}`;
+}
+
+/**
+ * Runs the gate measurements; `address` is the dev server, `dbPath` the ledger file the worker writes,
+ * `readCpu` reads the CPU times of the stack's processes.
+ */
+export async function benchGate(address: string, dbPath: string, plan: GateBenchPlan, readCpu: () => CpuTimes): Promise<GateBenchResult> {
+  const bridge = new TemporalBridge({ address, namespace: 'default' });
+  bridge.start();
+  const gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
+  const config: GateRuntimeConfig = { armTtlMs: 600_000, maxUsesPerArm: 1000, missedResponseTtlMs: 1_200_000, dbPath };
+  let messages = 0;
+  let decisions = 0;
+  const deadline = () => Date.now() + plan.decisionTimeoutMs;
+  const trigger = (peer: string) =>
+    gate.trigger(peer, { messageId: `bench-${Date.now()}-${++messages}`, sender: SENDER, text: 'friday: what is on tonight?', body: 'what is on tonight?', receivedAt: Date.now(), config }, Date.now() + 10_000);
+  const decide = (peer: string): Promise<string> =>
+    gate.decide(peer, { decisionId: `bench-${process.pid}-${++decisions}`, content: 'Tonight on Plex: "The Third Man" at 20:15.', config }, deadline()).then(label, failure);
+  const phase = async (measure: () => Promise<Timed>): Promise<GatePhase> => {
+    const before = readCpu();
+    const timed = await measure();
+    return { timed, cpuPerOpMs: cpuPerOperation(before, readCpu(), timed.samplesNs.length) };
+  };
+  const expectDeliver = (what: string) => (outcome: string) => {
+    if (outcome !== 'deliver') throw new Error(`warm-up ${what} gave ${outcome}: the stack is not answering`);
+  };
+
+  try {
+    const one = peerName(0);
+    await trigger(one);
+    for (let i = 0; i < plan.warmupDecisions; i++) expectDeliver('one peer')(await decide(one));
+    // One round per arm (maxUsesPerArm uses), re-armed outside the timed calls: every timed decision delivers.
+    const onePeer = await phase(async () => {
+      const rounds: Timed[] = [];
+      for (let left = plan.onePeerDecisions; left > 0; left -= config.maxUsesPerArm) {
+        await trigger(one);
+        rounds.push(await timeAsync(Math.min(left, config.maxUsesPerArm), 1, () => decide(one)));
+      }
+      return concatTimed(rounds);
+    });
+
+    const peers = Array.from({ length: plan.peers }, (_, i) => peerName(i + 1));
+    // At least one trigger per peer, so every peer is armed before its decisions.
+    const triggers = await phase(() =>
+      timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure)),
+    );
+    for (let i = 0; i < Math.max(plan.warmupDecisions, peers.length); i++) expectDeliver('many peers')(await decide(peers[i % peers.length] as string));
+    const manyPeers = await phase(() => timeAsync(plan.manyPeerDecisions, plan.concurrency, (i) => decide(peers[i % peers.length] as string)));
+    return { onePeer, manyPeers, triggers };
+  } finally {
+    await bridge.stop();
+  }
+}
