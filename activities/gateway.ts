@@ -30,7 +30,7 @@ export class DeliveredKeys {
 export interface GatewayActivityDeps {
   readonly system: GatewaySystemRuntime;
   readonly delivered: DeliveredKeys;
-  readonly logger: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
+  readonly logger: { info(fields: Readonly<Record<string, unknown>>, message: string): void; warn(fields: Readonly<Record<string, unknown>>, message: string): void };
 }
 
 /** `agent:<agentId>:…` → agentId (OpenClaw recommends passing it with the session key). */

@@ -23,6 +23,7 @@ export interface OrchestratorBridgeConfig {
 export const ORCHESTRATOR_CONFIG_KEYS = [
   'injectOrchestratorPrompt', 'enforceMainDelegation', 'autoRetryFailedSubagents', 'maxRetriesPerTask', 'retryOutcomes',
   'allowedMainTools', 'allowedOrchestratorTools', 'orchestratorLabelPrefix', 'decisionTimeoutMs', 'onTemporalError',
+  'retryBackoff', 'retryPickupTimeoutMs', 'notifyRequesterOnExhausted', 'gatewayId',
   'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue', 'debug',
 ] as const;
 

@@ -25,6 +25,9 @@ export async function rebuildDirectory(directory: ThreadDirectory, threads: Thre
 export class DirectoryLoader {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  #firstAttemptDone: () => void = () => undefined;
+  /** Resolves once the first rebuild succeeded or failed (or the loader stopped). */
+  readonly firstAttempt: Promise<void> = new Promise((resolve) => (this.#firstAttemptDone = resolve));
 
   constructor(
     private readonly directory: ThreadDirectory,
@@ -40,6 +43,7 @@ export class DirectoryLoader {
   stop(): void {
     this.#running = false;
     clearTimeout(this.#timer);
+    this.#firstAttemptDone();
   }
 
   /** Only the first attempt is `loading` (decisions wait for it); retries run while decisions go on. */
@@ -48,10 +52,12 @@ export class DirectoryLoader {
     if (nextPause === REBUILD_RETRY_MS.first) this.directory.setStatus('loading');
     rebuildDirectory(this.directory, this.threads, Date.now() + REBUILD_TIMEOUT_MS).then(
       (threads) => {
+        this.#firstAttemptDone();
         this.directory.setStatus('ready');
         this.log.info({ threads }, 'orchestrator threads loaded from Temporal');
       },
       (err: unknown) => {
+        this.#firstAttemptDone();
         this.directory.setStatus('unloaded');
         if (!this.#running) return;
         this.log.warn({ err, retryInMs: nextPause }, 'could not load the orchestrator threads from Temporal; retrying');

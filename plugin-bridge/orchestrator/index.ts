@@ -17,6 +17,7 @@ import { createBeforePromptBuild } from './prompt-hook.ts';
 import { ThreadClient } from './thread-client.ts';
 import { createBeforeToolCall, type OrchestratorHookDeps } from './tool-hook.ts';
 import { RecentUserMessages } from './user-messages.ts';
+import { gatewayActivityService } from './gateway-service.ts';
 
 /** Slack between our own bound (decisionTimeoutMs) and the host's hook timeout, so ours always fires first. */
 const HOST_TIMEOUT_SLACK_MS = 2000;
@@ -42,6 +43,9 @@ function register(api: PluginApi): void {
       await bridge.stop();
     },
   });
+  const system = api.runtime?.system;
+  if (system !== undefined) api.registerService(gatewayActivityService(config, system, log, loader.firstAttempt));
+  else log.warn({}, 'api.runtime.system is missing: retry events cannot be delivered by this gateway');
 
   // Every hook gets an explicit host timeout: OpenClaw awaits the subagent_* and session_end hooks without one.
   const timeoutMs = config.policy.decisionTimeoutMs + HOST_TIMEOUT_SLACK_MS;

@@ -41,9 +41,13 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
       },
       (err: unknown) => log.warn({ hook, frontKey, err }, 'could not signal the thread'),
     );
+  /** Facts that arrive while the cache is being rebuilt wait for it (bounded): routed on a half-loaded cache they would be lost. */
   const guard = <A extends unknown[]>(hook: string, body: (...args: A) => Promise<void>) =>
     (...args: A): Promise<void> =>
-      body(...args).catch((err: unknown) => log.error({ hook, err }, 'orchestrator observer failed'));
+      directory
+        .settled(deadline())
+        .then(() => body(...args))
+        .catch((err: unknown) => log.error({ hook, err }, 'orchestrator observer failed'));
 
   /** Touch hooks are not awaited: nothing in the gateway waits on them, so a slow Temporal must not either. */
   const touch = (hook: SubagentActivitySignal['hook'], requester: string | undefined, child: string | undefined, eventId: string): void => {

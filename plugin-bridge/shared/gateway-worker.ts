@@ -4,7 +4,7 @@
  * by a plugin service. It never fails the gateway: while Temporal is unreachable it retries in the background,
  * and activities scheduled meanwhile wait on the queue until it is back — that is how nothing gets lost.
  */
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { BridgeLogger } from './bridge-logger.ts';
 import type { TemporalSettings } from './temporal-bridge.ts';
@@ -22,13 +22,16 @@ export interface GatewayWorkerOptions {
  * The SDK's runtime would install SIGINT/SIGTERM handlers that shut workers down behind the gateway's back;
  * the gateway owns its signals and stops us through the plugin service instead.
  */
-function installQuietRuntime(logger: BridgeLogger): void {
+function installQuietRuntime(sdk: WorkerSdk, logger: BridgeLogger): void {
   try {
-    Runtime.install({ shutdownSignals: [] });
+    sdk.Runtime.install({ shutdownSignals: [] });
   } catch (err) {
     logger.debug({ err }, 'Temporal runtime already installed in this process; keeping it');
   }
 }
+
+/** The worker SDK is imported when the service starts, not when the plugin registers: it is heavy to load. */
+type WorkerSdk = typeof import('@temporalio/worker');
 
 export class GatewayActivityWorker {
   #stopping = false;
@@ -41,7 +44,6 @@ export class GatewayActivityWorker {
   /** Starts polling in the background; returns at once. */
   start(): void {
     if (this.#loop !== null) return;
-    installQuietRuntime(this.options.logger);
     this.#loop = this.#run();
   }
 
@@ -59,6 +61,15 @@ export class GatewayActivityWorker {
 
   async #run(): Promise<void> {
     const { settings, taskQueue, logger } = this.options;
+    let sdk: WorkerSdk;
+    try {
+      sdk = await import('@temporalio/worker');
+    } catch (err) {
+      logger.error({ taskQueue, err }, 'the Temporal worker SDK cannot load in this process: retry events will not be delivered here');
+      return;
+    }
+    installQuietRuntime(sdk, logger);
+    const { NativeConnection, Worker } = sdk;
     while (!this.#stopping) {
       let connection: NativeConnection | null = null;
       try {

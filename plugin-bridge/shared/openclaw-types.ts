@@ -176,11 +176,19 @@ export interface HookHandlers {
 }
 
 /** The `api` object passed to `register(api)`. */
+/** `api.runtime.system`: what the gateway activity worker needs (openclaw@2026.9.6 `createRuntimeSystem`). */
+export interface PluginSystemRuntime {
+  enqueueSystemEvent(text: string, options: { sessionKey: string; agentId?: string; contextKey?: string | null; replace?: boolean }): boolean;
+  requestHeartbeat(options: { source: string; intent: string; reason?: string; sessionKey?: string; agentId?: string }): unknown;
+}
+
 export interface PluginApi {
   readonly id: string;
   readonly registrationMode?: string;
   readonly pluginConfig?: Record<string, unknown>;
   readonly logger: PluginLogger;
+  /** Host services; absent in hand-rolled test hosts. */
+  readonly runtime?: { readonly system?: PluginSystemRuntime };
   on<K extends keyof HookHandlers>(hook: K, handler: HookHandlers[K], opts?: HookOptions): void;
   registerService(service: PluginService): void;
 }

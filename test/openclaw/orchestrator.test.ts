@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
 import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type HookRun, type OpenClawHost } from './host-client.ts';
+import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+import { orchestratorDriver, value } from './orchestrator-driver.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
 const FRONT = 'agent:main:main';
@@ -25,7 +26,6 @@ let env: TestWorkflowEnvironment;
 let workers: RunningWorkers;
 let host: OpenClawHost;
 let temporalStopped = false;
-let callCounter = 0;
 
 const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: env.address, decisionTimeoutMs: DECISION_TIMEOUT_MS, onTemporalError: 'block', ...overrides });
 const load = async (overrides: Record<string, unknown> = {}) => {
@@ -35,35 +35,12 @@ const load = async (overrides: Record<string, unknown> = {}) => {
   return loaded;
 };
 
-type ToolResult = { params?: Record<string, unknown>; block?: boolean; blockReason?: string };
-const value = <T>(run: HookRun): T => {
-  assert.equal(run.ok, true, run.ok ? '' : run.error);
-  return ((run.ok ? run.result : undefined) ?? {}) as T;
-};
-/** Fires before_tool_call as the embedded runner does; returns the merged result ({} = allowed unchanged). */
-async function tool(sessionKey: string, toolName: string, params: Record<string, unknown> = {}, runId = `${sessionKey}-run`): Promise<ToolResult & { toolCallId: string }> {
-  const toolCallId = `call-${++callCounter}`;
-  const run = await host.run('runBeforeToolCall', { toolName, params, runId, toolCallId }, { toolName, sessionKey, runId, toolCallId, agentId: 'main' });
-  return { ...value<ToolResult>(run), toolCallId };
-}
-/** A sessions_spawn from before_tool_call to after_tool_call, accepted with `childKey` (subagent_spawned in between). */
-async function spawn(sessionKey: string, childKey: string, params: Record<string, unknown> = {}): Promise<ToolResult> {
-  const runId = `${sessionKey}-run`;
-  const decided = await tool(sessionKey, 'sessions_spawn', params, runId);
-  assert.notEqual(decided.block, true, decided.blockReason);
-  const sent = { ...params, ...decided.params };
-  value(await host.run('runSubagentSpawned', { childSessionKey: childKey, agentId: 'main', label: sent.label, mode: 'run', threadRequested: sent.thread === true, runId: `${childKey}-run` }, { runId: `${childKey}-run`, childSessionKey: childKey, requesterSessionKey: sessionKey }));
-  const details = { status: 'accepted', childSessionKey: childKey, runId: `${childKey}-run`, mode: 'run', note: 'spawned' };
-  const result = { content: [{ type: 'text', text: JSON.stringify(details, null, 2) }], details };
-  value(await host.run('runAfterToolCall', { toolName: 'sessions_spawn', params: sent, runId, toolCallId: decided.toolCallId, result, durationMs: 12 }, { toolName: 'sessions_spawn', sessionKey, runId, toolCallId: decided.toolCallId }));
-  return decided;
-}
-async function prompt(sessionKey: string, userText?: string): Promise<string | undefined> {
-  const messages = userText === undefined ? [] : [{ role: 'user', content: [{ type: 'text', text: userText }] }];
-  return value<{ prependContext?: string }>(await host.run('runBeforePromptBuild', { prompt: userText ?? '', messages }, { sessionKey, agentId: 'main', runId: `${sessionKey}-run` })).prependContext;
-}
-const subagentEnded = (target: string, requester: string, outcome: string) =>
-  host.run('runSubagentEnded', { targetSessionKey: target, targetKind: 'subagent', reason: `subagent-${outcome}`, outcome, runId: `${target}-run`, endedAt: Date.now() }, { runId: `${target}-run`, childSessionKey: target, requesterSessionKey: requester });
+type Driver = ReturnType<typeof orchestratorDriver>;
+let driver: Driver;
+const tool = (...args: Parameters<Driver['tool']>) => driver.tool(...args);
+const spawn = (...args: Parameters<Driver['spawn']>) => driver.spawn(...args);
+const prompt = (...args: Parameters<Driver['prompt']>) => driver.prompt(...args);
+const subagentEnded = (...args: Parameters<Driver['subagentEnded']>) => driver.subagentEnded(...args);
 const thread = (front: string) => env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
 
 describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
@@ -71,6 +48,7 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
     env = await startTestServer();
     workers = await startWorkers(env);
     host = await startOpenClawHost();
+    driver = orchestratorDriver(host);
   });
 
   after(async () => {
@@ -97,7 +75,7 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
   test('the plugin loads with its seven hooks and its Temporal service; the keys the original forgot are accepted', async () => {
     const loaded = await load({ allowedOrchestratorTools: ['sessions_list'], orchestratorLabelPrefix: 'Trip Planner' });
     assert.deepEqual(loaded.hookNames.toSorted(), ['after_tool_call', 'before_prompt_build', 'before_tool_call', 'session_end', 'subagent_delivery_target', 'subagent_ended', 'subagent_spawned']);
-    assert.deepEqual(loaded.services, ['orchestrator-temporal']);
+    assert.deepEqual(loaded.services, ['orchestrator-temporal', 'orchestrator-gateway-activities']);
   });
 
   test('a whole thread: spawn → accepted → blocked twice → allowed → reports back → front polls → snapshot → worker error', async () => {

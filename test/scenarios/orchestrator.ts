@@ -92,6 +92,18 @@ export const orchestratorScenarios: readonly Scenario[] = [
     await ctx.client.workflow.getHandle(workflowId).result();
     return { workflowId };
   }),
+  scenario('orchestrator-retry-routing', async (ctx) => {
+    // Worker spawns start their subagent-task workflows; endings reach them; the thread's end ends them.
+    const { k, driver, workflowId } = await boundThread(ctx, 'routing');
+    await driver.spawn(k.orch, k.worker(1), { task: 'flaky job', label: 'flaky' });
+    await driver.spawn(k.orch, k.worker(2), { task: 'solid job' });
+    await driver.ended(k.worker(1), 'error');
+    await driver.ended(k.worker(2), 'ok');
+    await driver.spawn(k.orch, k.worker(3), { task: 'flaky job', label: 'flaky' });
+    await driver.ended(k.orch, 'ok');
+    await ctx.client.workflow.getHandle(workflowId).result();
+    return { workflowId };
+  }),
   scenario('orchestrator-continue-as-new', async (ctx) => {
     const k = keys('can');
     const workflowId = orchestratorThreadWorkflowId(k.front);

@@ -14,6 +14,10 @@ test('all keys are optional: no config resolves to the original defaults', () =>
     orchestratorLabelPrefix: 'thread-orchestrator',
     decisionTimeoutMs: 3000,
     onTemporalError: 'allow',
+    retryBackoff: { initialMs: 0, multiplier: 2, maxMs: 300_000 },
+    retryPickupTimeoutMs: 600_000,
+    notifyRequesterOnExhausted: false,
+    gatewayId: 'default',
   });
   assert.deepEqual(parseOrchestratorConfig(null), parseOrchestratorConfig({}));
 });

@@ -48,7 +48,31 @@ export interface OrchestratorConfig {
   readonly decisionTimeoutMs: number;
   /** @default "allow" */
   readonly onTemporalError: OnTemporalError;
+  /**
+   * Durable backoff before a retry event is delivered (new). Optional in the type because thread states recorded
+   * before it existed lack it; {@link retrySettingsOf} fills the default. @default immediate, as the original
+   */
+  readonly retryBackoff?: { readonly initialMs: number; readonly multiplier: number; readonly maxMs: number };
+  /** How long a retry waits for the respawn before it is recorded as not picked up (new). @default 600000 */
+  readonly retryPickupTimeoutMs?: number;
+  /** Also tell the requester when a task's retry budget is exhausted (new). @default false */
+  readonly notifyRequesterOnExhausted?: boolean;
+  /** Which gateway delivers the retry events: its activity worker polls `openclaw-temporal-gateway/<gatewayId>` (new). @default "default" */
+  readonly gatewayId?: string;
 }
+
+/** The retry settings of a config, with the defaults for configs recorded before they existed. */
+export function retrySettingsOf(config: OrchestratorConfig): Required<Pick<OrchestratorConfig, 'retryBackoff' | 'retryPickupTimeoutMs' | 'notifyRequesterOnExhausted' | 'gatewayId'>> {
+  return {
+    retryBackoff: config.retryBackoff ?? DEFAULT_RETRY_BACKOFF,
+    retryPickupTimeoutMs: config.retryPickupTimeoutMs ?? DEFAULT_PICKUP_TIMEOUT_MS,
+    notifyRequesterOnExhausted: config.notifyRequesterOnExhausted ?? false,
+    gatewayId: config.gatewayId ?? 'default',
+  };
+}
+
+const DEFAULT_RETRY_BACKOFF = { initialMs: 0, multiplier: 2, maxMs: 300_000 } as const;
+const DEFAULT_PICKUP_TIMEOUT_MS = 600_000;
 
 /** A config key holds a value of the wrong type or out of range; `field` names the key. */
 export class InvalidConfigError extends Error {
@@ -115,6 +139,33 @@ function onTemporalError(value: unknown): OnTemporalError {
   throw new InvalidConfigError('onTemporalError', 'must be "allow" or "block"');
 }
 
+function retryBackoff(value: unknown): NonNullable<OrchestratorConfig['retryBackoff']> {
+  if (value === undefined) return DEFAULT_RETRY_BACKOFF;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError('retryBackoff', 'must be an object');
+  const raw = value as Record<string, unknown>;
+  const unknown = Object.keys(raw).find((k) => !['initialMs', 'multiplier', 'maxMs'].includes(k));
+  if (unknown !== undefined) throw new InvalidConfigError(`retryBackoff.${unknown}`, 'is not a retryBackoff key');
+  const number = (key: 'initialMs' | 'multiplier' | 'maxMs', min: number): number => {
+    const v = raw[key] ?? DEFAULT_RETRY_BACKOFF[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new InvalidConfigError(`retryBackoff.${key}`, `must be a number ≥ ${min}`);
+    return v;
+  };
+  return { initialMs: number('initialMs', 0), multiplier: number('multiplier', 1), maxMs: number('maxMs', 0) };
+}
+
+function positiveMs(raw: Record<string, unknown>, field: string, fallback: number): number {
+  const value = raw[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) throw new InvalidConfigError(field, 'must be a number of milliseconds ≥ 1000');
+  return Math.floor(value);
+}
+
+function gatewayId(value: unknown): string {
+  if (value === undefined) return 'default';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new InvalidConfigError('gatewayId', 'must be 1–64 characters of letters, digits, ".", "_" or "-"');
+  return value;
+}
+
 /**
  * Resolves `api.pluginConfig` (anything) into an {@link OrchestratorConfig}.
  * `undefined`/`null` mean "all defaults"; unknown keys are left to the manifest schema to reject.
@@ -136,5 +187,9 @@ export function parseOrchestratorConfig(input: unknown): OrchestratorConfig {
     orchestratorLabelPrefix: labelPrefix(raw.orchestratorLabelPrefix),
     decisionTimeoutMs: decisionTimeout(raw.decisionTimeoutMs),
     onTemporalError: onTemporalError(raw.onTemporalError),
+    retryBackoff: retryBackoff(raw.retryBackoff),
+    retryPickupTimeoutMs: positiveMs(raw, 'retryPickupTimeoutMs', DEFAULT_PICKUP_TIMEOUT_MS),
+    notifyRequesterOnExhausted: optionalBoolean(raw, 'notifyRequesterOnExhausted', false),
+    gatewayId: gatewayId(raw.gatewayId),
   };
 }

@@ -11,6 +11,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -41,6 +42,9 @@ import {
   type SignalEffect,
   type ThreadWorkflowState,
 } from './thread-events.ts';
+import { deliverTaskMessage } from './task-delivery.ts';
+import { endedMessages, requesterEndedMessages, retryConfigOf, spawnedMessages, type TaskMessage } from './task-routing.ts';
+import type { ThreadState } from './thread-state.ts';
 import { describeThread, type ThreadResult } from './thread-summary.ts';
 import { sessionEndProblem, spawnResultProblem, subagentActivityProblem, subagentEndedProblem, toolCallRequestProblem } from './validate.ts';
 
@@ -63,18 +67,33 @@ export async function orchestratorThreadWorkflow(args: ThreadWorkflowArgs): Prom
     logNotes(applied.notes);
     return applied.result;
   };
+  // Threads recorded before subagent retries existed replay without routing events to task workflows.
+  const routeTasks = patched('subagent-task-routing');
+  let taskChain: Promise<void> = Promise.resolve();
+  /** Task messages go out one after another, in event order; the handler that caused them waits for them. */
+  const toTasks = (messages: readonly TaskMessage[]): Promise<void> | undefined => {
+    if (!routeTasks || messages.length === 0) return undefined;
+    const config = retryConfigOf(state.config);
+    for (const message of messages) taskChain = taskChain.then(() => deliverTaskMessage(message, config));
+    return taskChain;
+  };
+
   /** Signals cannot be refused: a malformed one is logged and dropped, never applied. */
-  const onSignal = <S>(name: string, problemOf: (s: unknown) => string | null, apply: (s: S) => Applied<SignalEffect>) =>
-    (signal: S): void => {
+  const onSignal = <S>(name: string, problemOf: (s: unknown) => string | null, apply: (s: S) => Applied<SignalEffect>, route?: (before: ThreadState, s: S) => TaskMessage[]) =>
+    (signal: S): Promise<void> | undefined => {
       const problem = problemOf(signal);
       if (problem !== null) {
         log.warn('ignored a malformed signal', { workflowId, signal: name, problem });
-        return;
+        return undefined;
       }
-      const { retry } = commit(apply(signal));
+      const before = state.thread;
+      const { applied, retry } = commit(apply(signal));
       if (retry !== undefined) {
         log.info('failed worker qualifies for a retry', { workflowId, taskKey: retry.taskKey, childKey: retry.childKey, outcome: retry.outcome });
       }
+      const messages = applied && route !== undefined ? route(before, signal) : [];
+      if (applied && state.result !== null) messages.push(...requesterEndedMessages(before, null, true));
+      return toTasks(messages);
     };
 
   setHandler(orchestratorThreadQuery, () => state.thread);
@@ -85,10 +104,10 @@ export async function orchestratorThreadWorkflow(args: ThreadWorkflowArgs): Prom
       if (state.result !== null) throw ApplicationFailure.nonRetryable('the thread has ended; start a new one', THREAD_ENDED_FAILURE);
     },
   });
-  setHandler(orchestratorSpawnResultSignal, onSignal('spawn-result', spawnResultProblem, (s) => applySpawnResultSignal(state, s, Date.now())));
+  setHandler(orchestratorSpawnResultSignal, onSignal('spawn-result', spawnResultProblem, (s) => applySpawnResultSignal(state, s, Date.now()), (before) => spawnedMessages(before, state.thread)));
   setHandler(orchestratorSubagentActivitySignal, onSignal('subagent-activity', subagentActivityProblem, (s) => applySubagentActivity(state, s, Date.now())));
-  setHandler(orchestratorSubagentEndedSignal, onSignal('subagent-ended', subagentEndedProblem, (s) => applySubagentEndedSignal(state, s, Date.now())));
-  setHandler(orchestratorSessionEndSignal, onSignal('session-end', sessionEndProblem, (s) => applySessionEndSignal(state, s)));
+  setHandler(orchestratorSubagentEndedSignal, onSignal('subagent-ended', subagentEndedProblem, (s) => applySubagentEndedSignal(state, s, Date.now()), (before, s) => endedMessages(before, s)));
+  setHandler(orchestratorSessionEndSignal, onSignal('session-end', sessionEndProblem, (s) => applySessionEndSignal(state, s), (before, s) => requesterEndedMessages(before, s.sessionKey, false)));
 
   const attributes = workflowInfo().typedSearchAttributes;
   if (attributes.get(OPENCLAW_PLUGIN) === undefined) {

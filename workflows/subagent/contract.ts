@@ -49,6 +49,8 @@ export interface SubagentTaskArgs {
   readonly taskKey: string;
   readonly requester: string;
   readonly spec: SpawnSpec;
+  /** The accepted spawn that started the task (when a thread workflow starts it as a child). */
+  readonly firstSpawn?: TaskSpawnedEvent;
   readonly state?: TaskState;
 }
 

@@ -35,6 +35,7 @@ export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<Task
     state = decided.state;
     effects.push(...decided.effects);
   };
+  if (args.firstSpawn !== undefined && args.state === undefined) apply(applySpawned(state, args.firstSpawn, Date.now()));
   setHandler(taskStateQuery, () => state);
   setHandler(taskSpawnedSignal, (event) => apply(applySpawned(state, event, Date.now())));
   setHandler(taskEndedSignal, (event) => apply(applyEnded(state, event, Date.now())));

@@ -1,0 +1,55 @@
+/**
+ * Workflow side of the task routing: starts a task workflow for a worker's first attempt (a child that outlives
+ * the thread) and signals it afterwards. Delivered one message after another, in event order.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  getExternalWorkflowHandle,
+  log,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { subagentTaskWorkflowId, taskEndedSignal, taskRequesterEndedSignal, taskSpawnedSignal, type RetryConfig } from '../subagent/contract.ts';
+import type { subagentTaskWorkflow } from '../subagent/task-workflow.ts';
+import type { TaskMessage } from './task-routing.ts';
+
+async function signalTask(message: TaskMessage, config: RetryConfig): Promise<void> {
+  const handle = getExternalWorkflowHandle(subagentTaskWorkflowId(message.taskKey));
+  switch (message.kind) {
+    case 'spawned':
+      return handle.signal(taskSpawnedSignal, { eventId: `spawned:${message.childKey}`, childKey: message.childKey, config });
+    case 'ended':
+      return handle.signal(taskEndedSignal, { eventId: `ended:${message.childKey}`, childKey: message.childKey, outcome: message.outcome, config });
+    case 'requesterEnded':
+      return handle.signal(taskRequesterEndedSignal, { sessionKey: message.requester });
+  }
+}
+
+/**
+ * Delivers one message. A task's first spawn starts its workflow; a task key that already ran is never started
+ * again (its budget is spent or it succeeded), so a closed task only gets signals, which then fail and are logged.
+ */
+export async function deliverTaskMessage(message: TaskMessage, config: RetryConfig): Promise<void> {
+  const { workflowId } = workflowInfo();
+  try {
+    if (message.kind === 'spawned') {
+      try {
+        await startChild<typeof subagentTaskWorkflow>('subagentTaskWorkflow', {
+          workflowId: subagentTaskWorkflowId(message.taskKey),
+          args: [{ taskKey: message.taskKey, requester: message.requester, spec: message.spec, firstSpawn: { eventId: `spawned:${message.childKey}`, childKey: message.childKey, config } }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          staticSummary: `subagent task · ${message.spec.label ?? 'no-label'} · ${message.requester}`,
+        });
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
+    await signalTask(message, config);
+  } catch (err) {
+    log.info('subagent task not reachable (already finished?)', { workflowId, taskKey: message.taskKey, kind: message.kind, error: String(err) });
+  }
+}
