@@ -4,6 +4,7 @@
  * by a plugin service. It never fails the gateway: while Temporal is unreachable it retries in the background,
  * and activities scheduled meanwhile wait on the queue until it is back — that is how nothing gets lost.
  */
+import type * as WorkerModule from '@temporalio/worker';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { BridgeLogger } from './bridge-logger.ts';
@@ -31,7 +32,7 @@ function installQuietRuntime(sdk: WorkerSdk, logger: BridgeLogger): void {
 }
 
 /** The worker SDK is imported when the service starts, not when the plugin registers: it is heavy to load. */
-type WorkerSdk = typeof import('@temporalio/worker');
+type WorkerSdk = typeof WorkerModule;
 
 export class GatewayActivityWorker {
   #stopping = false;
