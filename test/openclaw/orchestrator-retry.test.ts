@@ -78,6 +78,8 @@ describe('durable failed-subagent retries in OpenClaw’s real runtime', () => {
       assert.ok(event?.text.includes(part), `the event names ${part}`);
     }
     assert.match(event?.contextKey ?? '', /^orchestrator-retry:[0-9a-f]{64}:1$/);
+    const taskKey = retryTaskKey(ORCH, { ...FLIGHTS, agentId: undefined });
+    await eventually('the task is found by its search attribute', async () => ((await env.client.workflow.count(`OpenClawTaskKey = "${taskKey}"`)).count === 1 ? true : undefined));
   });
 
   test('the same subagent_ended delivered twice still gives one event', async () => {

@@ -13,6 +13,8 @@ import {
 } from '@temporalio/workflow';
 import { subagentTaskWorkflowId, taskEndedSignal, taskRequesterEndedSignal, taskSpawnedSignal, type RetryConfig } from '../subagent/contract.ts';
 import type { subagentTaskWorkflow } from '../subagent/task-workflow.ts';
+import { OPENCLAW_PLUGIN, OPENCLAW_TASK_KEY } from '../shared/search-attributes.ts';
+import { ORCHESTRATOR_PLUGIN_ID } from './contract.ts';
 import type { TaskMessage } from './task-routing.ts';
 
 async function signalTask(message: TaskMessage, config: RetryConfig): Promise<void> {
@@ -42,6 +44,10 @@ export async function deliverTaskMessage(message: TaskMessage, config: RetryConf
           parentClosePolicy: ParentClosePolicy.ABANDON,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `subagent task · ${message.spec.label ?? 'no-label'} · ${message.requester}`,
+          typedSearchAttributes: [
+            { key: OPENCLAW_PLUGIN, value: ORCHESTRATOR_PLUGIN_ID },
+            { key: OPENCLAW_TASK_KEY, value: message.taskKey },
+          ],
         });
         return;
       } catch (err) {
