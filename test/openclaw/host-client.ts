@@ -33,6 +33,16 @@ export type HookRun = { ok: true; result?: unknown } | { ok: false; error: strin
 export interface LogLine { source: 'plugins' | 'service'; level: string; message: string }
 export interface UnhandledRecord { kind: 'unhandledRejection' | 'uncaughtException'; message: string; stack?: string }
 export interface SystemEventEntry { id?: string; text: string; ts: number; contextKey: string | null }
+/** Event i is `template` with runId `${runIdPrefix}${startIndex + i}`; `cyclic` adds self-references JSON cannot carry. */
+export interface FireLlmOutputsParams {
+  template: Record<string, unknown>;
+  ctx?: Record<string, unknown>;
+  count: number;
+  startIndex?: number;
+  runIdPrefix?: string;
+  cyclic?: boolean;
+}
+export interface FireLlmOutputsResult { fired: number; ms: number; maxCallMs: number; failures: string[] }
 
 /** A running OpenClaw host; every method is one request to the Node 24 process. */
 export interface OpenClawHost {
@@ -42,6 +52,8 @@ export interface OpenClawHost {
   stopServices(): Promise<{ stopped: string[] }>;
   /** Calls `getGlobalHookRunner()[method](event, ctx)`, e.g. `run('runBeforeToolCall', event, ctx)`. */
   run(method: `run${string}`, event: Record<string, unknown>, ctx: Record<string, unknown>): Promise<HookRun>;
+  /** Fires `count` llm_output events built from `template` inside the host (one request, not one per event). */
+  fireLlmOutputs(params: FireLlmOutputsParams): Promise<FireLlmOutputsResult>;
   peekSystemEvents(sessionKey: string): Promise<SystemEventEntry[]>;
   logs(): Promise<LogLine[]>;
   unhandled(): Promise<UnhandledRecord[]>;
@@ -163,6 +175,7 @@ export async function startOpenClawHost(options: { env?: Record<string, string> 
     startServices: (params = {}) => request('startServices', { stateDir: dirs.stateDir, ...params }),
     stopServices: () => request('stopServices'),
     run: (method, event, ctx) => request('run', { method, event, ctx }),
+    fireLlmOutputs: (params) => request('fireLlmOutputs', params),
     peekSystemEvents: (sessionKey) => request('peekSystemEvents', { sessionKey }),
     logs: () => request('logs'),
     unhandled: () => request('unhandled'),

@@ -164,6 +164,33 @@ function createHost(oc, env) {
       }
     },
 
+    // Fires `count` llm_output events through the real runner inside this process, so thousands of hook calls do not
+    // cost one RPC each: event i is `template` with runId `${runIdPrefix}${startIndex + i}` (ctx gets the same runId);
+    // `cyclic` adds self-references JSON cannot carry. Each call is awaited, as the runner's own callers may.
+    async fireLlmOutputs({ template = {}, ctx = {}, count = 1, startIndex = 0, runIdPrefix = 'run-', cyclic = false }) {
+      const runner = oc.pluginRuntime.getGlobalHookRunner();
+      if (!runner) throw new Error('no global hook runner: load a plugin first');
+      const failures = [];
+      let maxMs = 0;
+      const started = performance.now();
+      for (let i = 0; i < count; i += 1) {
+        const runId = `${runIdPrefix}${startIndex + i}`;
+        const event = { ...structuredClone(template), runId };
+        if (cyclic) {
+          event.self = event;
+          if (event.usage && typeof event.usage === 'object') event.usage.parent = event;
+        }
+        const t0 = performance.now();
+        try {
+          await runner.runLlmOutput(event, { ...ctx, runId });
+        } catch (err) {
+          failures.push(errorMessage(err));
+        }
+        maxMs = Math.max(maxMs, performance.now() - t0);
+      }
+      return { fired: count, ms: Math.round(performance.now() - started), maxCallMs: Math.round(maxMs * 1000) / 1000, failures };
+    },
+
     peekSystemEvents: ({ sessionKey }) => oc.systemEvents.peekSystemEventEntries(sessionKey),
     logs: () => logs,
     unhandled: () => unhandled,

@@ -1,0 +1,60 @@
+/**
+ * `npx openclaw-temporal <command>` / `npm run ops -- <command>`: the operator's view of the durable state and
+ * the pre-deploy replay check (scripts/ops/). Exit codes: 0 done, 1 the check failed or Temporal was unreachable,
+ * 2 a command line it does not understand.
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { OpsUsageError, parseOpsArgs, USAGE, type OpsCommand } from '../scripts/ops/args.ts';
+import { connectOps } from '../scripts/ops/connect.ts';
+import { downloadHistories, exportHistories } from '../scripts/ops/histories.ts';
+import { bundleFrom, formatReplay, replayHistories, replayPassed } from '../scripts/ops/replay.ts';
+import { collectStatus, formatStatus } from '../scripts/ops/status.ts';
+
+const out = (text: string) => process.stdout.write(text);
+
+async function run(command: OpsCommand): Promise<number> {
+  if (command.command === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  // The SDK core logs every failed replay task at WARN; forward its logs to a quiet logger instead of stdout.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+  const ops = await connectOps();
+  const where = `${ops.address} (namespace ${ops.namespace})`;
+  try {
+    if (command.command === 'status') {
+      out(formatStatus(await collectStatus(ops.client, Date.now()), where));
+      return 0;
+    }
+    const histories = await downloadHistories(ops.client, command, Date.now());
+    if (command.command === 'export') {
+      const files = await exportHistories(histories, command.dir);
+      out(`exported ${files.length} histories from ${where} to ${command.dir}\n`);
+      return 0;
+    }
+    const bundle = await bundleFrom(command.workflowsPath ?? undefined);
+    const summary = await replayHistories(bundle, histories);
+    out(formatReplay(summary, where));
+    return replayPassed(summary) ? 0 : 1;
+  } finally {
+    await ops.close();
+  }
+}
+
+function main(): Promise<number> {
+  try {
+    return run(parseOpsArgs(process.argv.slice(2), process.cwd()));
+  } catch (err) {
+    if (!(err instanceof OpsUsageError)) throw err;
+    process.stderr.write(`openclaw-temporal: ${err.message}\n\n${USAGE}`);
+    return Promise.resolve(2);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`openclaw-temporal failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
