@@ -125,12 +125,13 @@ async function ensureTemporalCli() {
 async function main() {
   checkNode();
   await ensureDependencies();
-  const cli = await ensureTemporalCli();
+  // A worker against an existing service needs no local Temporal CLI (and so no Go on a production host).
+  const cli = process.argv.includes('--no-temporal-cli') ? null : await ensureTemporalCli();
   if (process.argv.includes('--openclaw')) {
     const { ensureOpenClawHost } = await import('./openclaw-host.mjs');
     await ensureOpenClawHost({ log });
   }
-  if (process.argv.includes('--print-cli')) process.stdout.write(`${cli}\n`);
+  if (process.argv.includes('--print-cli') && cli !== null) process.stdout.write(`${cli}\n`);
 }
 
 main().catch((err) => {

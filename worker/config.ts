@@ -57,7 +57,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     namespace: connect.namespace ?? 'default',
     explicitService: connect.connectionOptions.address !== undefined,
     taskQueue: env.OPENCLAW_TEMPORAL_TASK_QUEUE || WORKFLOW_TASK_QUEUE,
-    ledgerTaskQueue: env.OPENCLAW_TEMPORAL_LEDGER_TASK_QUEUE || LEDGER_TASK_QUEUE,
+    // Fixed: workflow code schedules ledger activities on this queue, so a worker cannot move it alone.
+    ledgerTaskQueue: LEDGER_TASK_QUEUE,
     serveLedger: serveLedger === 'true',
     maxCachedWorkflows: positiveInt(env, 'OPENCLAW_TEMPORAL_MAX_CACHED_WORKFLOWS', 200),
     dataDir: env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir,

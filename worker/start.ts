@@ -17,6 +17,20 @@ import { bundleWorkflows, createWorkerSet } from './workers.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
+/** A dev server that just opened its port may still answer "Frontend is not healthy yet": try for a while. */
+async function connectWhenHealthy<T>(connect: () => Promise<T>, logger: { warn(fields: object, message: string): void }): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await connect();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      logger.warn({ err: (err as Error).message }, 'Temporal is not ready yet; retrying');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir: join(repo, '.data') });
   const logger = installLogger(config.logLevel);
@@ -38,7 +52,7 @@ async function main(): Promise<void> {
       await client.close();
     }
   }
-  const connection = await NativeConnection.connect({ ...config.connect.connectionOptions, address });
+  const connection = await connectWhenHealthy(() => NativeConnection.connect({ ...config.connect.connectionOptions, address }), logger);
   const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger });
   process.stdout.write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null }));
   try {
