@@ -1,0 +1,103 @@
+/**
+ * usage-ledger's config, parsed once in `register` from `api.pluginConfig`. Mirrors the `configSchema` of
+ * openclaw.plugin.json, which the host has already enforced and defaulted; parsing again gives typed values and
+ * protects against a host that skipped it. The original's keys (`enabled`, `dbPath`, `debug`) keep their meaning.
+ */
+import { isAbsolute, join } from 'node:path';
+import { InvalidConfigError } from '../shared/errors.ts';
+import type { TemporalSettings } from '../shared/temporal-bridge.ts';
+
+/** The plugin id, identical to the original plugin's so existing `plugins.entries.usage-ledger` config applies. */
+export const PLUGIN_ID = 'usage-ledger';
+
+/** The parsed config. */
+export interface UsageLedgerConfig {
+  /** @default true */
+  readonly enabled: boolean;
+  /** As configured; resolved against the state dir when the service starts ({@link resolveUsageDbPath}). */
+  readonly dbPath: string | null;
+  /** @default false */
+  readonly debug: boolean;
+  readonly temporal: TemporalSettings;
+  /** @default "openclaw-temporal" */
+  readonly taskQueue: string;
+  /** Bound on one delivery round trip to Temporal. @default 5000 */
+  readonly sendTimeoutMs: number;
+  /** Longest pause between delivery attempts while Temporal is unreachable. @default 2000 */
+  readonly retryIntervalMs: number;
+  /** Records per delivered batch (one update). @default 500 */
+  readonly batchMaxRecords: number;
+  /** Records held in memory before delivery; past it a record is dropped and reported. @default 10000 */
+  readonly bufferMaxRecords: number;
+  /** Undelivered bytes the on-disk outbox may hold; past it records are dropped and reported. @default 256 MiB */
+  readonly outboxMaxBytes: number;
+}
+
+/** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
+export const USAGE_LEDGER_CONFIG_KEYS = [
+  'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue',
+  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes',
+] as const;
+
+type Raw = Record<string, unknown>;
+const fail = (field: string, reason: string): never => {
+  throw new InvalidConfigError(PLUGIN_ID, field, reason);
+};
+
+function bool(raw: Raw, field: string, fallback: boolean): boolean {
+  const value = raw[field];
+  if (value === undefined) return fallback;
+  return typeof value === 'boolean' ? value : fail(field, `must be a boolean, got ${JSON.stringify(value)}`);
+}
+
+function optionalStr(raw: Raw, field: string): string | undefined {
+  const value = raw[field];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : fail(field, 'must be a non-empty string');
+}
+
+function int(raw: Raw, field: string, fallback: number, min: number, max: number): number {
+  const value = raw[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return fail(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Parses `api.pluginConfig` (undefined means all defaults); throws {@link InvalidConfigError} naming the field. */
+export function parseUsageLedgerConfig(input: unknown): UsageLedgerConfig {
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) fail('(root)', 'must be an object');
+  const raw = (input ?? {}) as Raw;
+  const unknown = Object.keys(raw).find((key) => !(USAGE_LEDGER_CONFIG_KEYS as readonly string[]).includes(key));
+  if (unknown !== undefined) fail(unknown, 'is not a usage-ledger config key');
+  const address = optionalStr(raw, 'temporalAddress');
+  const namespace = optionalStr(raw, 'temporalNamespace');
+  const profile = optionalStr(raw, 'temporalProfile');
+  return {
+    enabled: bool(raw, 'enabled', true),
+    dbPath: optionalStr(raw, 'dbPath') ?? null,
+    debug: bool(raw, 'debug', false),
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
+    taskQueue: optionalStr(raw, 'taskQueue') ?? 'openclaw-temporal',
+    sendTimeoutMs: int(raw, 'sendTimeoutMs', 5000, 100, 60_000),
+    retryIntervalMs: int(raw, 'retryIntervalMs', 2000, 100, 600_000),
+    batchMaxRecords: int(raw, 'batchMaxRecords', 500, 1, 1000),
+    bufferMaxRecords: int(raw, 'bufferMaxRecords', 10_000, 100, 1_000_000),
+    outboxMaxBytes: int(raw, 'outboxMaxBytes', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+  };
+}
+
+/**
+ * The ledger file on the worker host: the configured path (a relative one under the state dir), else
+ * `<stateDir>/usage-ledger/usage-ledger.db`, where `npm run usage` looks by default.
+ */
+export function resolveUsageDbPath(config: UsageLedgerConfig, stateDir: string): string {
+  if (config.dbPath === null) return join(stateDir, 'usage-ledger', 'usage-ledger.db');
+  return isAbsolute(config.dbPath) ? config.dbPath : join(stateDir, config.dbPath);
+}
+
+/** The on-disk outbox in the plugin's state dir: `<stateDir>/usage-ledger/outbox.jsonl`. */
+export function outboxPathOf(stateDir: string): string {
+  return join(stateDir, 'usage-ledger', 'outbox.jsonl');
+}

@@ -1,0 +1,105 @@
+/**
+ * usage-ledger (SEED-BEHAVIOUR §4): one row per LLM response in the SQLite usage ledger, written by a durable
+ * usage ledger workflow per agent. The hooks only observe: `llm_output` turns the event into a record with a
+ * stable event id and queues it (it returns at once and never awaits Temporal); `model_call_ended` adds latency
+ * and outcome. The plugin's service owns delivery: a bounded buffer, a sender loop, and an on-disk outbox for
+ * while Temporal is unreachable.
+ */
+import { createBridgeLogger } from '../shared/bridge-logger.ts';
+import { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { outboxPathOf, parseUsageLedgerConfig, PLUGIN_ID, resolveUsageDbPath } from './config.ts';
+import { CallCorrelator } from './correlate.ts';
+import { UsageLedgerClient } from './ledger-client.ts';
+import { Outbox } from './outbox.ts';
+import { runIdOf, usageRecordOf } from './record.ts';
+import { UsageSender } from './sender.ts';
+import type { UsageLedgerApi } from './types.ts';
+
+/**
+ * Raw-JSON characters per delivered batch: below the server's 512 KB payload warning for typical records, and
+ * below the 2 MB limit even if every character took three bytes.
+ */
+const BATCH_MAX_CHARS = 400_000;
+/** Longest a failed call's internal gRPC retries can run with the SDK's default backoff (10 attempts, ≤ 5 s apart). */
+const GRPC_RETRY_WINDOW_MS = 60_000;
+
+/**
+ * Parses the config (an invalid one fails the plugin load, naming the field) and registers both hooks and the
+ * delivery service, synchronously: the host ignores registrations made later.
+ */
+function register(api: UsageLedgerApi): void {
+  const config = parseUsageLedgerConfig(api.pluginConfig);
+  const log = createBridgeLogger(api.logger, { plugin: PLUGIN_ID }, config.debug);
+  if (!config.enabled) {
+    log.info({}, 'usage-ledger is disabled (enabled: false): no usage is recorded');
+    return;
+  }
+  const bridge = new TemporalBridge(config.temporal);
+  const client = new UsageLedgerClient(bridge, { taskQueue: config.taskQueue });
+  const sender = new UsageSender((ledgerId, event, deadline) => client.send(ledgerId, event, deadline), log, {
+    batchMaxRecords: config.batchMaxRecords,
+    batchMaxChars: BATCH_MAX_CHARS,
+    bufferMaxRecords: config.bufferMaxRecords,
+    sendTimeoutMs: config.sendTimeoutMs,
+    retryIntervalMs: config.retryIntervalMs,
+  });
+  const calls = new CallCorrelator();
+
+  /**
+   * The Temporal client's gRPC retry interceptor keeps retrying a failed call on a timer (up to ~50 s) even after
+   * the call was given up, and a retry that fires after the connection closed throws "Channel has been shut down"
+   * from that timer: an uncaught exception in the gateway. So after a recent failure the connection is closed
+   * only once that window has passed (the timer does not hold the process open).
+   */
+  const closeBridgeSafely = (): void => {
+    const close = () => bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
+    const wait = sender.lastFailureAt === null ? 0 : sender.lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
+    if (wait <= 0) void close();
+    else setTimeout(close, wait).unref();
+  };
+
+  api.registerService({
+    id: 'usage-ledger-delivery',
+    async start(ctx) {
+      const dbPath = resolveUsageDbPath(config, ctx.stateDir);
+      const outbox = new Outbox(outboxPathOf(ctx.stateDir), config.outboxMaxBytes);
+      bridge.start();
+      await sender.start(dbPath, outbox);
+      log.info({ dbPath, outbox: outbox.path }, 'usage-ledger delivering to Temporal (connects lazily)');
+    },
+    async stop() {
+      await sender.stop(); // waits for the delivery in flight (bounded by sendTimeoutMs); what is left goes to the outbox
+      closeBridgeSafely();
+    },
+  });
+
+  api.on('llm_output', (event, ctx) => {
+    try {
+      const runId = runIdOf(event, ctx);
+      const usage = usageRecordOf(event, ctx, calls.take(runId), Date.now());
+      if (usage === null) {
+        log.debug({ hook: 'llm_output', runId }, 'no token usage in llm_output: no row');
+        return;
+      }
+      sender.enqueue(usage.ledgerId, usage.record);
+    } catch (err) {
+      log.debug({ hook: 'llm_output', err }, 'malformed llm_output ignored');
+    }
+  });
+
+  api.on('model_call_ended', (event, ctx) => {
+    try {
+      calls.observe(event, ctx);
+    } catch (err) {
+      log.debug({ hook: 'model_call_ended', err }, 'malformed model_call_ended ignored');
+    }
+  });
+}
+
+/** The plugin entry OpenClaw loads (id must equal the manifest's). */
+export default {
+  id: PLUGIN_ID,
+  name: 'Usage Ledger',
+  description: 'Records token usage per LLM response in a SQLite ledger, durably through Temporal.',
+  register,
+};

@@ -1,0 +1,45 @@
+/**
+ * `llm_output` → one usage record for the agent's ledger (pure). The event id is derived from the payload alone
+ * (hook, run id, a hash of the payload), so a hook the host fires twice with the same payload yields the same id
+ * and counts once, while two attempts of one run (different usage or texts) stay two rows. Latency and outcome
+ * come from the run's `model_call_ended` calls and are applied after the id, so they never change it.
+ */
+import { usageLedgerIdOf } from '../../workflows/usage/contract.ts';
+import { extractUsage, type UsageRecord } from './extract.ts';
+import type { CallSummary } from './correlate.ts';
+
+/** The hook name stored in `source_event`. */
+export const LLM_OUTPUT = 'llm_output';
+
+/** A record and the ledger (agent) it belongs to. */
+export interface LedgerRecord {
+  readonly ledgerId: string;
+  readonly record: UsageRecord;
+}
+
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return Reflect.get(value, key);
+  } catch {
+    return undefined; // a throwing getter reads as "absent"
+  }
+}
+
+/**
+ * The record for an `llm_output` event, or null when it reports no token counts (no row is written). `calls`
+ * is what the correlator knows about the run's model calls. Never throws.
+ */
+export function usageRecordOf(event: unknown, ctx: unknown, calls: CallSummary | null, now: number): LedgerRecord | null {
+  const record = extractUsage(event, LLM_OUTPUT, { now });
+  if (record === null) return null;
+  const ledgerId = usageLedgerIdOf(field(ctx, 'agentId'));
+  if (calls === null) return { ledgerId, record };
+  return { ledgerId, record: { ...record, latencyMs: calls.durationMs, success: calls.failed ? 0 : record.success } };
+}
+
+/** The run id to correlate an `llm_output` with its model calls: the event's, else the context's. */
+export function runIdOf(event: unknown, ctx: unknown): string | null {
+  const id = field(event, 'runId') ?? field(ctx, 'runId');
+  return typeof id === 'string' && id !== '' ? id : null;
+}
