@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, then every test file under test/ on node's built-in runner (unit, workflow tests
-// against real dev servers, replay of committed histories, OpenClaw's real loader, durability). Arguments select
-// test files instead of all of them: `npm test -- test/unit/gate-decide.test.ts` (then typecheck and lint are skipped).
-import { spawnSync } from 'node:child_process';
+// against real dev servers, replay of committed histories, OpenClaw's real loader, durability, the headless
+// gateway, the browser). Arguments select test files instead of all of them:
+// `npm test -- test/unit/gate-decide.test.ts` (then typecheck and lint are skipped).
+//
+// The heavy files (a whole OpenClaw gateway, processes killed on purpose) run after the others, one at a time:
+// on two cores, running them next to other suites starves their event loops and turns load into failures.
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => join(repo, 'node_modules', '.bin', name);
+const HEAVY = ['test/gateway/', 'test/durability/', 'test/browser/'];
 
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -27,11 +32,38 @@ function step(title, cmd, args) {
   }
 }
 
+/** Runs node's test runner on `files`, echoing its output, and returns its pass/fail counts and exit code. */
+function runTests(title, files, concurrency) {
+  if (files.length === 0) return Promise.resolve({ passed: 0, failed: 0, code: 0 });
+  process.stderr.write(`\n[test] ${title}: ${files.length} files\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('exit', (code) => {
+      const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
+      resolve({ passed: count('pass'), failed: count('fail'), code: code ?? 1 });
+    });
+  });
+}
+
 const selected = process.argv.slice(2);
 if (selected.length === 0) {
   step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   step('lint (eslint: determinism, floating promises)', bin('eslint'), ['.']);
 }
 const files = selected.length > 0 ? selected : findTests(join(repo, 'test')).sort();
+const isHeavy = (f) => HEAVY.some((prefix) => f.replaceAll('\\', '/').startsWith(prefix));
 const concurrency = process.env.OPENCLAW_TEMPORAL_TEST_CONCURRENCY ?? '2';
-step(`${files.length} test files`, process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files]);
+const phases = [
+  await runTests('tests', files.filter((f) => !isHeavy(f)), concurrency),
+  await runTests('gateway, browser and durability tests (one at a time)', files.filter(isHeavy), '1'),
+];
+const passed = phases.reduce((n, p) => n + p.passed, 0);
+const failed = phases.reduce((n, p) => n + p.failed, 0);
+const ok = phases.every((p) => p.code === 0) && failed === 0;
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(ok ? 0 : 1);

@@ -28,10 +28,14 @@ let host: OpenClawHost;
 let temporalStopped = false;
 
 const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: env.address, decisionTimeoutMs: DECISION_TIMEOUT_MS, onTemporalError: 'block', ...overrides });
-const load = async (overrides: Record<string, unknown> = {}) => {
+const cacheLoads = async () => (await host.logs()).filter((l) => /orchestrator threads loaded from Temporal/.test(l.message)).length;
+/** Loads the plugin and starts its services; `ready` waits for the thread cache, like a gateway that finished starting. */
+const load = async (overrides: Record<string, unknown> = {}, ready = true) => {
+  const before = await cacheLoads();
   const loaded = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: config(overrides) });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
   await host.startServices();
+  if (ready) await eventually('thread cache rebuilt', async () => ((await cacheLoads()) > before ? true : undefined), 60_000);
   return loaded;
 };
 
