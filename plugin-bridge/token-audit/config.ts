@@ -25,9 +25,14 @@ export interface TokenAuditConfig {
   readonly largePromptChars: number;
   /** @default false */
   readonly debug: boolean;
+  /**
+   * Admission control (new, off by default): an agent run whose prompt (prompt + JSON of the history + system
+   * prompt, as for `largePromptChars`) exceeds this many characters is blocked in `before_agent_run`. null: off.
+   */
+  readonly maxPromptChars: number | null;
 }
 
-const KEYS = new Set(['enabled', 'auditPath', 'dumpPath', 'largePromptChars', 'debug']);
+const KEYS = new Set(['enabled', 'auditPath', 'dumpPath', 'largePromptChars', 'debug', 'maxPromptChars']);
 
 /**
  * The OpenClaw state dir when the host cannot tell us (`api.runtime.state` missing): `$OPENCLAW_STATE_DIR`,
@@ -67,7 +72,12 @@ export function parseTokenAuditConfig(raw: unknown, stateDir: string): TokenAudi
   if (typeof largePromptChars !== 'number' || !Number.isSafeInteger(largePromptChars) || largePromptChars < MIN_LARGE_PROMPT_CHARS) {
     throw new InvalidConfigError(PLUGIN_ID, 'largePromptChars', `must be an integer >= ${MIN_LARGE_PROMPT_CHARS}`);
   }
+  const maxPromptChars = config['maxPromptChars'] ?? null;
+  if (maxPromptChars !== null && (typeof maxPromptChars !== 'number' || !Number.isSafeInteger(maxPromptChars) || maxPromptChars < MIN_LARGE_PROMPT_CHARS)) {
+    throw new InvalidConfigError(PLUGIN_ID, 'maxPromptChars', `must be an integer >= ${MIN_LARGE_PROMPT_CHARS}`);
+  }
   return {
+    maxPromptChars,
     enabled: bool(config, 'enabled', true),
     auditPath: path(config, 'auditPath', stateDir, 'token-audit.jsonl'),
     dumpPath: path(config, 'dumpPath', stateDir, 'large-prompt.json'),

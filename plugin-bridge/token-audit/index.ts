@@ -6,7 +6,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fallbackStateDir, parseTokenAuditConfig, PLUGIN_ID, type TokenAuditConfig } from './config.ts';
-import type { AgentContext, LlmInputEvent, LlmOutputEvent, TokenAuditApi } from './types.ts';
+import type { AgentContext, BeforeAgentRunEvent, BeforeAgentRunResult, LlmInputEvent, LlmOutputEvent, TokenAuditApi } from './types.ts';
 
 /** How much of the system prompt and the prompt a dump keeps. */
 export const DUMP_HEAD_CHARS = 2000;
@@ -134,6 +134,19 @@ function registerHooks(api: TokenAuditApi, config: TokenAuditConfig): void {
 }
 
 /**
+ * Admission control: the decision for one `before_agent_run`. OpenClaw fails this hook closed, so it never
+ * throws: a prompt it cannot measure passes.
+ */
+export function admissionDecision(event: BeforeAgentRunEvent, ctx: AgentContext, maxPromptChars: number): BeforeAgentRunResult {
+  const breakdown = measurePrompt({ prompt: event.prompt, historyMessages: event.messages, systemPrompt: event.systemPrompt }, ctx);
+  if (breakdown.totalChars <= maxPromptChars) return undefined;
+  return {
+    outcome: 'block',
+    reason: `token-audit: the prompt is ${breakdown.totalChars} characters (prompt ${breakdown.promptChars}, history ${breakdown.historyChars} in ${breakdown.historyMessages} messages, system prompt ${breakdown.systemPromptChars}), over maxPromptChars ${maxPromptChars}`,
+  };
+}
+
+/**
  * Parses the config and registers both hooks, synchronously (the host ignores later registrations). An invalid
  * config is logged and leaves the plugin inert rather than failing the gateway's plugin load.
  */
@@ -147,6 +160,19 @@ function register(api: TokenAuditApi): void {
   }
   if (!config.enabled) return;
   registerHooks(api, config);
+  const max = config.maxPromptChars;
+  if (max !== null) {
+    api.on('before_agent_run', (event, ctx) => {
+      try {
+        const decision = admissionDecision(event ?? {}, ctx ?? {}, max);
+        if (decision?.outcome === 'block') api.logger.warn(line('agent run blocked by admission control', { sessionKey: ctx?.sessionKey, reason: decision.reason }));
+        return decision;
+      } catch (error) {
+        api.logger.error(line('admission check failed; the run passes', { error: reason(error) }));
+        return undefined;
+      }
+    });
+  }
 }
 
 /** The plugin entry OpenClaw loads (id must equal the manifest's). */

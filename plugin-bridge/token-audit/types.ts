@@ -44,10 +44,21 @@ export interface LlmOutputEvent {
   readonly usage?: LlmUsage;
 }
 
-/** The handlers token-audit registers; both hooks are fire-and-forget observers in the host. */
+/** Subset of `PluginHookBeforeAgentRunEvent`: the run about to start. */
+export interface BeforeAgentRunEvent {
+  readonly prompt?: string;
+  readonly messages?: readonly unknown[];
+  readonly systemPrompt?: string;
+}
+
+/** `before_agent_run`'s answer: undefined passes; a block stops the run with the reason (fail-closed gate). */
+export type BeforeAgentRunResult = { outcome: 'pass' } | { outcome: 'block'; reason: string } | undefined;
+
+/** The handlers token-audit registers; the LLM hooks are fire-and-forget observers in the host. */
 export interface TokenAuditHooks {
   llm_input: (event: LlmInputEvent, ctx: AgentContext) => Promise<void> | void;
   llm_output: (event: LlmOutputEvent, ctx: AgentContext) => Promise<void> | void;
+  before_agent_run: (event: BeforeAgentRunEvent, ctx: AgentContext) => BeforeAgentRunResult;
 }
 
 /** Subset of `OpenClawPluginApi` passed to `register(api)`. */

@@ -100,6 +100,22 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
     assert.deepEqual(written.map((l) => l.runId), ['default-path']);
   });
 
+  test('admission control (off by default): a run whose prompt exceeds maxPromptChars is blocked with a clear reason', async () => {
+    const loaded = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath, maxPromptChars: 5000 } });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.ok(loaded.hookNames.includes('before_agent_run'));
+    const small = await host.run('runBeforeAgentRun', { prompt: 'hello', messages: [], systemPrompt: 'be brief' }, agent);
+    assert.equal(small.ok, true);
+    type Gate = { decision?: { outcome?: string; reason?: string }; pluginId?: string } | undefined;
+    assert.notEqual((small.ok ? (small.result as Gate) : undefined)?.decision?.outcome, 'block');
+    const big = await host.run('runBeforeAgentRun', { prompt: 'x'.repeat(6000), messages: [{ role: 'user', content: 'y' }], systemPrompt: 'be brief' }, agent);
+    const verdict = big.ok ? (big.result as Gate)?.decision : undefined;
+    assert.equal(verdict?.outcome, 'block', JSON.stringify(big));
+    assert.match(verdict?.reason ?? '', /over maxPromptChars 5000/);
+    const off = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath } });
+    assert.ok(!off.hookNames.includes('before_agent_run'), 'off by default');
+  });
+
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
     assert.deepEqual(await host.unhandled(), []);
   });
