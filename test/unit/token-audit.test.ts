@@ -140,7 +140,7 @@ test('config: unknown keys and bad values are refused, naming the field', () => 
 test('config: defaults, and paths relative to the state dir or ~', () => {
   assert.deepEqual(parseTokenAuditConfig(undefined, '/state'), {
     enabled: true, auditPath: '/state/token-audit/token-audit.jsonl', dumpPath: '/state/token-audit/large-prompt.json',
-    largePromptChars: 100_000, debug: false,
+    largePromptChars: 100_000, debug: false, maxPromptChars: null,
   });
   const custom = parseTokenAuditConfig({ auditPath: 'logs/a.jsonl', dumpPath: '~/dump.json' }, '/state');
   assert.equal(custom.auditPath, '/state/logs/a.jsonl');
@@ -161,7 +161,7 @@ test('the entry and the manifest agree: id, keys and defaults', () => {
   assert.equal(manifest.activation.onStartup, true);
   assert.equal(manifest.configSchema.additionalProperties, false);
   const props = manifest.configSchema.properties as Record<string, { default?: unknown }>;
-  assert.deepEqual(Object.keys(props).sort(), ['auditPath', 'debug', 'dumpPath', 'enabled', 'largePromptChars']);
+  assert.deepEqual(Object.keys(props).sort(), ['auditPath', 'debug', 'dumpPath', 'enabled', 'largePromptChars', 'maxPromptChars']);
   const parsed = parseTokenAuditConfig({}, '/state');
   for (const [key, schema] of Object.entries(props)) {
     if ('default' in schema) assert.equal(parsed[key as keyof typeof parsed], schema.default, key);
