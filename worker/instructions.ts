@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 
 /** The plugin folders under `plugin-bridge/` that exist today. */
-export const PLUGIN_IDS = ['lorene-gate', 'orchestrator'] as const;
+export const PLUGIN_IDS = ['lorene-gate', 'orchestrator', 'token-audit', 'usage-ledger'] as const;
 
 export interface InstructionContext {
   readonly repo: string;
