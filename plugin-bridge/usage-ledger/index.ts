@@ -20,8 +20,11 @@ import type { UsageLedgerApi } from './types.ts';
  * below the 2 MB limit even if every character took three bytes.
  */
 const BATCH_MAX_CHARS = 400_000;
-/** Longest a failed call's internal gRPC retries can run with the SDK's default backoff (10 attempts, ≤ 5 s apart). */
-const GRPC_RETRY_WINDOW_MS = 60_000;
+/**
+ * How long after a failed delivery the connection may still hold a gRPC retry timer: the SDK's retry interceptor
+ * schedules the next attempt up to 5 s ahead, even when the call's deadline has passed in between.
+ */
+const GRPC_RETRY_WINDOW_MS = 10_000;
 
 /**
  * Parses the config (an invalid one fails the plugin load, naming the field) and registers both hooks and the
@@ -46,10 +49,10 @@ function register(api: UsageLedgerApi): void {
   const calls = new CallCorrelator();
 
   /**
-   * The Temporal client's gRPC retry interceptor keeps retrying a failed call on a timer (up to ~50 s) even after
-   * the call was given up, and a retry that fires after the connection closed throws "Channel has been shut down"
-   * from that timer: an uncaught exception in the gateway. So after a recent failure the connection is closed
-   * only once that window has passed (the timer does not hold the process open).
+   * The bridge drains calls in flight before it closes (2 s), but a retry timer of a call that already failed can
+   * fire later, and a retry on a closed connection throws "Channel has been shut down" from that timer: an
+   * uncaught exception in the gateway. So after a recent failure the connection is closed once the window has
+   * passed (the timer does not hold the process open).
    */
   const closeBridgeSafely = (): void => {
     const close = () => bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));

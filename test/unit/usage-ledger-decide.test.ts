@@ -55,7 +55,7 @@ test('the dedupe window keeps the newest DEDUPE_WINDOW ids: an id older than tha
   assert.equal(receiveRecords(state, { dbPath: DB, records: [record(`f${DEDUPE_WINDOW - 1}`)] }).duplicates, 1);
 });
 
-test('malformed signals and records are dropped and counted: not an object, relative ledger path, records without an id', () => {
+test('malformed batches and records are dropped and counted: not an object, relative ledger path, records without an id', () => {
   for (const [event, problem] of [
     [null, 'event must be an object'],
     [{ dbPath: DB, records: 'x' }, 'records must be an array'],
