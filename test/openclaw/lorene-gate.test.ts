@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import Database from 'better-sqlite3';
+import { readRows } from '../helpers/sqlite.ts';
 import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
 import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
 
@@ -37,14 +37,7 @@ const whatsapp = (conversationId: string) => ({ channelId: 'whatsapp', conversat
 const inbound = (from: string, content: string, conversationId = PROTECTED) =>
   host.run('runMessageReceived', { from, content, messageId: `wa-${++messageCounter}` }, whatsapp(conversationId));
 const outbound = (to: string, content: string, channelId = 'whatsapp') => host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
-function rows<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const rows = <T>(sql: string, ...params: unknown[]): T[] => readRows<T>(dbPath, sql, ...params);
 type Sent = { content?: string; cancel?: boolean; cancelReason?: string };
 /** The runner's merged result; `{}` when no handler returned anything (the message goes out unchanged). */
 const result = (run: Awaited<ReturnType<typeof outbound>>): Sent => {

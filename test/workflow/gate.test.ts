@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import Database from 'better-sqlite3';
 import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import { readRows } from '../helpers/sqlite.ts';
 import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
@@ -34,14 +34,7 @@ let decisionCounter = 0;
 const send = (peer: string, cfg: GateRuntimeConfig, content = 'an answer') =>
   gate.decide(peer, { decisionId: `d-${++decisionCounter}`, content, config: cfg }, soon());
 const state = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery) as Promise<GateState>;
-function ledger<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const ledger = <T>(sql: string, ...params: unknown[]): T[] => readRows<T>(dbPath, sql, ...params);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {

@@ -1,0 +1,12 @@
+/** Reads a ledger the worker writes, the way an operator's dashboard would: read-only, one query, closed at once. */
+import Database from 'better-sqlite3';
+
+/** All rows of `sql` from the SQLite file at `dbPath` (which must exist). */
+export function readRows<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
