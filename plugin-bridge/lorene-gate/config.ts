@@ -1,7 +1,11 @@
 /**
- * lorene-gate's config, parsed once from `api.pluginConfig` (already validated and defaulted by the manifest
- * schema; this parser checks again so a hand-rolled host or a bad default cannot slip through) with the
- * original's clamps: armTtlMs ≥ 15 s, missedResponseTtlMs ≥ 30 s, maxUsesPerArm floored and ≥ 1.
+ * lorene-gate's config, parsed once from `api.pluginConfig` (already type-checked and defaulted by the manifest
+ * schema; this parser checks again so a hand-rolled host cannot slip a wrong type through).
+ *
+ * Drop-in: every value the original manifest accepted loads (its keys are plain `number`/`string` there, so
+ * `armTtlMs: 0`, `maxUsesPerArm: 0.5`, `channel: ""` or `triggerRegex: ""` all load), and the original's clamps
+ * apply — armTtlMs ≥ 15 s, missedResponseTtlMs ≥ 30 s, maxUsesPerArm floored and ≥ 1 — each reported through
+ * `warn` naming the field. Only what can never work is rejected: a `triggerRegex` that does not compile.
  */
 import { isAbsolute, join } from 'node:path';
 import { InvalidConfigError } from '../shared/errors.ts';
@@ -34,6 +38,14 @@ export interface GateConfig {
 /** Minimums the original enforced by raising smaller values. */
 export const MIN_ARM_TTL_MS = 15_000;
 export const MIN_MISSED_RESPONSE_TTL_MS = 30_000;
+/**
+ * Longest arm or watchdog a durable timer can carry (100 years; the server's durations are int64 nanoseconds,
+ * which end at ~292 years). The original had no maximum: an arm that long never expires there either.
+ */
+export const MAX_TIMER_MS = 100 * 365 * 24 * 3_600_000;
+
+/** Receives one warning per value the parser changed or found suspicious; `field` is the config key. */
+export type ConfigWarn = (field: string, message: string) => void;
 
 type Raw = Record<string, unknown>;
 const fail = (field: string, reason: string): never => {
@@ -65,14 +77,33 @@ function optionalStr(raw: Raw, field: string): string | undefined {
 function num(raw: Raw, field: string, fallback: number): number {
   const value = raw[field];
   if (value === undefined) return fallback;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fail(field, `must be a positive number, got ${JSON.stringify(value)}`);
+  return typeof value === 'number' && Number.isFinite(value) ? value : fail(field, `must be a number, got ${JSON.stringify(value)}`);
 }
 
-function phones(raw: Raw, field: string): ReadonlySet<string> {
+/** A duration with the original's minimum (raised, with a warning) and the timer maximum (lowered, likewise). */
+function duration(raw: Raw, field: string, fallback: number, min: number, warn: ConfigWarn): number {
+  const value = num(raw, field, fallback);
+  const clamped = Math.min(MAX_TIMER_MS, Math.max(min, value));
+  if (clamped !== value) warn(field, `${value} is ${value < min ? `below the minimum: raised to ${min}` : `above what a durable timer can hold: lowered to ${MAX_TIMER_MS}`}`);
+  return clamped;
+}
+
+/** The original's rule, floored and at least 1; capped at the largest exact integer. */
+function uses(raw: Raw, warn: ConfigWarn): number {
+  const value = num(raw, 'maxUsesPerArm', 3);
+  const clamped = Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, Math.floor(value)));
+  if (clamped !== value) warn('maxUsesPerArm', `${value} is not a whole number of at least 1: ${clamped} is used`);
+  return clamped;
+}
+
+/** Normalised phone numbers; an entry that normalises to nothing is dropped with a warning. */
+function phones(raw: Raw, field: string, warn: ConfigWarn): ReadonlySet<string> {
   const value = raw[field];
   if (value === undefined) return new Set();
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return fail(field, 'must be an array of strings');
-  return new Set(value.map(normalizePhone).filter((p) => p.length > 0));
+  const normalised = value.map(normalizePhone);
+  if (normalised.includes('')) warn(field, 'has an empty entry: it matches no peer and is ignored');
+  return new Set(normalised.filter((p) => p.length > 0));
 }
 
 /** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
@@ -82,13 +113,18 @@ export const GATE_CONFIG_KEYS = [
   'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue',
 ] as const;
 
-/** Parses and clamps; throws {@link InvalidConfigError} naming the field. */
-export function parseGateConfig(input: unknown): GateConfig {
+/**
+ * Parses and clamps; each value changed from what was configured is reported through `warn`.
+ * @throws {InvalidConfigError} naming the field: a wrong type (which the manifest schema already refuses), an
+ *   unknown key, or a `triggerRegex` that does not compile.
+ */
+export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefined): GateConfig {
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) fail('(root)', 'must be an object');
   const raw = (input ?? {}) as Raw;
   const unknown = Object.keys(raw).find((key) => !(GATE_CONFIG_KEYS as readonly string[]).includes(key));
   if (unknown !== undefined) fail(unknown, 'is not a lorene-gate config key');
-  const pattern = str(raw, 'triggerRegex', '^\\s*friday:\\s*');
+  const pattern = text(raw, 'triggerRegex', '^\\s*friday:\\s*');
+  if (pattern === '') warn('triggerRegex', 'is empty: every message of an allowed sender in a protected chat is a trigger (as in the original)');
   let trigger: RegExp;
   try {
     trigger = compileTrigger(pattern);
@@ -102,20 +138,24 @@ export function parseGateConfig(input: unknown): GateConfig {
   const address = optionalStr(raw, 'temporalAddress');
   const namespace = optionalStr(raw, 'temporalNamespace');
   const profile = optionalStr(raw, 'temporalProfile');
+  const channel = text(raw, 'channel', 'whatsapp').toLowerCase();
+  if (channel === '') warn('channel', 'is empty: no channel id matches it, so the gate applies to no message (as in the original)');
+  const dbPath = text(raw, 'dbPath', '');
+  if (raw.dbPath !== undefined && dbPath === '') warn('dbPath', 'is empty: the default <state dir>/lorene-gate.db is used');
   return {
     enabled: bool(raw, 'enabled', true),
-    channel: str(raw, 'channel', 'whatsapp').toLowerCase(),
-    protectedTo: phones(raw, 'protectedTo'),
-    allowedFrom: phones(raw, 'allowedFrom'),
+    channel,
+    protectedTo: phones(raw, 'protectedTo', warn),
+    allowedFrom: phones(raw, 'allowedFrom', warn),
     trigger,
-    armTtlMs: Math.max(MIN_ARM_TTL_MS, num(raw, 'armTtlMs', 120_000)),
-    maxUsesPerArm: Math.max(1, Math.floor(num(raw, 'maxUsesPerArm', 3))),
+    armTtlMs: duration(raw, 'armTtlMs', 120_000, MIN_ARM_TTL_MS, warn),
+    maxUsesPerArm: uses(raw, warn),
     requireBodyAfterTrigger: bool(raw, 'requireBodyAfterTrigger', true),
-    missedResponseTtlMs: Math.max(MIN_MISSED_RESPONSE_TTL_MS, num(raw, 'missedResponseTtlMs', 600_000)),
-    wrapperTargets: phones(raw, 'wrapperTargets'),
+    missedResponseTtlMs: duration(raw, 'missedResponseTtlMs', 600_000, MIN_MISSED_RESPONSE_TTL_MS, warn),
+    wrapperTargets: phones(raw, 'wrapperTargets', warn),
     wrapperPrefix: text(raw, 'wrapperPrefix', '↓↓↓ F.R.I.D.A.Y. ↓↓↓'),
     wrapperSuffix: text(raw, 'wrapperSuffix', '↑↑↑ F.R.I.D.A.Y. ↑↑↑'),
-    dbPath: optionalStr(raw, 'dbPath') ?? null,
+    dbPath: dbPath === '' ? null : dbPath,
     debug: bool(raw, 'debug', false),
     decisionTimeoutMs,
     temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },

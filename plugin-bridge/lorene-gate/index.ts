@@ -11,16 +11,19 @@ import { TemporalCallError } from '../shared/errors.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
 import type { MessageContext, MessageReceivedEvent, MessageSendingEvent, MessageSendingResult, PluginApi } from '../shared/openclaw-types.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
-import { parseGateConfig, resolveDbPath } from './config.ts';
+import { resolveDbPath } from './config.ts';
 import { GateClient } from './gate-client.ts';
 import { classifyInbound } from './inbound.ts';
+import { loadGateConfig } from './load-config.ts';
 import { classifyOutbound } from './outbound.ts';
 
 /** Bound on the fire-and-forget inbound signals (they are not on a user-visible path). */
 const SIGNAL_TIMEOUT_MS = 10_000;
 
 function register(api: PluginApi): void {
-  const config = parseGateConfig(api.pluginConfig);
+  const loaded = loadGateConfig(api);
+  if (loaded === null) return; // unusable config: a fail-closed hook is registered instead
+  const config = loaded;
   const log = createBridgeLogger(api.logger, { plugin: 'lorene-gate' }, config.debug);
   if (!config.enabled) {
     log.info({}, 'lorene-gate is disabled (enabled: false): its hooks do nothing');

@@ -63,16 +63,13 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
   });
 
-  test('an invalid config is rejected, naming the field (manifest schema and our parser)', async () => {
+  test('a config of the wrong type or with an unknown key is rejected by the manifest schema, naming the field', async () => {
     const wrongType = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { armTtlMs: 'soon' } });
     assert.equal(wrongType.status, 'error');
     assert.match(wrongType.error ?? '', /armTtlMs/);
     const unknownKey = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTO: [] } });
     assert.equal(unknownKey.status, 'error');
     assert.match(unknownKey.error ?? '', /protectedTO/);
-    const badRegex = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { triggerRegex: '(' } });
-    assert.equal(badRegex.status, 'error');
-    assert.match(badRegex.error ?? '', /triggerRegex/);
   });
 
   test('enabled: false registers no hooks: both hooks do nothing', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { GATE_CONFIG_KEYS, parseGateConfig, resolveDbPath, type GateConfig } from '../../plugin-bridge/lorene-gate/config.ts';
+import { GATE_CONFIG_KEYS, MAX_TIMER_MS, parseGateConfig, resolveDbPath, type GateConfig } from '../../plugin-bridge/lorene-gate/config.ts';
 import { InvalidConfigError } from '../../plugin-bridge/shared/errors.ts';
 
 type GateConfigKey = (typeof GATE_CONFIG_KEYS)[number];
@@ -96,6 +96,31 @@ describe('parseGateConfig clamps and normalisation (SEED-BEHAVIOUR §2.1)', () =
     assert.equal(parseGateConfig({ maxUsesPerArm: 7 }).maxUsesPerArm, 7);
   });
 
+  test('values the original manifest accepted load, clamped as the original clamps, each with a warning naming the field', () => {
+    const warnings: string[] = [];
+    const config = parseGateConfig(
+      { armTtlMs: 0, maxUsesPerArm: 0.5, missedResponseTtlMs: -1, channel: '', triggerRegex: '', dbPath: '' },
+      (field, message) => warnings.push(`${field}: ${message}`),
+    );
+    assert.equal(config.armTtlMs, 15_000);
+    assert.equal(config.maxUsesPerArm, 1);
+    assert.equal(config.missedResponseTtlMs, 30_000);
+    assert.equal(config.channel, '');
+    assert.ok(config.trigger.test('anything at all'), 'an empty triggerRegex matches every message');
+    assert.equal(config.dbPath, null);
+    assert.deepEqual(warnings.map((w) => w.slice(0, w.indexOf(':'))).sort(),
+      ['armTtlMs', 'channel', 'dbPath', 'maxUsesPerArm', 'missedResponseTtlMs', 'triggerRegex']);
+    assert.match(warnings.find((w) => w.startsWith('armTtlMs')) ?? '', /raised to 15000/);
+  });
+
+  test('in-range values give no warning; durations past a durable timer are lowered with one', () => {
+    const warnings: string[] = [];
+    parseGateConfig({ armTtlMs: 15_000, maxUsesPerArm: 1, missedResponseTtlMs: 30_000 }, (field) => warnings.push(field));
+    assert.deepEqual(warnings, []);
+    assert.equal(parseGateConfig({ armTtlMs: 1e300 }, (field) => warnings.push(field)).armTtlMs, MAX_TIMER_MS);
+    assert.deepEqual(warnings, ['armTtlMs']);
+  });
+
   test('protectedTo, allowedFrom and wrapperTargets are phone-normalised sets', () => {
     const config = parseGateConfig({
       protectedTo: ['+49 170 111-2233', '491701112233', ' family-group '],
@@ -126,7 +151,7 @@ describe('parseGateConfig errors name the field', () => {
       rejects({ [field]: [491701112233] }, field);
     }
     for (const field of ['armTtlMs', 'maxUsesPerArm', 'missedResponseTtlMs']) {
-      for (const value of ['120000', 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) rejects({ [field]: value }, field);
+      for (const value of ['120000', Number.NaN, Number.POSITIVE_INFINITY]) rejects({ [field]: value }, field);
     }
   });
 

@@ -1,0 +1,78 @@
+/**
+ * lorene-gate's config through OpenClaw's real loader (Node 24): every config the original manifest accepted
+ * loads, with the original's clamps and a warning naming each clamped field; a config the gate cannot use (a
+ * triggerRegex that does not compile) keeps the protected chats silent instead of failing the plugin load.
+ * No Temporal is needed: nothing here reaches a gate workflow.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+
+const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
+const PROTECTED = '+491701234567';
+const OTHER = '+15559999';
+
+let host: OpenClawHost;
+type Sent = { content?: string; cancel?: boolean; cancelReason?: string };
+const send = async (to: string, content: string, channelId = 'whatsapp'): Promise<Sent> => {
+  const run = await host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
+  assert.equal(run.ok, true, run.ok ? '' : run.error);
+  return ((run.ok ? run.result : undefined) ?? {}) as Sent;
+};
+const warningsSince = async (count: number): Promise<string[]> =>
+  (await host.logs()).slice(count).filter((l) => l.level === 'warn').map((l) => l.message);
+
+describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
+  before(async () => {
+    host = await startOpenClawHost();
+  });
+
+  after(async () => {
+    await host?.close();
+  });
+
+  test('the original’s edge values load and are clamped, each with a warning naming the field', async () => {
+    const before = (await host.logs()).length;
+    const loaded = await host.load({
+      pluginDir,
+      pluginId: 'lorene-gate',
+      pluginConfig: { protectedTo: [PROTECTED], armTtlMs: 0, maxUsesPerArm: 0.5, missedResponseTtlMs: -1, triggerRegex: '', dbPath: '' },
+    });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending']);
+    const warnings = await warningsSince(before);
+    for (const [field, says] of [['armTtlMs', /raised to 15000/], ['maxUsesPerArm', /1 is used/], ['missedResponseTtlMs', /raised to 30000/], ['triggerRegex', /empty/], ['dbPath', /empty/]] as const) {
+      assert.ok(warnings.some((w) => w.includes(`config: ${field} `) && says.test(w)), `a warning for ${field}: ${warnings.join('\n')}`);
+    }
+  });
+
+  test('an empty channel loads too: no channel matches it, as in the original, and a warning says so', async () => {
+    const before = (await host.logs()).length;
+    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], channel: '' } });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.ok((await warningsSince(before)).some((w) => w.includes('config: channel ')));
+  });
+
+  test('a triggerRegex that does not compile: the plugin stays loaded and protected chats are silent (fail closed)', async () => {
+    const before = (await host.logs()).length;
+    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: ['+49 170 1234567'], triggerRegex: '(' } });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.deepEqual(loaded.hookNames, ['message_sending']);
+    const errors = (await host.logs()).slice(before).filter((l) => l.level === 'error').map((l) => l.message);
+    assert.ok(errors.some((e) => /FAIL CLOSED/.test(e) && e.includes('triggerRegex')), errors.join('\n'));
+
+    const toProtected = await send(PROTECTED, 'a reply nobody asked for');
+    assert.equal(toProtected.cancel, true);
+    assert.match(toProtected.cancelReason ?? '', /triggerRegex/);
+    assert.equal((await send(OTHER, 'to an unprotected peer')).cancel, undefined, 'unprotected peers are not affected');
+    assert.equal((await send(PROTECTED, 'same number, other channel', 'telegram')).cancel, undefined, 'other channels are not affected');
+    assert.deepEqual(await host.unhandled(), []);
+  });
+
+  test('a bad triggerRegex with enabled: false registers nothing (the gate was switched off)', async () => {
+    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], triggerRegex: '(', enabled: false } });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    assert.deepEqual(loaded.hookNames, []);
+  });
+});
