@@ -17,9 +17,9 @@ export const MIN_LARGE_PROMPT_CHARS = 1000;
 export interface TokenAuditConfig {
   /** @default true */
   readonly enabled: boolean;
-  /** Absolute path of the JSONL audit file. @default `<stateDir>/token-audit/token-audit.jsonl` */
+  /** Absolute path of the JSONL audit file. @default `<stateDir>/logs/token-audit.jsonl`, where the original wrote it */
   readonly auditPath: string;
-  /** Absolute path of the large-prompt dump. @default `<stateDir>/token-audit/large-prompt.json` */
+  /** Absolute path of the large-prompt dump. @default `<stateDir>/logs/token-audit-dump.json`, where the original wrote it */
   readonly dumpPath: string;
   /** A prompt above this many characters is warned about and dumped. @default 100000 */
   readonly largePromptChars: number;
@@ -51,7 +51,7 @@ function bool(raw: Record<string, unknown>, key: string, fallback: boolean): boo
 
 function path(raw: Record<string, unknown>, key: string, stateDir: string, fallback: string): string {
   const value = raw[key];
-  if (value === undefined) return join(stateDir, 'token-audit', fallback);
+  if (value === undefined) return join(stateDir, 'logs', fallback);
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidConfigError(PLUGIN_ID, key, 'must be a non-empty string');
   const trimmed = value.trim();
   if (trimmed === '~' || trimmed.startsWith('~/')) return join(homedir(), trimmed.slice(1));
@@ -80,7 +80,7 @@ export function parseTokenAuditConfig(raw: unknown, stateDir: string): TokenAudi
     maxPromptChars,
     enabled: bool(config, 'enabled', true),
     auditPath: path(config, 'auditPath', stateDir, 'token-audit.jsonl'),
-    dumpPath: path(config, 'dumpPath', stateDir, 'large-prompt.json'),
+    dumpPath: path(config, 'dumpPath', stateDir, 'token-audit-dump.json'),
     largePromptChars,
     debug: bool(config, 'debug', false),
   };

@@ -11,32 +11,40 @@ import type { AgentContext, BeforeAgentRunEvent, BeforeAgentRunResult, LlmInputE
 /** How much of the system prompt and the prompt a dump keeps. */
 export const DUMP_HEAD_CHARS = 2000;
 
-/** One line of the audit file. */
+/**
+ * One line of the audit file, with the original's keys in the original's order. A value the event lacks is
+ * left out of the line, as the original's `JSON.stringify` left it out.
+ */
 export interface AuditRecord {
-  readonly ts: string;
-  readonly sessionId: string | null;
-  readonly runId: string | null;
-  readonly provider: string | null;
-  readonly model: string | null;
+  readonly timestamp: string;
+  readonly sessionId?: string;
+  readonly runId?: string;
+  readonly provider?: string;
+  readonly model?: string;
   readonly usage: { input: number; output: number; cacheRead: number; cacheWrite: number; total: number };
 }
 
-/** The size of one model input, as warned about and dumped. */
+/** The size of one model input, as warned about and dumped; the original's key names. */
 export interface PromptBreakdown {
-  readonly sessionId: string | null;
-  readonly sessionKey: string | null;
-  readonly runId: string | null;
-  readonly provider: string | null;
-  readonly model: string | null;
-  readonly promptChars: number;
-  readonly historyChars: number;
-  readonly systemPromptChars: number;
-  readonly historyMessages: number;
+  readonly sessionId?: string;
+  readonly runId?: string;
+  readonly provider?: string;
+  readonly model?: string;
+  /** System prompt characters. */
+  readonly systemLen: number;
+  /** Prompt characters. */
+  readonly promptLen: number;
+  /** Length of the history as JSON. */
+  readonly historyLen: number;
+  /** Messages in the history. */
+  readonly historyCount: number;
   readonly totalChars: number;
+  /** Added: the session key from the hook context (the original had none). */
+  readonly sessionKey?: string;
 }
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const text = (...candidates: unknown[]): string | null => candidates.find((c): c is string => typeof c === 'string') ?? null;
+const text = (...candidates: unknown[]): string | undefined => candidates.find((c): c is string => typeof c === 'string');
 const line = (message: string, fields: object): string => `${PLUGIN_ID}: ${message} ${JSON.stringify(fields)}`;
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -47,7 +55,7 @@ export function buildAuditRecord(event: LlmOutputEvent, ctx: AgentContext, now: 
   const output = count(usage.output);
   const total = typeof usage.total === 'number' && Number.isFinite(usage.total) ? usage.total : input + output;
   return {
-    ts: now.toISOString(),
+    timestamp: now.toISOString(),
     sessionId: text(event.sessionId, ctx.sessionId),
     runId: text(event.runId, ctx.runId),
     provider: text(event.provider),
@@ -64,25 +72,31 @@ function jsonLength(value: unknown): number {
   }
 }
 
-/** The input's size: total = prompt chars + JSON length of the history + system prompt chars. */
+/** The input's size: total = prompt chars + JSON length of the history (0 when it is not an array) + system prompt chars. */
 export function measurePrompt(event: LlmInputEvent, ctx: AgentContext): PromptBreakdown {
-  const history = Array.isArray(event.historyMessages) ? event.historyMessages : [];
-  const promptChars = text(event.prompt)?.length ?? 0;
-  const historyChars = jsonLength(history);
-  const systemPromptChars = text(event.systemPrompt)?.length ?? 0;
+  const history = Array.isArray(event.historyMessages) ? event.historyMessages : null;
+  const promptLen = text(event.prompt)?.length ?? 0;
+  const historyLen = history === null ? 0 : jsonLength(history);
+  const systemLen = text(event.systemPrompt)?.length ?? 0;
   return {
-    sessionId: text(event.sessionId, ctx.sessionId), sessionKey: text(ctx.sessionKey), runId: text(event.runId, ctx.runId),
-    provider: text(event.provider), model: text(event.model), promptChars, historyChars, systemPromptChars,
-    historyMessages: history.length, totalChars: promptChars + historyChars + systemPromptChars,
+    sessionId: text(event.sessionId, ctx.sessionId), runId: text(event.runId, ctx.runId), provider: text(event.provider),
+    model: text(event.model), systemLen, promptLen, historyLen, historyCount: history?.length ?? 0,
+    totalChars: promptLen + historyLen + systemLen, sessionKey: text(ctx.sessionKey),
   };
 }
 
-/** The dump file's content: the breakdown plus the beginnings of the system prompt and the prompt. */
+/**
+ * The dump file's content, the original's keys in the original's order: the breakdown, then the first 2000
+ * characters of the system prompt and the prompt (null when there is none). Added after them: `sessionKey` and
+ * the threshold that was crossed.
+ */
 export function buildPromptDump(breakdown: PromptBreakdown, event: LlmInputEvent, largePromptChars: number, now: Date) {
+  const { sessionKey, ...original } = breakdown;
+  const head = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, DUMP_HEAD_CHARS) : null);
   return {
-    ts: now.toISOString(), ...breakdown, largePromptChars,
-    systemPromptHead: (text(event.systemPrompt) ?? '').slice(0, DUMP_HEAD_CHARS),
-    promptHead: (text(event.prompt) ?? '').slice(0, DUMP_HEAD_CHARS),
+    timestamp: now.toISOString(), ...original,
+    systemPromptPreview: head(event.systemPrompt), promptPreview: head(event.prompt),
+    sessionKey, largePromptChars,
   };
 }
 
@@ -126,7 +140,7 @@ function registerHooks(api: TokenAuditApi, config: TokenAuditConfig): void {
       }
       api.logger.warn(line('large prompt', { ...breakdown, largePromptChars: config.largePromptChars }));
       const dump = buildPromptDump(breakdown, event ?? {}, config.largePromptChars, new Date());
-      return write(config.dumpPath, () => writeFile(config.dumpPath, `${JSON.stringify(dump, null, 2)}\n`));
+      return write(config.dumpPath, () => writeFile(config.dumpPath, JSON.stringify(dump, null, 2)));
     } catch (error) {
       api.logger.error(line('llm_input handler failed', { error: reason(error) }));
     }
@@ -142,7 +156,7 @@ export function admissionDecision(event: BeforeAgentRunEvent, ctx: AgentContext,
   if (breakdown.totalChars <= maxPromptChars) return undefined;
   return {
     outcome: 'block',
-    reason: `token-audit: the prompt is ${breakdown.totalChars} characters (prompt ${breakdown.promptChars}, history ${breakdown.historyChars} in ${breakdown.historyMessages} messages, system prompt ${breakdown.systemPromptChars}), over maxPromptChars ${maxPromptChars}`,
+    reason: `token-audit: the prompt is ${breakdown.totalChars} characters (prompt ${breakdown.promptLen}, history ${breakdown.historyLen} in ${breakdown.historyCount} messages, system prompt ${breakdown.systemLen}), over maxPromptChars ${maxPromptChars}`,
   };
 }
 

@@ -54,8 +54,8 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
     assert.deepEqual(fired.failures, []);
     const written = await linesOnce(auditPath, 202);
     assert.deepEqual(written.map((l) => l.runId), ['r-1', 'r-2', ...Array.from({ length: 200 }, (_, i) => `bulk-${i}`)]);
-    const { ts, ...first } = written[0] ?? {};
-    assert.match(String(ts), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const { timestamp, ...first } = written[0] ?? {};
+    assert.match(String(timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.deepEqual(first, { sessionId: 'sess-1', runId: 'r-1', provider: 'anthropic', model: 'claude-opus-4-1', usage: { input: 100, output: 20, cacheRead: 80, cacheWrite: 5, total: 205 } });
     assert.deepEqual(written[1]?.usage, { input: 7, output: 3, cacheRead: 0, cacheWrite: 0, total: 10 });
   });
@@ -70,11 +70,11 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
     const dump = JSON.parse(readFileSync(dumpPath, 'utf8')) as Record<string, unknown>;
     const historyChars = JSON.stringify(history).length;
     assert.deepEqual(
-      [dump.runId, dump.sessionKey, dump.promptChars, dump.historyChars, dump.systemPromptChars, dump.historyMessages, dump.totalChars, dump.largePromptChars],
+      [dump.runId, dump.sessionKey, dump.promptLen, dump.historyLen, dump.systemLen, dump.historyCount, dump.totalChars, dump.largePromptChars],
       ['big', 'agent:main:main', 60_000, historyChars, 20_000, 2, 80_000 + historyChars, 100_000],
     );
-    assert.equal(dump.promptHead, 'P'.repeat(2000));
-    assert.equal(dump.systemPromptHead, 'S'.repeat(2000));
+    assert.equal(dump.promptPreview, 'P'.repeat(2000));
+    assert.equal(dump.systemPromptPreview, 'S'.repeat(2000));
     const warn = (await host.logs()).find((l) => l.level === 'warn' && /token-audit: large prompt/.test(l.message));
     assert.ok(warn, 'a warning was logged');
     assert.match(warn.message, new RegExp(`"totalChars":${80_000 + historyChars}`));
@@ -88,7 +88,7 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
     const cyclic = await host.fireLlmOutputs({ template: { model: 'm', usage: { input: 2, output: 2 } }, ctx: agent, count: 2, runIdPrefix: 'cycle-', cyclic: true });
     assert.deepEqual(cyclic.failures, []);
     const written = (await linesOnce(auditPath, before + 4)).slice(before);
-    assert.deepEqual(written.map((l) => [l.runId, (l.usage as Record<string, number>).total]), [[null, 0], ['huge', 0], ['cycle-0', 4], ['cycle-1', 4]]);
+    assert.deepEqual(written.map((l) => [l.runId, (l.usage as Record<string, number>).total]), [[undefined, 0], ['huge', 0], ['cycle-0', 4], ['cycle-1', 4]]);
     assert.doesNotMatch(host.stderrText(), /handler from token-audit failed/);
   });
 
@@ -96,7 +96,7 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
     const loaded = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: {} });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     ok(await host.run('runLlmOutput', { runId: 'default-path', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 1, output: 2 } }, agent));
-    const written = await linesOnce(join(host.dirs.stateDir, 'token-audit', 'token-audit.jsonl'), 1);
+    const written = await linesOnce(join(host.dirs.stateDir, 'logs', 'token-audit.jsonl'), 1);
     assert.deepEqual(written.map((l) => l.runId), ['default-path']);
   });
 

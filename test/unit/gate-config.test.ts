@@ -116,7 +116,7 @@ describe('parseGateConfig clamps and normalisation (SEED-BEHAVIOUR §2.1)', () =
   test('in-range values give no warning; durations past a durable timer are lowered with one', () => {
     const warnings: string[] = [];
     parseGateConfig({ armTtlMs: 15_000, maxUsesPerArm: 1, missedResponseTtlMs: 30_000 }, (field) => warnings.push(field));
-    assert.deepEqual(warnings, []);
+    assert.equal(warnings.length, 0, warnings.join());
     assert.equal(parseGateConfig({ armTtlMs: 1e300 }, (field) => warnings.push(field)).armTtlMs, MAX_TIMER_MS);
     assert.deepEqual(warnings, ['armTtlMs']);
   });

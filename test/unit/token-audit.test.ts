@@ -47,11 +47,11 @@ test('llm_output appends one JSON line per response: usage {input, output, cache
   await llmOutput({ runId: 'r2', provider: 'openai', model: 'gpt-4o', usage: { input: 7, output: 3 } }, { sessionId: 'from-ctx' });
   await llmOutput({ runId: 'r3' });
   const lines = jsonLines(auditPath);
-  for (const l of lines) assert.match(String(l['ts']), ISO);
-  assert.deepEqual(lines.map(({ ts: _ts, ...rest }) => rest), [
+  for (const l of lines) assert.match(String(l['timestamp']), ISO);
+  assert.deepEqual(lines.map(({ timestamp: _ts, ...rest }) => rest), [
     { sessionId: 's1', runId: 'r1', provider: 'anthropic', model: 'claude-opus-4-1', usage: { input: 100, output: 20, cacheRead: 80, cacheWrite: 5, total: 205 } },
     { sessionId: 'from-ctx', runId: 'r2', provider: 'openai', model: 'gpt-4o', usage: { input: 7, output: 3, cacheRead: 0, cacheWrite: 0, total: 10 } },
-    { sessionId: null, runId: 'r3', provider: null, model: null, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } },
+    { runId: 'r3', usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } },
   ]);
 });
 
@@ -71,26 +71,28 @@ test('llm_input above largePromptChars warns with each length and overwrites the
   assert.equal(existsSync(dumpPath), false, 'a total of exactly largePromptChars (570 + 130 + 300) is not above it');
 
   await llmInput({ ...event, prompt: 'p'.repeat(600) }, { sessionKey: 'agent:main:main' });
-  const breakdown = { sessionId: 's1', sessionKey: 'agent:main:main', runId: 'r1', provider: 'anthropic', model: 'm', promptChars: 600,
-    historyChars: 130, systemPromptChars: 300, historyMessages: 1, totalChars: 1030 };
-  assert.deepEqual(logs.filter(([level]) => level === 'warn'), [['warn', `token-audit: large prompt ${JSON.stringify({ ...breakdown, largePromptChars: 1000 })}`]]);
-  const { ts, ...dump } = JSON.parse(readFileSync(dumpPath, 'utf8')) as Record<string, unknown>;
-  assert.match(String(ts), ISO);
-  assert.deepEqual(dump, { ...breakdown, largePromptChars: 1000, systemPromptHead: 's'.repeat(300), promptHead: 'p'.repeat(600) });
+  const breakdown = { sessionId: 's1', runId: 'r1', provider: 'anthropic', model: 'm', systemLen: 300, promptLen: 600,
+    historyLen: 130, historyCount: 1, totalChars: 1030 };
+  assert.deepEqual(logs.filter(([level]) => level === 'warn'),
+    [['warn', `token-audit: large prompt ${JSON.stringify({ ...breakdown, sessionKey: 'agent:main:main', largePromptChars: 1000 })}`]]);
+  const text = readFileSync(dumpPath, 'utf8');
+  const { timestamp, ...dump } = JSON.parse(text) as Record<string, unknown>;
+  assert.match(String(timestamp), ISO);
+  assert.deepEqual(dump, { ...breakdown, systemPromptPreview: 's'.repeat(300), promptPreview: 'p'.repeat(600), sessionKey: 'agent:main:main', largePromptChars: 1000 });
 
   await llmInput({ ...event, prompt: 'q'.repeat(5000), historyMessages: [] });
   const second = JSON.parse(readFileSync(dumpPath, 'utf8')) as Record<string, unknown>;
-  assert.equal(second['promptHead'], 'q'.repeat(2000));
+  assert.equal(second['promptPreview'], 'q'.repeat(2000));
   assert.equal(second['totalChars'], 5000 + 2 + 300);
-  assert.equal(second['historyMessages'], 0);
+  assert.equal(second['historyCount'], 0);
 });
 
-test('without auditPath/dumpPath both files go under <stateDir>/token-audit/', async () => {
+test('without auditPath/dumpPath both files are the original’s: <stateDir>/logs/token-audit.jsonl and token-audit-dump.json', async () => {
   const { llmOutput, llmInput, stateDir } = load(undefined);
   await llmOutput({ runId: 'r1', usage: { input: 1, output: 1 } });
   await llmInput({ prompt: 'x'.repeat(100_001), historyMessages: [] });
-  assert.equal(jsonLines(join(stateDir, 'token-audit', 'token-audit.jsonl')).length, 1);
-  assert.equal(JSON.parse(readFileSync(join(stateDir, 'token-audit', 'large-prompt.json'), 'utf8')).largePromptChars, 100_000);
+  assert.equal(jsonLines(join(stateDir, 'logs', 'token-audit.jsonl')).length, 1);
+  assert.equal(JSON.parse(readFileSync(join(stateDir, 'logs', 'token-audit-dump.json'), 'utf8')).largePromptChars, 100_000);
 });
 
 test('a write failure is logged, never thrown, and later writes still happen', async () => {
@@ -102,7 +104,7 @@ test('a write failure is logged, never thrown, and later writes still happen', a
   assert.equal(errors.length, 1);
   assert.match(errors[0] ?? '', /^token-audit: write failed \{"path":".*","error":"EISDIR/);
   await llmInput({ prompt: 'x'.repeat(2000) });
-  assert.equal(JSON.parse(readFileSync(dumpPath, 'utf8')).promptChars, 2000);
+  assert.equal(JSON.parse(readFileSync(dumpPath, 'utf8')).promptLen, 2000);
 });
 
 test('handlers never throw on malformed events (null event, cyclic history)', async () => {
@@ -139,7 +141,7 @@ test('config: unknown keys and bad values are refused, naming the field', () => 
 
 test('config: defaults, and paths relative to the state dir or ~', () => {
   assert.deepEqual(parseTokenAuditConfig(undefined, '/state'), {
-    enabled: true, auditPath: '/state/token-audit/token-audit.jsonl', dumpPath: '/state/token-audit/large-prompt.json',
+    enabled: true, auditPath: '/state/logs/token-audit.jsonl', dumpPath: '/state/logs/token-audit-dump.json',
     largePromptChars: 100_000, debug: false, maxPromptChars: null,
   });
   const custom = parseTokenAuditConfig({ auditPath: 'logs/a.jsonl', dumpPath: '~/dump.json' }, '/state');
