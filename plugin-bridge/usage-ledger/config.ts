@@ -65,8 +65,11 @@ function int(raw: Raw, field: string, fallback: number, min: number, max: number
   return value;
 }
 
-/** Parses `api.pluginConfig` (undefined means all defaults); throws {@link InvalidConfigError} naming the field. */
-export function parseUsageLedgerConfig(input: unknown): UsageLedgerConfig {
+/**
+ * Parses `api.pluginConfig` (undefined means all defaults); throws {@link InvalidConfigError} naming the field.
+ * An empty `dbPath` (the original's schema accepted it) means the default, reported through `warn`.
+ */
+export function parseUsageLedgerConfig(input: unknown, warn: (field: string, message: string) => void = () => undefined): UsageLedgerConfig {
   if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) fail('(root)', 'must be an object');
   const raw = (input ?? {}) as Raw;
   const unknown = Object.keys(raw).find((key) => !(USAGE_LEDGER_CONFIG_KEYS as readonly string[]).includes(key));
@@ -74,9 +77,11 @@ export function parseUsageLedgerConfig(input: unknown): UsageLedgerConfig {
   const address = optionalStr(raw, 'temporalAddress');
   const namespace = optionalStr(raw, 'temporalNamespace');
   const profile = optionalStr(raw, 'temporalProfile');
+  const emptyDbPath = typeof raw.dbPath === 'string' && raw.dbPath.trim() === '';
+  if (emptyDbPath) warn('dbPath', 'is empty: the default <state dir>/usage-ledger/usage-ledger.db is used');
   return {
     enabled: bool(raw, 'enabled', true),
-    dbPath: optionalStr(raw, 'dbPath') ?? null,
+    dbPath: emptyDbPath ? null : optionalStr(raw, 'dbPath') ?? null,
     debug: bool(raw, 'debug', false),
     temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
     taskQueue: optionalStr(raw, 'taskQueue') ?? 'openclaw-temporal',

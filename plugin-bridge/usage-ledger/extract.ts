@@ -2,7 +2,10 @@
  * Turns whatever an LLM hook hands us into one `llm_usage_events` row (SEED-BEHAVIOUR §4). Pure and total:
  * hook payloads are untrusted shapes from many providers, and an observer must never throw into the gateway,
  * so every read is guarded and malformed input yields `null` or a partial record instead of an exception.
+ * The original's rules carry over: all-zero usage writes no row, top-level `inputTokens`/`outputTokens` count,
+ * and a latency of 0 is stored as NULL.
  */
+import { payloadFingerprint } from './fingerprint.ts';
 
 /** One usage row: the columns of `llm_usage_events` (camelCase) plus `eventId`, which makes inserts idempotent. */
 export interface UsageRecord {
@@ -47,7 +50,7 @@ export function isUsageRecord(value: unknown): value is UsageRecord {
 
 /** What the caller knows that the payload does not. */
 export interface ExtractOptions {
-  /** The event id; defaults to one derived from source, request id and call id (or the payload's hash). */
+  /** The event id; defaults to one derived from source, request id and call id (or the whole payload's fingerprint). */
   readonly eventId?: string;
   /** Observation time (epoch ms) for `ts`. Kept out of the payload so the function stays pure. @default 0 */
   readonly now?: number;
@@ -123,15 +126,22 @@ export function usageEventId(source: string, runId: string, callIdOrSequence: st
   return [source, runId, String(callIdOrSequence)].map(encodeURIComponent).join(':');
 }
 
+/** A latency in whole milliseconds; 0 means "not measured" (the original stored it as NULL), as does a missing one. */
+export function latencyOf(value: number | undefined | null): number | null {
+  return value === undefined || value === null || value === 0 ? null : value;
+}
+
 /**
- * The usage row for one hook payload, or `null` when it reports no token counts at all (no row is written).
- * Never throws.
+ * The usage row for one hook payload, or `null` when it reports no token usage: no counts at all, or every
+ * count 0 (the original wrote a row only when a count was > 0). Never throws.
  */
 export function extractUsage(payload: unknown, source: string, options: ExtractOptions = {}): UsageRecord | null {
   const response = get(payload, 'response');
   const containers = [payload, response].flatMap((root) => CONTAINERS.map((key) => get(root, key)));
-  const counts = containers.map(readCounts).find((c) => c !== undefined);
-  if (counts === undefined) return null;
+  const found = containers.map(readCounts).find((c) => c !== undefined) ?? {};
+  // The original's last fallback: top-level inputTokens / outputTokens.
+  const counts: Counts = { ...found, input: found.input ?? toCount(get(payload, 'inputTokens')), output: found.output ?? toCount(get(payload, 'outputTokens')) };
+  if (!Object.values(counts).some((n) => n !== undefined && n > 0)) return null;
 
   const inputTokens = counts.input ?? 0;
   const outputTokens = counts.output ?? 0;
@@ -139,7 +149,7 @@ export function extractUsage(payload: unknown, source: string, options: ExtractO
   const latencyRoots = [payload, get(payload, 'metrics'), response, get(response, 'metrics')];
   const latencyMs = latencyRoots.flatMap((r) => [get(r, 'latencyMs'), get(r, 'durationMs')]).map(toCount).find((n) => n !== undefined);
   const rawJson = safeJson(payload);
-  const callId = firstString([payload], ['callId']) ?? `h${stableHash(rawJson)}`;
+  const callId = firstString([payload], ['callId']) ?? `p${payloadFingerprint(payload)}`;
   const now = options.now;
   return {
     eventId: options.eventId ?? usageEventId(source, requestId ?? '', callId),
@@ -152,7 +162,7 @@ export function extractUsage(payload: unknown, source: string, options: ExtractO
     totalTokens: counts.total ?? inputTokens + outputTokens,
     cacheCreationInputTokens: counts.cacheWrite ?? 0,
     cacheReadInputTokens: counts.cacheRead ?? 0,
-    latencyMs: latencyMs ?? null,
+    latencyMs: latencyOf(latencyMs),
     success: hasError([payload, response]) ? 0 : 1,
     sourceEvent: source,
     rawJson,
@@ -227,16 +237,4 @@ export function safeJson(value: unknown, maxChars: number = RAW_JSON_MAX_CHARS):
     if (wrapped.length <= maxChars || headChars <= 0) return wrapped;
     headChars -= Math.max(16, wrapped.length - maxChars); // escapes grew it: shrink the head and retry
   }
-}
-
-/** 64-bit FNV-1a (as two 32-bit lanes) in hex: a pure, stable fingerprint for ids derived from a payload. */
-export function stableHash(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (a >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

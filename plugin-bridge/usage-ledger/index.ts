@@ -31,7 +31,8 @@ const GRPC_RETRY_WINDOW_MS = 10_000;
  * delivery service, synchronously: the host ignores registrations made later.
  */
 function register(api: UsageLedgerApi): void {
-  const config = parseUsageLedgerConfig(api.pluginConfig);
+  const configLog = createBridgeLogger(api.logger, { plugin: PLUGIN_ID }, false);
+  const config = parseUsageLedgerConfig(api.pluginConfig, (field, problem) => configLog.warn({ field }, `usage-ledger config: ${field} ${problem}`));
   const log = createBridgeLogger(api.logger, { plugin: PLUGIN_ID }, config.debug);
   if (!config.enabled) {
     log.info({}, 'usage-ledger is disabled (enabled: false): no usage is recorded');

@@ -1,11 +1,12 @@
 /**
  * `llm_output` → one usage record for the agent's ledger (pure). The event id is derived from the payload alone
- * (hook, run id, a hash of the payload), so a hook the host fires twice with the same payload yields the same id
- * and counts once, while two attempts of one run (different usage or texts) stay two rows. Latency and outcome
- * come from the run's `model_call_ended` calls and are applied after the id, so they never change it.
+ * (hook, run id, a fingerprint of the whole payload), so a hook the host fires twice with the same payload yields
+ * the same id and counts once, while two outputs of one run that differ anywhere (usage, or texts — even past the
+ * part `raw_json` keeps) stay two rows. Latency and outcome come from the run's `model_call_ended` calls and are
+ * applied after the id, so they never change it; a latency of 0 is stored as NULL, as the original stored it.
  */
 import { usageLedgerIdOf } from '../../workflows/usage/contract.ts';
-import { extractUsage, type UsageRecord } from './extract.ts';
+import { extractUsage, latencyOf, type UsageRecord } from './extract.ts';
 import type { CallSummary } from './correlate.ts';
 
 /** The hook name stored in `source_event`. */
@@ -35,7 +36,7 @@ export function usageRecordOf(event: unknown, ctx: unknown, calls: CallSummary |
   if (record === null) return null;
   const ledgerId = usageLedgerIdOf(field(ctx, 'agentId'));
   if (calls === null) return { ledgerId, record };
-  return { ledgerId, record: { ...record, latencyMs: calls.durationMs, success: calls.failed ? 0 : record.success } };
+  return { ledgerId, record: { ...record, latencyMs: latencyOf(calls.durationMs), success: calls.failed ? 0 : record.success } };
 }
 
 /** The run id to correlate an `llm_output` with its model calls: the event's, else the context's. */

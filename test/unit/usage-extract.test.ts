@@ -97,7 +97,7 @@ test('the event id is the caller\'s when given, else stable for the same payload
   assert.equal(extractUsage(payload, 'llm_output', { eventId: 'evt-1' })?.eventId, 'evt-1');
   const derived = extractUsage(payload, 'llm_output')?.eventId;
   assert.equal(derived, extractUsage(fixture('openclaw-llm-output'), 'llm_output')?.eventId);
-  assert.match(derived ?? '', /^llm_output:7f1c2e9a-3b4d-4e5f-8a6b-9c0d1e2f3a4b:h[0-9a-f]{16}$/);
+  assert.match(derived ?? '', /^llm_output:7f1c2e9a-3b4d-4e5f-8a6b-9c0d1e2f3a4b:p[0-9a-f]{32}$/);
   const withCall = { runId: 'r', callId: 'c:1', usage: { input: 1 } };
   assert.equal(extractUsage(withCall, 'model_call_ended')?.eventId, 'model_call_ended:r:c%3A1');
   assert.equal(usageEventId('llm_output', 'run:1', 2), 'llm_output:run%3A1:2');

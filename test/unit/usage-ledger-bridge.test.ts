@@ -39,7 +39,6 @@ test('config defaults: enabled, no debug, the original keys; dbPath under the st
 test('an invalid config value is rejected naming the field; unknown keys are rejected like the schema does', () => {
   for (const [raw, field] of [
     [{ enabled: 'yes' }, 'enabled'],
-    [{ dbPath: '' }, 'dbPath'],
     [{ sendTimeoutMs: 50 }, 'sendTimeoutMs'],
     [{ batchMaxRecords: 2.5 }, 'batchMaxRecords'],
     [{ outboxMaxBytes: 10 }, 'outboxMaxBytes'],
@@ -48,6 +47,13 @@ test('an invalid config value is rejected naming the field; unknown keys are rej
   ] as const) {
     assert.throws(() => parseUsageLedgerConfig(raw), (err: unknown) => err instanceof InvalidConfigError && err.field === field, field);
   }
+});
+
+test('an empty dbPath (the original schema accepted it) loads: the default path, with a warning naming the field', () => {
+  const warnings: string[] = [];
+  const config = parseUsageLedgerConfig({ dbPath: '' }, (field) => warnings.push(field));
+  assert.equal(resolveUsageDbPath(config, '/st'), '/st/usage-ledger/usage-ledger.db');
+  assert.deepEqual(warnings, ['dbPath']);
 });
 
 test('model_call_ended adds latency (sum of the attempt\'s calls) and outcome to the run\'s next llm_output, once', () => {
@@ -75,7 +81,7 @@ test('the event id depends on the payload only: the same llm_output twice gives 
   const a = usageRecordOf(event, {}, null, 1)?.record.eventId;
   const b = usageRecordOf(structuredClone(event), {}, { calls: 1, durationMs: 99, failed: true }, 2)?.record.eventId;
   const retry = usageRecordOf({ ...event, usage: { input: 1, output: 1 } }, {}, null, 3)?.record.eventId;
-  assert.ok(a?.startsWith('llm_output:7f1c2e9a-3b4d-4e5f-8a6b-9c0d1e2f3a4b:h'));
+  assert.ok(a?.startsWith('llm_output:7f1c2e9a-3b4d-4e5f-8a6b-9c0d1e2f3a4b:p'));
   assert.equal(a, b);
   assert.notEqual(a, retry);
 });
