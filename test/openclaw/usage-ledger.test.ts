@@ -99,7 +99,7 @@ describe('usage-ledger in OpenClaw’s real loader and hook runner', () => {
       [row?.model, row?.provider, row?.input_tokens, row?.output_tokens, row?.total_tokens, row?.cache_read_input_tokens, row?.cache_creation_input_tokens, row?.latency_ms, row?.success, row?.source_event],
       ['claude-opus-4-1', 'anthropic', 18342, 611, 36115, 15872, 1290, 1512, 1, 'llm_output'],
     );
-    assert.match(String(row?.event_id), /^llm_output:oc-1:h[0-9a-f]{16}$/);
+    assert.match(String(row?.event_id), /^llm_output:oc-1:p[0-9a-f]{32}$/);
     const [other] = rows<Record<string, unknown>>("SELECT latency_ms, total_tokens FROM llm_usage_events WHERE request_id = 'oc-2'");
     assert.deepEqual(other, { latency_ms: null, total_tokens: 42 });
     const main = await env.client.workflow.getHandle(usageLedgerWorkflowId('main')).describe();
