@@ -69,9 +69,10 @@ async function ensureDependencies() {
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   log('installing npm dependencies (better-sqlite3 compiles from source: about 1–2 minutes the first time)');
   const env = await nodeHeadersEnv();
-  // `npm install`, not `npm ci`: npm 11 writes lock files without the other platforms' optional @swc/core
-  // binaries and then `npm ci` rejects its own lock as out of sync; `install` follows the lock all the same.
-  const ms = await run('npm', ['install', '--no-audit', '--no-fund'], { env });
+  // `npm ci`: installs exactly the committed lock and never rewrites it, so a clone stays clean. The lock must be
+  // complete — every platform's optional packages (e.g. all @swc/core-* binaries) — or `npm ci` refuses it as
+  // out of sync; a lock regenerated over an existing node_modules can lose them (npm/cli#4828).
+  const ms = await run('npm', ['ci', '--no-audit', '--no-fund'], { env });
   writeFileSync(stamp, want);
   log(`dependencies installed in ${Math.round(ms / 1000)} s`);
 }
