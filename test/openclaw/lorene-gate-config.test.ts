@@ -2,11 +2,13 @@
  * lorene-gate's config through OpenClaw's real loader (Node 24): every config the original manifest accepted
  * loads, with the original's clamps and a warning naming each clamped field; a config the gate cannot use (a
  * triggerRegex that does not compile) keeps the protected chats silent instead of failing the plugin load.
- * No Temporal is needed: nothing here reaches a gate workflow.
+ * The last test runs the clamped values through a real dev server and worker.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startTestServer, startWorkers, tempDir } from '../helpers/temporal.ts';
 import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
@@ -74,5 +76,28 @@ describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
     const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], triggerRegex: '(', enabled: false } });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames, []);
+  });
+
+  test('the clamped values work end to end: an empty triggerRegex arms on any message, maxUsesPerArm 0.5 gives one answer', async () => {
+    const env = await startTestServer();
+    const workers = await startWorkers(env);
+    const tmp = tempDir('gate-config-e2e');
+    try {
+      const ALLOWED = '+15550001';
+      const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], triggerRegex: '', maxUsesPerArm: 0.5, armTtlMs: 0, missedResponseTtlMs: -1,
+        temporalAddress: env.address, dbPath: join(tmp.dir, 'gate.db') };
+      const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
+      assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+      await host.startServices({ stateDir: tmp.dir });
+      const received = await host.run('runMessageReceived', { from: ALLOWED, content: 'no prefix at all', messageId: 'wa-e2e-1' }, { channelId: 'whatsapp', conversationId: PROTECTED });
+      assert.equal(received.ok, true);
+      assert.notEqual((await send(PROTECTED, 'the one answer')).cancel, true);
+      assert.equal((await send(PROTECTED, 'a second answer')).cancel, true, 'one use per arm');
+    } finally {
+      await host.stopServices();
+      await workers.stop();
+      await env.teardown();
+      tmp.cleanup();
+    }
   });
 });
