@@ -16,6 +16,7 @@ import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import type { AfterToolCallEvent, SessionContext, SessionEndEvent, SubagentContext, SubagentDeliveryTargetEvent, SubagentEndedEvent, SubagentSpawnedEvent, ToolContext } from '../shared/openclaw-types.ts';
 import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events.ts';
 import { callerThread } from './route.ts';
+import { sessionEndEndsThread } from './session-end-reason.ts';
 import type { Answer } from './thread-client.ts';
 import type { OrchestratorHookDeps } from './tool-hook.ts';
 
@@ -96,6 +97,10 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
     sessionEnd: guard('session_end', async (event, ctx) => {
       const sessionKey = eventText(event?.sessionKey, ctx?.sessionKey);
       if (sessionKey === undefined) return;
+      if (!sessionEndEndsThread(event?.reason)) {
+        log.debug({ hook: 'session_end', sessionKey, reason: event?.reason }, 'the session goes on (gateway stop or compaction): its thread is kept');
+        return;
+      }
       deps.messages.forget(sessionKey);
       const member = directory.lookup(sessionKey);
       const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));
