@@ -20,6 +20,7 @@ import {
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import type { orchestratorThreadWorkflow } from '../../workflows/orchestrator/workflow.ts';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
+import { TemporalCallError } from '../shared/errors.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 
@@ -89,10 +90,17 @@ export class ThreadClient {
     });
   }
 
+  /**
+   * Runs one call in the thread's chain. The caller's deadline covers the time spent queued behind earlier calls
+   * too (a cache-rebuild query may hold the chain for seconds): past it the call is given up with a `timeout`, and a
+   * call given up while queued never runs, so it cannot reach the thread after the hook answered without it.
+   */
   #run<T>(frontKey: string, operation: string, deadline: number, fn: (client: Client, workflowId: string) => Promise<T>): Promise<Answer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    return this.chain.run(workflowId, () =>
-      this.bridge.call(operation, deadline, async (client): Promise<Answer<T>> => {
+    let gaveUp = false;
+    const queued = this.chain.run(workflowId, () => {
+      if (gaveUp) return Promise.reject(new TemporalCallError(operation, 'timeout', 'given up while queued behind earlier calls for this thread'));
+      return this.bridge.call(operation, deadline, async (client): Promise<Answer<T>> => {
         try {
           return { kind: 'ok', value: await fn(client, workflowId) };
         } catch (err) {
@@ -100,7 +108,15 @@ export class ThreadClient {
           if (kind === undefined) throw err;
           return { kind };
         }
-      }),
-    );
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new TemporalCallError(operation, 'timeout', 'no answer before the deadline (queued behind earlier calls for this thread, or slow)'));
+      }, Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([queued, expired]).finally(() => clearTimeout(timer));
   }
 }
