@@ -15,6 +15,7 @@ import {
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import type { AfterToolCallEvent, SessionContext, SessionEndEvent, SubagentContext, SubagentDeliveryTargetEvent, SubagentEndedEvent, SubagentSpawnedEvent, ToolContext } from '../shared/openclaw-types.ts';
 import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events.ts';
+import { adoptLocalSpawn } from './outage-rules.ts';
 import { callerThread } from './route.ts';
 import { sessionEndEndsThread } from './session-end-reason.ts';
 import type { Answer } from './thread-client.ts';
@@ -65,9 +66,10 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
     afterToolCall: guard('after_tool_call', async (event, ctx) => {
       const call = toToolCall(event, ctx);
       if (call === undefined || normalizeToolName(call.toolName) !== 'sessions_spawn') return;
+      const receipt = spawnReceipt(event?.result, event?.error);
+      if (receipt.accepted) await adoptLocalSpawn(deps, call, deadline());
       const frontKey = threadOf(call.sessionKey);
       if (frontKey === undefined) return;
-      const receipt = spawnReceipt(event?.result, event?.error);
       const key = callSpawnKey(call);
       directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
       const signal = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, runId: call.runId, toolCallId: call.toolCallId, ...receipt };
