@@ -34,8 +34,8 @@ export async function rebuildDirectory(directory: ThreadDirectory, threads: Thre
   const loaded: string[] = [];
   const failed: Array<{ frontKey: string; error: unknown }> = [];
   for (const { frontKey, answer, error } of outcomes) {
-    if (answer === undefined) {
-      failed.push({ frontKey, error });
+    if (answer === undefined || answer.stale) {
+      failed.push({ frontKey, error: error ?? new Error('the thread changed while it was read; it is read again') });
       continue;
     }
     if (answer.kind === 'ok') directory.replaceThread(answer.value);

@@ -58,7 +58,7 @@ export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: Keye
     try {
       const answer = await deps.threads.thread(call.sessionKey, deadline);
       if (answer.kind === 'ok') {
-        directory.absorb(answer.value);
+        if (!answer.stale) directory.absorb(answer.value);
         bound = boundOrchestratorOf(answer.value, call.sessionKey);
       }
     } catch (err) {

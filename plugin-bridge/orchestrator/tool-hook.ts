@@ -101,7 +101,7 @@ async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<
         deps.directory.dropThread(route.frontKey);
         return decideLocally(deps, call);
       }
-      deps.directory.absorb(answer.value);
+      if (!answer.stale) deps.directory.absorb(answer.value);
       return toHookResult(decideToolCall(answer.value, call, deps.config, Date.now()).decision);
     }
     case 'update':

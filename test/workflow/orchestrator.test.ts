@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ORCHESTRATOR_WORKFLOW_TYPE, orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
+import { ORCHESTRATOR_WORKFLOW_TYPE, orchestratorSessionEndSignal, orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_ORCHESTRATOR_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import { ThreadDirectory } from '../../plugin-bridge/orchestrator/directory.ts';
 import { DirectoryLoader, rebuildDirectory } from '../../plugin-bridge/orchestrator/directory-loader.ts';
@@ -255,6 +255,34 @@ describe('orchestrator thread workflow (real dev server)', () => {
       loader.stop();
       await lateWorkers?.stop();
       await handle(late.front).terminate('test done').catch((err: unknown) => process.stderr.write(`terminate: ${String(err)}\n`));
+    }
+  });
+
+  test('a query that cannot be answered (no worker) holds up no signal to its thread, and its late answer is marked stale', async () => {
+    const t = newThread();
+    const quiet = `${LATE_QUEUE}-quiet`;
+    await env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
+      workflowId: orchestratorThreadWorkflowId(t.front),
+      taskQueue: quiet,
+      args: [{ frontKey: t.front, config: parseOrchestratorConfig({}) }],
+    });
+    let quietWorkers = await startWorkers(env, quiet);
+    let restarted: RunningWorkers | undefined;
+    try {
+      assert.equal((await threads.thread(t.front, Date.now() + 10_000)).kind, 'ok');
+      await quietWorkers.stop();
+      const querying = threads.thread(t.front, Date.now() + 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the query is with the server, waiting for a worker
+      const signalled = await threads.signal(t.front, orchestratorSessionEndSignal, { eventId: 'stranger-end', sessionKey: 'agent:main:stranger' }, Date.now() + 3000);
+      assert.equal(signalled.kind, 'ok', 'the signal was not queued behind the hanging query');
+      restarted = await startWorkers(env, quiet);
+      const answer = await querying;
+      assert.equal(answer.kind, 'ok');
+      assert.equal(answer.stale, true, 'a write started while the query was answered');
+    } finally {
+      await restarted?.stop();
+      quietWorkers = restarted ?? quietWorkers;
+      await handle(t.front).terminate('test done').catch((err: unknown) => process.stderr.write(`terminate: ${String(err)}\n`));
     }
   });
 });
