@@ -13,6 +13,7 @@ import { parseBridgeConfig } from './config.ts';
 import { ThreadDirectory } from './directory.ts';
 import { DirectoryLoader } from './directory-loader.ts';
 import { createObservers } from './observer-hooks.ts';
+import { LocalSpawns } from './outage-rules.ts';
 import { createBeforePromptBuild } from './prompt-hook.ts';
 import { ThreadClient } from './thread-client.ts';
 import { createBeforeToolCall, type OrchestratorHookDeps } from './tool-hook.ts';
@@ -29,7 +30,7 @@ function register(api: PluginApi): void {
   const directory = new ThreadDirectory();
   const threads = new ThreadClient(bridge, new KeyedChain(), config.taskQueue);
   const loader = new DirectoryLoader(directory, threads, log);
-  const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), log };
+  const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), log };
 
   api.registerService({
     id: 'orchestrator-temporal',

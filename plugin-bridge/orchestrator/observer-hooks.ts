@@ -15,7 +15,9 @@ import {
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import type { AfterToolCallEvent, SessionContext, SessionEndEvent, SubagentContext, SubagentDeliveryTargetEvent, SubagentEndedEvent, SubagentSpawnedEvent, ToolContext } from '../shared/openclaw-types.ts';
 import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events.ts';
+import { adoptLocalSpawn } from './outage-rules.ts';
 import { callerThread } from './route.ts';
+import { sessionEndEndsThread } from './session-end-reason.ts';
 import type { Answer } from './thread-client.ts';
 import type { OrchestratorHookDeps } from './tool-hook.ts';
 
@@ -64,9 +66,10 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
     afterToolCall: guard('after_tool_call', async (event, ctx) => {
       const call = toToolCall(event, ctx);
       if (call === undefined || normalizeToolName(call.toolName) !== 'sessions_spawn') return;
+      const receipt = spawnReceipt(event?.result, event?.error);
+      if (receipt.accepted) await adoptLocalSpawn(deps, call, deadline());
       const frontKey = threadOf(call.sessionKey);
       if (frontKey === undefined) return;
-      const receipt = spawnReceipt(event?.result, event?.error);
       const key = callSpawnKey(call);
       directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
       const signal = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, runId: call.runId, toolCallId: call.toolCallId, ...receipt };
@@ -96,6 +99,10 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
     sessionEnd: guard('session_end', async (event, ctx) => {
       const sessionKey = eventText(event?.sessionKey, ctx?.sessionKey);
       if (sessionKey === undefined) return;
+      if (!sessionEndEndsThread(event?.reason)) {
+        log.debug({ hook: 'session_end', sessionKey, reason: event?.reason }, 'the session goes on (gateway stop or compaction): its thread is kept');
+        return;
+      }
       deps.messages.forget(sessionKey);
       const member = directory.lookup(sessionKey);
       const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));

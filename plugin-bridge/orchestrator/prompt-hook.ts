@@ -25,7 +25,7 @@ async function frontThread(deps: OrchestratorHookDeps, frontKey: string, deadlin
     deps.directory.dropThread(frontKey);
     return emptyThreadState(frontKey);
   }
-  deps.directory.absorb(answer.value);
+  if (!answer.stale) deps.directory.absorb(answer.value);
   return answer.value;
 }
 

@@ -1,7 +1,7 @@
 /**
- * The orchestrator's Temporal calls. Every call for one thread goes through the same {@link KeyedChain} entry,
- * so a tool decision never overtakes the spawn result signalled just before it; every call is bounded by a
- * deadline (TemporalBridge.call). A thread that no longer runs is an answer (`gone`, `ended`), not an error:
+ * The orchestrator's Temporal calls. Signals and updates for one thread go through the same {@link KeyedChain}
+ * entry, so a tool decision never overtakes the spawn result signalled just before it; a query waits for them but
+ * holds up nothing. Every call is bounded by its deadline, time queued included (TemporalBridge.call). A thread that no longer runs is an answer (`gone`, `ended`), not an error:
  * the bridge then treats the session as unbound.
  */
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -20,11 +20,14 @@ import {
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import type { orchestratorThreadWorkflow } from '../../workflows/orchestrator/workflow.ts';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
+import { TemporalCallError } from '../shared/errors.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 
 /** A thread's answer: a value, `gone` (no such running thread), or `ended` (it is finishing; start a new one). */
 export type Answer<T> = { readonly kind: 'ok'; readonly value: T } | { readonly kind: 'gone' } | { readonly kind: 'ended' };
+/** A query's answer; `stale` when a signal or update to the thread started while it was being answered. */
+export type ReadAnswer<T> = Answer<T> & { readonly stale: boolean };
 
 /** The visibility query that finds every running thread (also the one to type into `temporal workflow list`). */
 export const OPEN_THREADS_QUERY = `OpenClawPlugin = "${ORCHESTRATOR_PLUGIN_ID}" AND ExecutionStatus = "Running"`;
@@ -38,6 +41,11 @@ function goneKind(err: unknown): 'gone' | 'ended' | undefined {
 
 /** The thread calls of one plugin instance, over its TemporalBridge and its per-thread chain. */
 export class ThreadClient {
+  /** Queries in flight per thread workflow id, each marked stale when a write to the thread starts. */
+  readonly #reads = new Map<string, Set<{ stale: boolean }>>();
+  /** Signals and updates in flight per thread workflow id: a query that starts meanwhile is stale too. */
+  readonly #writing = new Map<string, number>();
+
   constructor(
     private readonly bridge: TemporalBridge,
     private readonly chain: KeyedChain,
@@ -67,9 +75,25 @@ export class ThreadClient {
     });
   }
 
-  /** The thread's state (a query: reads only). */
-  thread(frontKey: string, deadline: number): Promise<Answer<ThreadState>> {
-    return this.#run(frontKey, 'orchestrator.thread', deadline, (client, workflowId) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
+  /**
+   * The thread's state (a query: reads only). It waits for the calls queued before it, so it sees this bridge's
+   * earlier facts, but later calls do not wait for it: a query that hangs (no worker polling) never holds up a
+   * signal or an update. `stale` says a signal or update to the thread started while it was answered, so the
+   * answer may miss it and must not replace what the cache learned meanwhile.
+   */
+  async thread(frontKey: string, deadline: number): Promise<ReadAnswer<ThreadState>> {
+    const workflowId = orchestratorThreadWorkflowId(frontKey);
+    await this.#queued(workflowId, 'orchestrator.thread', deadline, () => Promise.resolve());
+    const read = { stale: (this.#writing.get(workflowId) ?? 0) > 0 };
+    const reads = this.#reads.get(workflowId) ?? new Set();
+    this.#reads.set(workflowId, reads.add(read));
+    try {
+      const answer = await this.#call('orchestrator.thread', workflowId, deadline, (client) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
+      return { ...answer, stale: read.stale };
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0 && this.#reads.get(workflowId) === reads) this.#reads.delete(workflowId);
+    }
   }
 
   /** Signals a gateway fact to the thread; a thread that no longer runs answers `gone`. */
@@ -89,18 +113,53 @@ export class ThreadClient {
     });
   }
 
+  /** A signal or update: queued in the thread's chain; every query in flight for the thread while it runs is stale. */
   #run<T>(frontKey: string, operation: string, deadline: number, fn: (client: Client, workflowId: string) => Promise<T>): Promise<Answer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    return this.chain.run(workflowId, () =>
-      this.bridge.call(operation, deadline, async (client): Promise<Answer<T>> => {
-        try {
-          return { kind: 'ok', value: await fn(client, workflowId) };
-        } catch (err) {
-          const kind = goneKind(err);
-          if (kind === undefined) throw err;
-          return { kind };
-        }
-      }),
-    );
+    return this.#queued(workflowId, operation, deadline, async () => {
+      for (const read of this.#reads.get(workflowId) ?? []) read.stale = true;
+      this.#writing.set(workflowId, (this.#writing.get(workflowId) ?? 0) + 1);
+      try {
+        return await this.#call(operation, workflowId, deadline, (client) => fn(client, workflowId));
+      } finally {
+        const left = (this.#writing.get(workflowId) ?? 1) - 1;
+        if (left > 0) this.#writing.set(workflowId, left);
+        else this.#writing.delete(workflowId);
+      }
+    });
+  }
+
+  /** One bounded call; a thread that no longer runs is an answer, not an error. */
+  #call<T>(operation: string, workflowId: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<Answer<T>> {
+    return this.bridge.call(operation, deadline, async (client): Promise<Answer<T>> => {
+      try {
+        return { kind: 'ok', value: await fn(client) };
+      } catch (err) {
+        const kind = goneKind(err);
+        if (kind === undefined) throw err;
+        return { kind };
+      }
+    });
+  }
+
+  /**
+   * Runs `task` in the thread's chain. The caller's deadline covers the time spent queued behind earlier calls too:
+   * past it the call is given up with a `timeout`, and a call given up while queued never runs, so it cannot reach
+   * the thread after the hook answered without it.
+   */
+  #queued<T>(workflowId: string, operation: string, deadline: number, task: () => Promise<T>): Promise<T> {
+    let gaveUp = false;
+    const queued = this.chain.run(workflowId, () => {
+      if (gaveUp) return Promise.reject(new TemporalCallError(operation, 'timeout', 'given up while queued behind earlier calls for this thread'));
+      return task();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new TemporalCallError(operation, 'timeout', 'no answer before the deadline (queued behind earlier calls for this thread, or slow)'));
+      }, Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([queued, expired]).finally(() => clearTimeout(timer));
   }
 }

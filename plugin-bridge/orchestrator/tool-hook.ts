@@ -14,6 +14,7 @@ import { TemporalCallError } from '../shared/errors.ts';
 import type { BeforeToolCallEvent, BeforeToolCallResult, ToolContext } from '../shared/openclaw-types.ts';
 import type { ThreadDirectory } from './directory.ts';
 import { callSpawnKey, toHookResult, toolCallUpdateId, toToolCall, type KeyedToolCall } from './hook-events.ts';
+import { mainDelegationBlock, spawnWithoutThread, type LocalSpawns } from './outage-rules.ts';
 import { routeToolCall } from './route.ts';
 import type { ThreadClient } from './thread-client.ts';
 import type { RecentUserMessages } from './user-messages.ts';
@@ -24,6 +25,8 @@ export interface OrchestratorHookDeps {
   readonly directory: ThreadDirectory;
   readonly threads: ThreadClient;
   readonly messages: RecentUserMessages;
+  /** Front spawns decided without their thread, until their result arrives (outage-rules.ts). */
+  readonly localSpawns: LocalSpawns;
   readonly log: BridgeLogger;
 }
 
@@ -59,7 +62,13 @@ async function updateThread(
   const request: ToolCallRequest = { call, config: deps.config, ...(remembered === undefined ? {} : { lastUserMessage: remembered }) };
   const updateId = toolCallUpdateId(call);
   for (;;) {
-    const answer = await deps.threads.toolCall(frontKey, request, updateId, deadline, start);
+    let answer;
+    try {
+      answer = await deps.threads.toolCall(frontKey, request, updateId, deadline, start);
+    } catch (err) {
+      if (start && err instanceof TemporalCallError) return spawnWithoutThread(deps, call, request, updateId, err);
+      throw err;
+    }
     if (answer.kind === 'ok') {
       deps.directory.learnOutcome(frontKey, call.sessionKey, callSpawnKey(call), answer.value);
       return toHookResult(answer.value.decision);
@@ -77,6 +86,8 @@ async function updateThread(
 
 async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<BeforeToolCallResult | undefined> {
   const deadline = Date.now() + deps.config.decisionTimeoutMs;
+  const delegation = await mainDelegationBlock(deps, call, deadline);
+  if (delegation !== undefined) return delegation;
   if (deps.directory.status === 'loading') await deps.directory.settled(deadline);
   const route = routeToolCall(deps.directory, call, deps.config);
   switch (route.via) {
@@ -90,7 +101,7 @@ async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<
         deps.directory.dropThread(route.frontKey);
         return decideLocally(deps, call);
       }
-      deps.directory.absorb(answer.value);
+      if (!answer.stale) deps.directory.absorb(answer.value);
       return toHookResult(decideToolCall(answer.value, call, deps.config, Date.now()).decision);
     }
     case 'update':

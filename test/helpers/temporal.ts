@@ -56,14 +56,14 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-/** Starts the project's workers against `env`. */
-export async function startWorkers(env: TestWorkflowEnvironment): Promise<RunningWorkers> {
+/** Starts the project's workers against `env`; on another `taskQueue` only the workflow worker (no ledger). */
+export async function startWorkers(env: TestWorkflowEnvironment, taskQueue: string = WORKFLOW_TASK_QUEUE): Promise<RunningWorkers> {
   const set = await createWorkerSet({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
-    taskQueue: WORKFLOW_TASK_QUEUE,
+    taskQueue,
     ledgerTaskQueue: LEDGER_TASK_QUEUE,
-    serveLedger: true,
+    serveLedger: taskQueue === WORKFLOW_TASK_QUEUE,
     maxCachedWorkflows: 50,
     bundle: await testBundle(),
     logger: quietLogger,

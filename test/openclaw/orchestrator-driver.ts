@@ -30,12 +30,17 @@ export function orchestratorDriver(host: OpenClawHost) {
     const runId = `${sessionKey}-run`;
     const decided = await tool(sessionKey, 'sessions_spawn', params, runId);
     assert.notEqual(decided.block, true, decided.blockReason);
+    await accept(sessionKey, childKey, params, decided);
+    return decided;
+  }
+  /** The rest of an allowed spawn after its before_tool_call: subagent_spawned, then the accepted after_tool_call. */
+  async function accept(sessionKey: string, childKey: string, params: Record<string, unknown>, decided: ToolResult & { toolCallId: string }): Promise<void> {
+    const runId = `${sessionKey}-run`;
     const sent = { ...params, ...decided.params };
     value(await host.run('runSubagentSpawned', { childSessionKey: childKey, agentId: 'main', label: sent.label, mode: 'run', threadRequested: sent.thread === true, runId: `${childKey}-run` }, { runId: `${childKey}-run`, childSessionKey: childKey, requesterSessionKey: sessionKey }));
     const details = { status: 'accepted', childSessionKey: childKey, runId: `${childKey}-run`, mode: 'run', note: 'spawned' };
     const result = { content: [{ type: 'text', text: JSON.stringify(details, null, 2) }], details };
     value(await host.run('runAfterToolCall', { toolName: 'sessions_spawn', params: sent, runId, toolCallId: decided.toolCallId, result, durationMs: 12 }, { toolName: 'sessions_spawn', sessionKey, runId, toolCallId: decided.toolCallId }));
-    return decided;
   }
   async function prompt(sessionKey: string, userText?: string): Promise<string | undefined> {
     const messages = userText === undefined ? [] : [{ role: 'user', content: [{ type: 'text', text: userText }] }];
@@ -43,5 +48,5 @@ export function orchestratorDriver(host: OpenClawHost) {
   }
   const subagentEnded = (target: string, requester: string, outcome: string) =>
     host.run('runSubagentEnded', { targetSessionKey: target, targetKind: 'subagent', reason: `subagent-${outcome}`, outcome, runId: `${target}-run`, endedAt: Date.now() }, { runId: `${target}-run`, childSessionKey: target, requesterSessionKey: requester });
-  return { tool, spawn, prompt, subagentEnded };
+  return { tool, spawn, accept, prompt, subagentEnded };
 }

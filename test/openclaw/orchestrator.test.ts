@@ -9,6 +9,9 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
+import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
+import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
+import { subagentTaskWorkflowId } from '../../workflows/subagent/contract.ts';
 import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
 import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
 import { orchestratorDriver, value } from './orchestrator-driver.ts';
@@ -123,6 +126,21 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
     const unbound = await tool(UNBOUND_FRONT, 'session_status', {});
     assert.deepEqual([unbound.params, unbound.block], [undefined, undefined]);
     assert.equal((await tool(STRANGER, 'exec', {})).block, undefined);
+  });
+
+  test('session_end from a gateway shutdown, restart or compaction keeps the thread: binding, workers, counters and task workflows', async () => {
+    const before = await thread(FRONT).query<ThreadState>('orchestrator.thread');
+    // What OpenClaw's shutdown drain fires for every active session, and what compaction fires for the front.
+    const ends: Array<[string, string]> = [[FRONT, 'shutdown'], [ORCH, 'shutdown'], [W1, 'shutdown'], [W2, 'restart'], [FRONT, 'restart'], [ORCH, 'restart'], [FRONT, 'compaction']];
+    for (const [sessionKey, reason] of ends) {
+      value(await host.run('runSessionEnd', { sessionId: `sess-${sessionKey}`, sessionKey, messageCount: 3, reason }, { sessionId: `sess-${sessionKey}`, sessionKey, agentId: 'main' }));
+    }
+    const flights = env.client.workflow.getHandle(subagentTaskWorkflowId(retryTaskKey(ORCH, { task: 'Find flights to Lisbon', label: 'flights' })));
+    // Each hook awaited its signal (had one been sent); a query answers only after the signals before it are applied.
+    assert.deepEqual(await thread(FRONT).query<ThreadState>('orchestrator.thread'), before, 'binding, workers, counters and delegated task unchanged');
+    assert.equal((await thread(FRONT).describe()).status.name, 'RUNNING');
+    assert.equal((await flights.describe()).status.name, 'RUNNING', 'the task workflow was not told its requester ended');
+    assert.deepEqual((await tool(FRONT, 'session_status', {})).params, { sessionKey: ORCH }, 'the bridge cache still knows the binding');
   });
 
   test('after a gateway restart (a new plugin instance) every decision for the bound sessions is the same, and the snapshot still lists the workers', async () => {

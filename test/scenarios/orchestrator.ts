@@ -104,6 +104,18 @@ export const orchestratorScenarios: readonly Scenario[] = [
     await ctx.client.workflow.getHandle(workflowId).result();
     return { workflowId };
   }),
+  scenario('orchestrator-trimmed-spawn-fields', async (ctx) => {
+    // Spawn fields are trimmed as the original trims them (patch orchestrator-trimmed-spawn-fields): the padded
+    // label and agentId give the task key of the unpadded ones; a padded target still counts as the orchestrator.
+    const { k, driver, workflowId } = await boundThread(ctx, 'trimmed');
+    await driver.spawn(k.orch, k.worker(1), { task: '  flaky job  ', label: '  flaky  ', agentId: ' main ', model: ' gpt ' });
+    await driver.ended(k.worker(1), 'error');
+    await driver.spawn(k.orch, k.worker(2), { task: 'flaky job', label: 'flaky', agentId: 'main' });
+    await driver.tool(k.front, 'sessions_send', { sessionKey: ` ${k.orch} `, message: 'also this' });
+    await driver.ended(k.orch, 'ok');
+    await ctx.client.workflow.getHandle(workflowId).result();
+    return { workflowId };
+  }),
   scenario('orchestrator-continue-as-new', async (ctx) => {
     const k = keys('can');
     const workflowId = orchestratorThreadWorkflowId(k.front);

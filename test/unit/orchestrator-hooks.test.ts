@@ -12,6 +12,7 @@ import { createBeforePromptBuild } from '../../plugin-bridge/orchestrator/prompt
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { createBeforeToolCall, type OrchestratorHookDeps } from '../../plugin-bridge/orchestrator/tool-hook.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
+import { LocalSpawns } from '../../plugin-bridge/orchestrator/outage-rules.ts';
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
@@ -28,6 +29,7 @@ function setup(onTemporalError: 'allow' | 'block' = 'block', directory = new Thr
     directory,
     threads: new ThreadClient(new TemporalBridge({}), new KeyedChain(), 'openclaw-temporal'),
     messages: new RecentUserMessages(),
+    localSpawns: new LocalSpawns(),
     log: createBridgeLogger(logger, { plugin: 'orchestrator' }, false),
   };
   return { deps, lines, tool: createBeforeToolCall(deps), prompt: createBeforePromptBuild(deps), observers: createObservers(deps) };

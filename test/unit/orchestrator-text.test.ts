@@ -50,8 +50,9 @@ test('latest user message: array content joins the text parts with newlines', ()
   assert.equal(latestUserMessage(messages), 'line one\nline two');
 });
 
-test('latest user message: blank → ignored', () => {
-  assert.equal(latestUserMessage([{ role: 'user', content: 'old' }, { role: 'user', content: '   ' }]), undefined);
+test('latest user message: a blank last user message falls back to the one before it (as the original); none → undefined', () => {
+  assert.equal(latestUserMessage([{ role: 'user', content: 'old' }, { role: 'user', content: '   ' }]), 'old');
+  assert.equal(latestUserMessage([{ role: 'user', content: '  ' }]), undefined);
   assert.equal(latestUserMessage([{ role: 'assistant', content: 'hi' }]), undefined);
   assert.equal(latestUserMessage('not an array'), undefined);
 });

@@ -6,10 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
+import { ORCHESTRATOR_WORKFLOW_TYPE, orchestratorSessionEndSignal, orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_ORCHESTRATOR_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import { ThreadDirectory } from '../../plugin-bridge/orchestrator/directory.ts';
-import { rebuildDirectory } from '../../plugin-bridge/orchestrator/directory-loader.ts';
+import { DirectoryLoader, rebuildDirectory } from '../../plugin-bridge/orchestrator/directory-loader.ts';
+import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
+import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
@@ -25,6 +27,7 @@ const newThread = () => {
   const id = ++n;
   return { front: `agent:main:wf${id}`, orch: `agent:main:subagent:orch-${id}`, worker: (w: string) => `agent:main:subagent:w${id}-${w}` };
 };
+const LATE_QUEUE = 'orchestrator-late-threads';
 const handle = (front: string) => env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
 
 before(async () => {
@@ -216,4 +219,71 @@ describe('orchestrator thread workflow (real dev server)', () => {
     assert.deepEqual(directory.lookup(t.worker('a')), { frontKey: t.front, role: 'worker' });
     assert.equal(directory.kindOf(t.orch), 'orchestrator');
   });
+
+  test('one thread that cannot answer does not stop the rebuild: the others are loaded, it is reported and loaded later', async () => {
+    const good = newThread();
+    await new ThreadDriver(threads, good.front).spawn(good.front, good.orch);
+    // A running thread whose task queue has no worker yet: its query cannot be answered.
+    const late = newThread();
+    await env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
+      workflowId: orchestratorThreadWorkflowId(late.front),
+      taskQueue: LATE_QUEUE,
+      args: [{ frontKey: late.front, config: parseOrchestratorConfig({}) }],
+      typedSearchAttributes: [{ key: OPENCLAW_PLUGIN, value: 'orchestrator' }, { key: OPENCLAW_FRONT_SESSION, value: late.front }],
+    });
+    const fronts = [good.front, late.front];
+    await eventually('both threads listed', async () => ((await threads.listOpenThreads(Date.now() + 5000)).filter((f) => fronts.includes(f)).length === 2 ? true : undefined));
+
+    const warnings: string[] = [];
+    const log = createBridgeLogger({ info: () => undefined, warn: (line) => void warnings.push(line), error: (line) => void warnings.push(line) }, {}, false);
+    const directory = new ThreadDirectory();
+    const loader = new DirectoryLoader(directory, threads, log, { rebuildTimeoutMs: 1500, retryMs: { first: 200, max: 400 } });
+    let lateWorkers: RunningWorkers | undefined;
+    try {
+      loader.start();
+      await loader.firstAttempt;
+      assert.deepEqual(directory.lookup(good.orch), { frontKey: good.front, role: 'orchestrator' }, 'the answering thread is in the cache');
+      assert.equal(directory.hasThread(late.front), false);
+      assert.equal(directory.status, 'unloaded', 'not ready while a listed thread is missing');
+      assert.ok(warnings.some((w) => w.includes('could not be loaded') && w.includes(late.front)), warnings.join('\n'));
+
+      lateWorkers = await startWorkers(env, LATE_QUEUE);
+      await eventually('the missing thread loaded by a later round', () => (directory.status === 'ready' ? true : undefined), 30_000);
+      assert.equal(directory.hasThread(late.front), true);
+      assert.deepEqual(directory.lookup(good.orch), { frontKey: good.front, role: 'orchestrator' });
+    } finally {
+      loader.stop();
+      await lateWorkers?.stop();
+      await handle(late.front).terminate('test done').catch((err: unknown) => process.stderr.write(`terminate: ${String(err)}\n`));
+    }
+  });
+
+  test('a query that cannot be answered (no worker) holds up no signal to its thread, and its late answer is marked stale', async () => {
+    const t = newThread();
+    const quiet = `${LATE_QUEUE}-quiet`;
+    await env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
+      workflowId: orchestratorThreadWorkflowId(t.front),
+      taskQueue: quiet,
+      args: [{ frontKey: t.front, config: parseOrchestratorConfig({}) }],
+    });
+    let quietWorkers = await startWorkers(env, quiet);
+    let restarted: RunningWorkers | undefined;
+    try {
+      assert.equal((await threads.thread(t.front, Date.now() + 10_000)).kind, 'ok');
+      await quietWorkers.stop();
+      const querying = threads.thread(t.front, Date.now() + 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the query is with the server, waiting for a worker
+      const signalled = await threads.signal(t.front, orchestratorSessionEndSignal, { eventId: 'stranger-end', sessionKey: 'agent:main:stranger' }, Date.now() + 3000);
+      assert.equal(signalled.kind, 'ok', 'the signal was not queued behind the hanging query');
+      restarted = await startWorkers(env, quiet);
+      const answer = await querying;
+      assert.equal(answer.kind, 'ok');
+      assert.equal(answer.stale, true, 'a write started while the query was answered');
+    } finally {
+      await restarted?.stop();
+      quietWorkers = restarted ?? quietWorkers;
+      await handle(t.front).terminate('test done').catch((err: unknown) => process.stderr.write(`terminate: ${String(err)}\n`));
+    }
+  });
 });
+

@@ -34,18 +34,30 @@ export function defaultOrchestratorLabel(prefix: string, frontKey: string): stri
   return `${prefix}-${sha256Hex(frontKey).slice(0, 10)}`;
 }
 
+/**
+ * How spawn fields are read: `exact` trims every string field as the original did (so a padded label or agentId
+ * gives the original's task key); `legacy` keeps them as given — only for threads recorded before the fix
+ * (workflow.ts decides by `patched`), whose replay must compute the task keys it computed then.
+ */
+export type SpawnFieldReading = 'exact' | 'legacy';
+
+/** A string spawn field: trimmed and non-empty (`exact`), or non-empty as given (`legacy`). */
+function field(value: unknown, reading: SpawnFieldReading): string | undefined {
+  if (reading === 'exact') return nonBlankString(value);
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
 /** The respawnable parts of spawn params, with `task` and `label` already resolved by the caller. */
-function specOf(params: Readonly<Record<string, unknown>>, task: string, label: string | undefined): SpawnSpec {
-  const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
-  const spec: { -readonly [K in keyof SpawnSpec]: SpawnSpec[K] } = { task };
+function specOf(params: Readonly<Record<string, unknown>>, task: string, label: string | undefined, reading: SpawnFieldReading): SpawnSpec {
+  const spec: { -readonly [K in keyof SpawnSpec]: SpawnSpec[K] } = { task: reading === 'exact' ? task.trim() : task };
   if (label !== undefined) spec.label = label;
-  const agentId = text(params.agentId);
+  const agentId = field(params.agentId, reading);
   if (agentId !== undefined) spec.agentId = agentId;
-  const model = text(params.model);
+  const model = field(params.model, reading);
   if (model !== undefined) spec.model = model;
-  const thinking = text(params.thinking);
+  const thinking = field(params.thinking, reading);
   if (thinking !== undefined) spec.thinking = thinking;
-  const mode = text(params.mode);
+  const mode = field(params.mode, reading);
   if (mode !== undefined) spec.mode = mode;
   if (typeof params.thread === 'boolean') spec.thread = params.thread;
   return spec;
@@ -64,6 +76,7 @@ export function decideSpawn(
   kind: SessionKind,
   config: OrchestratorConfig,
   now: number,
+  reading: SpawnFieldReading = 'exact',
 ): { readonly state: ThreadState; readonly decision: ToolDecision } {
   const { task, filled } = resolveSpawnTask(state, call.sessionKey, kind, call.params);
   if (kind === 'front') {
@@ -73,11 +86,10 @@ export function decideSpawn(
     }
     const label = sanitizeLabel(call.params.label) ?? defaultOrchestratorLabel(config.orchestratorLabelPrefix, call.sessionKey);
     const params = { ...call.params, label, task: orchestratorBrief(call.sessionKey, task), thread: true };
-    const spec = specOf(params, params.task, label);
+    const spec = specOf(params, params.task, label, reading);
     return { state: remember(state, call, 'orchestrator', spec, now), decision: { params } };
   }
-  const label = typeof call.params.label === 'string' && call.params.label.length > 0 ? call.params.label : undefined;
-  const spec = specOf(call.params, task, label);
+  const spec = specOf(call.params, task, field(call.params.label, reading), reading);
   const decision: ToolDecision = filled ? { params: { ...call.params, task } } : {};
   return { state: remember(state, call, 'worker', spec, now), decision };
 }

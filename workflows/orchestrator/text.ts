@@ -66,28 +66,35 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .filter((part): part is { type: 'text'; text: string } => isRecord(part) && part.type === 'text' && typeof part.text === 'string')
-    .map((part) => part.text)
-    .join('\n');
+/**
+ * The text of one message's content as the original reads it: a string, trimmed; or the `text` parts of an
+ * array, each trimmed, blank ones dropped, joined with newlines. `undefined` when nothing is left (blank,
+ * image-only, or another shape).
+ */
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return nonBlankString(content);
+  if (!Array.isArray(content)) return undefined;
+  const parts = content.flatMap((part: unknown) => {
+    const text = isRecord(part) && part.type === 'text' ? nonBlankString(part.text) : undefined;
+    return text === undefined ? [] : [text];
+  });
+  return nonBlankString(parts.join('\n'));
 }
 
 /**
- * The text of the last `role: "user"` message in a prompt history (§1.3 rule 1), trimmed.
- * Content is a string or an array of parts whose `text` parts are joined with newlines. Returns
- * `undefined` when there is no user message, when it is blank, or when it is our own injected text.
+ * The latest user message of a prompt history (§1.3 rule 1), as the original finds it: the last message whose
+ * role (trimmed) is `user` and whose content has text (see {@link contentText}); a blank or image-only user
+ * message falls back to the user message before it. `undefined` when no user message has text, or when the one
+ * found is our own injected text (then the previous memory stays).
  */
 export function latestUserMessage(messages: unknown): string | undefined {
   if (!Array.isArray(messages)) return undefined;
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const message: unknown = messages[i];
-    if (!isRecord(message) || message.role !== 'user') continue;
-    const text = contentText(message.content).trim();
-    if (text.length === 0 || isInjectedOrchestratorText(text)) return undefined;
-    return text;
+    if (!isRecord(message) || nonBlankString(message.role) !== 'user') continue;
+    const text = contentText(message.content);
+    if (text === undefined) continue;
+    return isInjectedOrchestratorText(text) ? undefined : text;
   }
   return undefined;
 }

@@ -17,6 +17,7 @@ import { applySessionEnd, applySubagentEnded, touchWorker, type RetryCandidate }
 import type { PolicyNote } from './notes.ts';
 import { observePromptMessages } from './prompt.ts';
 import { applySpawnResult } from './spawn-result.ts';
+import type { SpawnFieldReading } from './spawn-policy.ts';
 import { emptyThreadState, sessionKindIn, spawnKey, withoutEntries, type ThreadState } from './thread-state.ts';
 import { threadResult, type ThreadEndReason, type ThreadResult } from './thread-summary.ts';
 import { decideToolCall } from './tool-policy.ts';
@@ -88,14 +89,14 @@ const unchanged = (state: ThreadWorkflowState): Applied<SignalEffect> => ({ stat
  * A tool call of a session of the thread (§1.4). The caller's latest user message, when sent, is remembered
  * first, so a spawn without a task falls back to it.
  */
-export function applyToolCall(state: ThreadWorkflowState, request: ToolCallRequest, now: number): Applied<ToolCallOutcome> {
+export function applyToolCall(state: ThreadWorkflowState, request: ToolCallRequest, now: number, reading: SpawnFieldReading = 'exact'): Applied<ToolCallOutcome> {
   const { call, config } = request;
   const observed =
     request.lastUserMessage === undefined
       ? state.thread
       : observePromptMessages(state.thread, call.sessionKey, [{ role: 'user', content: request.lastUserMessage }]);
   const kind = sessionKindIn(observed, call.sessionKey);
-  const decided = decideToolCall(observed, call, config, now);
+  const decided = decideToolCall(observed, call, config, now, reading);
   const key = spawnKey(call.runId, call.toolCallId, call.sessionKey);
   const recorded = decided.state.pendingSpawns[key];
   const thread = boundThread(decided.state, now);

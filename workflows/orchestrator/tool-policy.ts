@@ -5,7 +5,7 @@
  */
 import type { OrchestratorConfig } from './config.ts';
 import { note, NoteCode, type PolicyNote } from './notes.ts';
-import { decideSpawn } from './spawn-policy.ts';
+import { decideSpawn, type SpawnFieldReading } from './spawn-policy.ts';
 import { nonBlankString } from './text.ts';
 import {
   attemptKey,
@@ -58,8 +58,9 @@ function restrictOrchestrator(state: ThreadState, call: ToolCall & { sessionKey:
 /**
  * Decides one tool call for the session that makes it. Calls without a session key get no policy.
  * @param now epoch milliseconds (workflow time inside a workflow), stamped on pending spawns.
+ * @param reading how spawn fields are read (spawn-policy.ts); `legacy` only for threads recorded before the fix.
  */
-export function decideToolCall(state: ThreadState, call: ToolCall, config: OrchestratorConfig, now: number): ToolPolicyResult {
+export function decideToolCall(state: ThreadState, call: ToolCall, config: OrchestratorConfig, now: number, reading: SpawnFieldReading = 'exact'): ToolPolicyResult {
   const sessionKey = call.sessionKey;
   if (sessionKey === undefined || sessionKey.length === 0) return allow(state);
   const keyed = { ...call, sessionKey };
@@ -82,7 +83,8 @@ export function decideToolCall(state: ThreadState, call: ToolCall, config: Orche
   }
   // 4. Front delegates to its orchestrator.
   if (kind === 'front' && tool === 'sessions_send') {
-    const target = call.params.sessionKey;
+    // The original compares the trimmed target; threads recorded before that fix replay with it as given.
+    const target = reading === 'exact' ? nonBlankString(call.params.sessionKey) : call.params.sessionKey;
     const label = call.params.label;
     const toOrchestrator =
       bound !== undefined &&
@@ -96,7 +98,7 @@ export function decideToolCall(state: ThreadState, call: ToolCall, config: Orche
   }
   // 6. Spawns.
   if (tool === 'sessions_spawn') {
-    const spawned = decideSpawn(state, keyed, kind, config, now);
+    const spawned = decideSpawn(state, keyed, kind, config, now, reading);
     return { ...spawned, notes: [] };
   }
   return allow(state);

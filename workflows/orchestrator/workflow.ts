@@ -97,7 +97,10 @@ export async function orchestratorThreadWorkflow(args: ThreadWorkflowArgs): Prom
     };
 
   setHandler(orchestratorThreadQuery, () => state.thread);
-  setHandler(orchestratorToolCallUpdate, (request) => commit(applyToolCall(state, request, Date.now())), {
+  // Threads recorded before spawn fields were trimmed as the original trims them replay with the fields as given,
+  // so the task keys (and subagent-task workflow ids) they computed stay the same.
+  const spawnFields = patched('orchestrator-trimmed-spawn-fields') ? 'exact' : 'legacy';
+  setHandler(orchestratorToolCallUpdate, (request) => commit(applyToolCall(state, request, Date.now(), spawnFields)), {
     validator: (request) => {
       const problem = toolCallRequestProblem(request);
       if (problem !== null) throw ApplicationFailure.nonRetryable(problem, INVALID_REQUEST_FAILURE);

@@ -1,0 +1,111 @@
+/**
+ * The decisions that must hold while Temporal cannot answer (issue 9, defect 4). Rule 1 of §1.4 (main delegation)
+ * needs no thread state, so it is decided here, before any call: the thread is asked only for the wording (the
+ * bound orchestrator's key), and without an answer the block stands with the cached binding's wording, else the
+ * unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten locally into the hidden
+ * orchestrator's spawn (brief, label, `thread: true`) and remembered; when its result arrives the thread is asked
+ * again with the same update id, so the spawn is recorded and the orchestrator bound once Temporal is back.
+ */
+import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
+import { boundOrchestratorOf } from '../../workflows/orchestrator/thread-state.ts';
+import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
+import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
+import { mainDelegationReason } from '../../workflows/orchestrator/wording.ts';
+import { TemporalCallError } from '../shared/errors.ts';
+import type { BeforeToolCallResult } from '../shared/openclaw-types.ts';
+import { callSpawnKey, toHookResult, type KeyedToolCall } from './hook-events.ts';
+import { routingKind } from './route.ts';
+import type { OrchestratorHookDeps } from './tool-hook.ts';
+
+/** How many locally decided spawns wait for their result; the oldest go first. */
+export const MAX_LOCAL_SPAWNS = 500;
+
+/** A front's spawn decided without its thread: the request the thread is asked again, with its update id. */
+export interface LocalSpawn {
+  readonly frontKey: string;
+  readonly request: ToolCallRequest;
+  readonly updateId: string;
+}
+
+/** Spawns decided locally, by spawn key, until their `after_tool_call`. One per plugin instance. */
+export class LocalSpawns {
+  readonly #bySpawnKey = new Map<string, LocalSpawn>();
+
+  remember(spawnKey: string, spawn: LocalSpawn): void {
+    this.#bySpawnKey.set(spawnKey, spawn);
+    if (this.#bySpawnKey.size <= MAX_LOCAL_SPAWNS) return;
+    const oldest = this.#bySpawnKey.keys().next().value;
+    if (oldest !== undefined) this.#bySpawnKey.delete(oldest);
+  }
+
+  take(spawnKey: string): LocalSpawn | undefined {
+    const spawn = this.#bySpawnKey.get(spawnKey);
+    this.#bySpawnKey.delete(spawnKey);
+    return spawn;
+  }
+}
+
+/**
+ * §1.4 rule 1 decided locally: a block when a front-controller calls a tool outside `allowedMainTools` with
+ * `enforceMainDelegation`, else undefined. Never throws for a failed wording query.
+ */
+export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: KeyedToolCall, deadline: number): Promise<BeforeToolCallResult | undefined> {
+  const { config, directory } = deps;
+  if (!config.enforceMainDelegation || config.allowedMainTools.includes(normalizeToolName(call.toolName))) return undefined;
+  if (routingKind(directory, call.sessionKey) !== 'front') return undefined;
+  let bound: string | undefined;
+  if (directory.status !== 'ready' || directory.hasThread(call.sessionKey)) {
+    try {
+      const answer = await deps.threads.thread(call.sessionKey, deadline);
+      if (answer.kind === 'ok') {
+        if (!answer.stale) directory.absorb(answer.value);
+        bound = boundOrchestratorOf(answer.value, call.sessionKey);
+      }
+    } catch (err) {
+      bound = directory.sketch(call.sessionKey).orchestratorKey;
+      deps.log.warn({ hook: 'before_tool_call', sessionKey: call.sessionKey, toolName: call.toolName, reason: describe(err), cachedOrchestrator: bound ?? null }, 'main delegation decided without the thread: blocked, worded from the cache');
+    }
+  }
+  return { block: true, blockReason: mainDelegationReason(call.toolName, bound) };
+}
+
+/**
+ * A front's `sessions_spawn` its thread could not decide. With `onTemporalError: block` it is blocked; otherwise the
+ * rules decide it on the cached binding (an orchestrator the cache knows still blocks a second one), and a rewrite
+ * is remembered so the thread records it when the result arrives ({@link adoptLocalSpawn}).
+ */
+export function spawnWithoutThread(deps: OrchestratorHookDeps, call: KeyedToolCall, request: ToolCallRequest, updateId: string, err: unknown): BeforeToolCallResult | undefined {
+  const fields = { hook: 'before_tool_call', sessionKey: call.sessionKey, reason: describe(err), onTemporalError: deps.config.onTemporalError };
+  if (deps.config.onTemporalError === 'block') {
+    deps.log.warn(fields, 'no thread decision for the front’s spawn: blocked (onTemporalError: block)');
+    return { block: true, blockReason: `orchestrator: Temporal gave no decision (${describe(err)}); the tool call is blocked (onTemporalError: block)` };
+  }
+  const sketch = deps.directory.sketch(call.sessionKey);
+  const state = request.lastUserMessage === undefined ? sketch : { ...sketch, lastUserMessages: { [call.sessionKey]: request.lastUserMessage } };
+  const decision = decideToolCall(state, call, deps.config, Date.now()).decision;
+  if (decision.params !== undefined) deps.localSpawns.remember(callSpawnKey(call), { frontKey: call.sessionKey, request, updateId });
+  deps.log.warn({ ...fields, rewritten: decision.params !== undefined }, 'no thread decision for the front’s spawn: decided locally; the thread records it when the spawn’s result arrives');
+  return toHookResult(decision);
+}
+
+/**
+ * `after_tool_call` of a spawn decided locally: asks the thread to decide it now (same update id, so a copy that
+ * did reach the thread is not applied twice), which records it as pending so the result that follows binds the
+ * orchestrator. Without Temporal the orchestrator stays unbound, and that is logged.
+ */
+export async function adoptLocalSpawn(deps: OrchestratorHookDeps, call: KeyedToolCall, deadline: number): Promise<void> {
+  const local = deps.localSpawns.take(callSpawnKey(call));
+  if (local === undefined) return;
+  try {
+    const answer = await deps.threads.toolCall(local.frontKey, local.request, local.updateId, deadline, true);
+    if (answer.kind !== 'ok') throw new TemporalCallError('orchestrator.tool-call', 'rejected', `the thread answered ${answer.kind}`);
+    deps.directory.learnOutcome(local.frontKey, call.sessionKey, callSpawnKey(call), answer.value);
+    deps.log.info({ hook: 'after_tool_call', sessionKey: call.sessionKey, spawnKind: answer.value.spawnKind }, 'a spawn decided without Temporal is now recorded by its thread');
+  } catch (err) {
+    deps.log.warn({ hook: 'after_tool_call', sessionKey: call.sessionKey, reason: describe(err) }, 'a spawn decided without Temporal could not be recorded: its orchestrator runs unbound');
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof TemporalCallError ? `${err.kind}: ${err.detail}` : err instanceof Error ? err.message : String(err);
+}
