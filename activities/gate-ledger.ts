@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'better-sqlite3';
-import type { GateLedgerBatch, GateLedgerOp } from '../workflows/gate/ledger-ops.ts';
+import type { GateLedgerBatch, GateLedgerOp, ResponseOp } from '../workflows/gate/ledger-ops.ts';
 import { initGateLedgerSchema } from './gate-ledger-schema.ts';
 import type { LedgerDb, LedgerPool } from './ledger-db.ts';
 
@@ -47,7 +47,7 @@ function prepareApply(db: LedgerDb): ApplyOps {
     ON CONFLICT (thread_id) DO UPDATE SET updated_at = MAX(updated_at, excluded.updated_at)`);
   const request = stmt(`INSERT INTO requests (request_id, channel, sender, peer, inbound_message_id, thread_id,
     trigger_text, body, status, created_at, updated_at, last_response_at) VALUES (@requestId, @channel, @sender,
-    @peer, @inboundMessageId, @threadId, @triggerText, @body, 'received', @at, @at, NULL)
+    @peer, COALESCE(@inboundMessageId, @requestId), @threadId, @triggerText, @body, 'received', @at, @at, NULL)
     ON CONFLICT (request_id) DO NOTHING`);
   const markTriggered = stmt(`UPDATE seen_messages SET triggered = 1, request_id = @requestId,
     thread_id = @threadId WHERE channel = @channel AND message_id = @messageId`);
@@ -65,11 +65,16 @@ function prepareApply(db: LedgerDb): ApplyOps {
     WHERE request_id = @requestId AND updated_at <= @at AND NOT (status = 'responded' AND @status = 'missed')`);
   const requestExists = stmt(`SELECT 1 FROM requests WHERE request_id = @requestId`);
   // Checked first rather than ON CONFLICT: a conflicting insert would still advance the AUTOINCREMENT counter.
-  const response = stmt(`INSERT INTO responses (event_id, request_id, outbound_message_id, channel, peer, kind,
-    content, reason, created_at) SELECT @eventId, @requestId, NULL, @channel, @peer, @kind, @content, @reason, @at
+  // Content as the original stored it: the trimmed text, or null when blank.
+  const sent = stmt(`INSERT INTO responses (event_id, request_id, outbound_message_id, channel, peer, kind,
+    content, created_at) SELECT @eventId, @requestId, NULL, @channel, @peer, 'text', NULLIF(@content, ''), @at
     WHERE NOT EXISTS (SELECT 1 FROM responses WHERE event_id = @eventId)`);
+  const cancelled = stmt(`INSERT INTO blocked_messages (event_id, request_id, channel, peer, content, reason,
+    created_at) SELECT @eventId, @requestId, @channel, @peer, NULLIF(@content, ''), @reason, @at
+    WHERE NOT EXISTS (SELECT 1 FROM blocked_messages WHERE event_id = @eventId)`);
+  const response = (op: ResponseOp) => (op.kind === 'text' ? sent : cancelled).run({ ...op, content: op.content.trim() });
 
-  const unconditional = { seen, thread, request, arm, disarm, response };
+  const unconditional = { seen, thread, request, arm, disarm };
 
   /** Whether the op's effect is in the ledger after running it (false: its target row does not exist). */
   function applyOne(op: GateLedgerOp): boolean {
@@ -78,6 +83,9 @@ function prepareApply(db: LedgerDb): ApplyOps {
         return markTriggered.run(op).changes > 0 || insertTriggered.run(op).changes > 0;
       case 'requestStatus':
         return requestStatus.run(op).changes > 0 || requestExists.get(op) !== undefined;
+      case 'response':
+        response(op);
+        return true;
       default:
         unconditional[op.op].run(op);
         return true;

@@ -33,6 +33,7 @@ export interface RequestOp {
   readonly channel: string;
   readonly sender: string;
   readonly peer: string;
+  /** The message id, else the request id (as the original). Null only in ops queued by older runs; written as the request id. */
   readonly inboundMessageId: string | null;
   readonly threadId: string;
   readonly triggerText: string;
@@ -79,8 +80,10 @@ export interface RequestStatusOp {
 }
 
 /**
- * An outbound decision (`responses`): kind `text` for a delivered message, `blocked` for a cancelled one
- * (with the reason), so nothing is dropped silently. `eventId` is unique: the same decision is recorded once.
+ * An outbound decision: kind `text` for a delivered message goes to `responses` (the original's meaning: one row
+ * per message sent, its trimmed text or null); kind `blocked` for a cancelled one goes to `blocked_messages` with
+ * the reason, so nothing is dropped silently and dashboards counting `responses` do not count it. `eventId` is
+ * unique: the same decision is recorded once.
  */
 export interface ResponseOp {
   readonly op: 'response';
