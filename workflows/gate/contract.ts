@@ -92,9 +92,21 @@ export interface SeenLedgerWorkflowArgs {
   readonly maxHistoryEvents?: number;
 }
 
+/** What a replay of the dead-letter queue did. */
+export interface ReplayDeadLettersResult {
+  /** Ops written by this replay. */
+  readonly replayed: number;
+  /** Ops still waiting (the replay stops at the first batch that fails again). */
+  readonly remaining: number;
+  /** Why the replay stopped early, or null when the queue is empty. */
+  readonly error: string | null;
+}
+
 export const gateTriggerSignal = defineSignal<[GateTriggerEvent]>('lorene-gate.trigger');
 export const gateOutboundUpdate = defineUpdate<GateOutboundDecision, [GateOutboundRequest]>('lorene-gate.outbound');
 export const gateStateQuery = defineQuery<GateState>('lorene-gate.state');
+/** Writes the gate's dead-lettered ledger batches again, in order; answers once the replay is done or stopped. */
+export const gateReplayDeadLettersUpdate = defineUpdate<ReplayDeadLettersResult, []>('lorene-gate.replay-dead-letters');
 export const seenMessagesSignal = defineSignal<[SeenMessagesEvent]>('lorene-gate.seen');
 
 /** Workflow id of the gate of one protected peer. */
