@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'better-sqlite3';
-import type { GateLedgerBatch, GateLedgerOp, ResponseOp } from '../workflows/gate/ledger-ops.ts';
+import type { DecisionAbandonedOp, GateLedgerBatch, GateLedgerOp, ResponseOp } from '../workflows/gate/ledger-ops.ts';
 import { initGateLedgerSchema } from './gate-ledger-schema.ts';
 import type { LedgerDb, LedgerPool } from './ledger-db.ts';
 
@@ -73,6 +73,22 @@ function prepareApply(db: LedgerDb): ApplyOps {
     created_at) SELECT @eventId, @requestId, @channel, @peer, NULLIF(@content, ''), @reason, @at
     WHERE NOT EXISTS (SELECT 1 FROM blocked_messages WHERE event_id = @eventId)`);
   const response = (op: ResponseOp) => (op.kind === 'text' ? sent : cancelled).run({ ...op, content: op.content.trim() });
+  // An abandoned decision: the message was never sent. Its response row (if written) gives way to a blocked row.
+  const unsend = stmt(`DELETE FROM responses WHERE event_id = @eventId`);
+  const unanswered = stmt(`UPDATE requests SET status = 'received', last_response_at = NULL, updated_at = @at
+    WHERE request_id = @requestId AND status = 'responded' AND updated_at <= @at
+    AND NOT EXISTS (SELECT 1 FROM responses WHERE request_id = @requestId)`);
+  const lastResponse = stmt(`UPDATE requests SET last_response_at = (SELECT MAX(created_at) FROM responses
+    WHERE request_id = @requestId) WHERE request_id = @requestId AND status = 'responded'
+    AND EXISTS (SELECT 1 FROM responses WHERE request_id = @requestId)`);
+  const abandoned = (op: DecisionAbandonedOp) => {
+    cancelled.run({ ...op, content: op.content.trim() });
+    unsend.run(op);
+    if (op.requestId !== null) {
+      unanswered.run(op);
+      lastResponse.run(op);
+    }
+  };
 
   const unconditional = { seen, thread, request, arm, disarm };
 
@@ -85,6 +101,9 @@ function prepareApply(db: LedgerDb): ApplyOps {
         return requestStatus.run(op).changes > 0 || requestExists.get(op) !== undefined;
       case 'response':
         response(op);
+        return true;
+      case 'decisionAbandoned':
+        abandoned(op);
         return true;
       default:
         unconditional[op.op].run(op);
@@ -160,6 +179,9 @@ const OP_RULES: OpRules = {
   response: {
     eventId: 'id', requestId: 'id?', channel: 'id', peer: 'text', kind: ['text', 'blocked'], content: 'text',
     reason: 'text?', at: 'int',
+  },
+  decisionAbandoned: {
+    eventId: 'id', requestId: 'id?', channel: 'id', peer: 'text', content: 'text', reason: 'text', at: 'int',
   },
 };
 

@@ -199,6 +199,17 @@ describe('gate ledger', () => {
     assert.equal(rows('SELECT * FROM blocked_messages').length, 2, 'a second migration moves nothing');
   });
 
+  it('an abandoned decision: its response row gives way to a blocked row, the request waits again; once per event id', async () => {
+    const abandoned = { op: 'decisionAbandoned', eventId: 'e1', requestId: 'whatsapp:m1', channel: 'whatsapp', peer: '+222', content: ' here you go ', reason: 'abandoned by the bridge', at: 6000 } as const;
+    await apply(thread(), request(), status(), response(), abandoned, abandoned);
+    assert.deepEqual(rows('SELECT * FROM responses'), []);
+    assert.deepEqual(rows('SELECT event_id, request_id, content, reason, created_at FROM blocked_messages'),
+      [{ event_id: 'e1', request_id: 'whatsapp:m1', content: 'here you go', reason: 'abandoned by the bridge', created_at: 6000 }]);
+    assert.deepEqual(rows('SELECT status, last_response_at FROM requests'), [{ status: 'received', last_response_at: null }]);
+    await apply(status({ at: 7000 }), response({ eventId: 'e2', at: 7000 }), status({ at: 8000 }), response({ eventId: 'e3', at: 8000 }), { ...abandoned, eventId: 'e3', at: 9000 });
+    assert.deepEqual(rows('SELECT status, last_response_at FROM requests'), [{ status: 'responded', last_response_at: 7000 }], 'another sent message still answers it');
+  });
+
   it('writes the request id as inbound_message_id for a request op of an older run that carried null', async () => {
     await apply(thread(), request({ requestId: 'whatsapp:1700000000000', inboundMessageId: null }));
     assert.deepEqual(rows('SELECT inbound_message_id FROM requests'), [{ inbound_message_id: 'whatsapp:1700000000000' }]);

@@ -97,6 +97,22 @@ export interface ResponseOp {
   readonly at: number;
 }
 
+/**
+ * A decision the gate made (kind `text`, a use consumed) that the bridge had already abandoned: the message was
+ * cancelled, never sent. Its `responses` row (same `eventId`) moves to `blocked_messages` with the reason, and a
+ * request left without any sent message goes back to `received`. Recorded once per `eventId`.
+ */
+export interface DecisionAbandonedOp {
+  readonly op: 'decisionAbandoned';
+  readonly eventId: string;
+  readonly requestId: string | null;
+  readonly channel: string;
+  readonly peer: string;
+  readonly content: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
 /** Any one ledger operation. */
 export type GateLedgerOp =
   | SeenOp
@@ -106,7 +122,8 @@ export type GateLedgerOp =
   | ArmOp
   | DisarmOp
   | RequestStatusOp
-  | ResponseOp;
+  | ResponseOp
+  | DecisionAbandonedOp;
 
 /** One activity call: the ops are applied in order, in one transaction, to the ledger at `dbPath`. */
 export interface GateLedgerBatch {
