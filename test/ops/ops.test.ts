@@ -112,6 +112,9 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.throws(() => parseOpsArgs(['replay', '--since', 'yesterday'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--since');
     assert.throws(() => parseOpsArgs(['status', '--force'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--force');
     assert.throws(() => parseOpsArgs(['deploy'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === 'deploy');
+    assert.deepEqual(parseOpsArgs(['replay-dead-letters'], '/x'), { command: 'replay-dead-letters', workflowId: null });
+    assert.deepEqual(parseOpsArgs(['replay-dead-letters', 'lorene-gate/whatsapp/+491'], '/x'), { command: 'replay-dead-letters', workflowId: 'lorene-gate/whatsapp/+491' });
+    assert.throws(() => parseOpsArgs(['replay-dead-letters', '--limit', '3'], '/x'), (e: unknown) => e instanceof OpsUsageError);
   });
 });
 

@@ -3,7 +3,8 @@
  * they produce under test/histories/, and the replay test replays every one of them against the current code.
  */
 import { join } from 'node:path';
-import { gateReplayDeadLettersUpdate, gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { workflowMetadataQuery } from '@temporalio/workflow';
+import { gateReplayDeadLettersUpdate, gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, seenMessagesSignal, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
 import { refusingLedger } from '../helpers/refusing-ledger.ts';
 import type { Scenario, ScenarioContext } from './types.ts';
@@ -129,6 +130,26 @@ export const gateScenarios: readonly Scenario[] = [
       const result = await ctx.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).executeUpdate(gateReplayDeadLettersUpdate);
       if (result.remaining !== 0) throw new Error(`replay left ${result.remaining} ops`);
       return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    // The channel's seen-messages ledger on a database that rejects every write: the batch waits, is tried again
+    // after the pause, and is written once the database is fixed.
+    name: 'gate-seen-ledger-failing',
+    async run(ctx) {
+      const ledger = refusingLedger(join(ctx.tmpDir, 'refusing-seen.db'));
+      const row = (id: string): SeenOp => ({ op: 'seen', channel: 'signal', messageId: id, sender: '+15550002', peer: '+15550003', at: Date.now() });
+      const seen = (id: string) => ctx.client.workflow.signalWithStart('gateSeenLedgerWorkflow', {
+        workflowId: seenLedgerWorkflowId('signal'), taskQueue: 'openclaw-temporal', args: [{ channel: 'signal' }],
+        signal: seenMessagesSignal, signalArgs: [{ dbPath: ledger.path, rows: [row(id)] }],
+      });
+      await seen('fail-1');
+      const workflow = ctx.client.workflow.getHandle(seenLedgerWorkflowId('signal'));
+      for (let i = 0; i < 300 && !/LEDGER failing/.test((await workflow.query(workflowMetadataQuery)).currentDetails ?? ''); i += 1) await sleep(100);
+      ledger.fix();
+      await seen('fail-2');
+      for (let i = 0; i < 600 && /LEDGER|[1-9]\d* waiting/.test((await workflow.query(workflowMetadataQuery)).currentDetails ?? ''); i += 1) await sleep(100);
+      return { workflowId: seenLedgerWorkflowId('signal') };
     },
   },
   {

@@ -18,7 +18,7 @@ import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { formatReplays, replayDeadLetters } from '../../scripts/ops/dead-letters.ts';
 import { collectStatus, formatStatus } from '../../scripts/ops/status.ts';
-import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
 import { GATE_TABLES as TABLES, ORIGINAL_GATE_SCHEMA as SCHEMA, REFUSAL, refusingLedger } from '../helpers/refusing-ledger.ts';
@@ -107,6 +107,19 @@ describe('gate ledger dead letters (real dev server)', () => {
     assert.deepEqual(counts(), { seen_messages: 2 * CYCLES, threads: 2, requests: 2 * CYCLES, responses: 3 * CYCLES, blocked_messages: CYCLES, arms: 0 }, 'a second replay writes nothing');
     await gate.trigger(peer, { messageId: 'dl-after', sender: '+15550001', text: 'friday: movie', body: 'movie', receivedAt: Date.now(), config: cfg }, soon());
     await eventually('writes go straight to the fixed ledger again', () => (readRows(ledger.path, "SELECT * FROM requests WHERE request_id = 'whatsapp:dl-after'").length === 1 ? true : undefined));
+  });
+
+  test('the channel seen-ledger: a failing ledger keeps the rows waiting, says so, and writes them once it is fixed', async () => {
+    const ledger = refusingLedger(join(tmp.dir, 'refusing-seen.db'));
+    const row = (messageId: string) => ({ op: 'seen' as const, channel: CHANNEL, messageId, sender: '+15550009', peer: '+15550010', at: Date.now() });
+    await gate.seen(row('seen-dl-1'), ledger.path, soon());
+    await gate.seen(row('seen-dl-2'), ledger.path, soon());
+    const seenLedger = env.client.workflow.getHandle(seenLedgerWorkflowId(CHANNEL));
+    const details = async () => (await seenLedger.query(workflowMetadataQuery)).currentDetails ?? '';
+    await eventually('the failure shown', async () => (new RegExp(`LEDGER failing since .*${REFUSAL}.*next try`).test(await details()) ? true : undefined), 30_000);
+    ledger.fix();
+    await eventually('both rows written after the pause', () => (readRows(ledger.path, 'SELECT * FROM seen_messages').length === 2 ? true : undefined), 60_000);
+    await eventually('the failure cleared', async () => (/LEDGER/.test(await details()) ? undefined : true));
   });
 
   test('the original schema, verbatim: a trigger without a message id is written with the request id (never null)', async () => {

@@ -84,10 +84,22 @@ export interface SeenMessagesEvent {
   readonly rows: readonly SeenOp[];
 }
 
+/** The seen-messages ledger's write that keeps failing: when it failed first and when it is tried again. */
+export interface SeenLedgerFailure {
+  readonly error: string;
+  readonly since: number;
+  readonly retryAt: number;
+  readonly delayMs: number;
+}
+
 /** Arguments of the per-channel seen-messages ledger workflow. */
 export interface SeenLedgerWorkflowArgs {
   readonly channel: string;
   readonly pending?: SeenMessagesEvent[];
+  /** Carried over continue-as-new while the ledger keeps failing. */
+  readonly failure?: SeenLedgerFailure | null;
+  /** Rows dropped over the bound while the ledger was failing, carried over continue-as-new. */
+  readonly dropped?: number;
   /** @default 2000 */
   readonly maxHistoryEvents?: number;
 }

@@ -62,7 +62,7 @@ export async function tryWriteLedgerBatch(dbPath: string, batch: readonly GateLe
       log.error('gate ledger rejected a batch; it is dropped', { dbPath, error, ops: batch.length });
       return { outcome: 'malformed', error };
     }
-    log.error('gate ledger write failed after its attempts; the batch is dead-lettered', { dbPath, error, ops: batch.length });
+    log.error('gate ledger write failed after its bounded attempts', { dbPath, error, ops: batch.length });
     return { outcome: 'failed', error };
   }
 }
