@@ -20,16 +20,18 @@ export interface LedgerPumpIO {
   readonly lingerMs: number;
 }
 
-/** A running pump. */
+/** A pump: {@link LedgerPump.run} is awaited beside the gate's main loop, so a failure in it fails the run loudly. */
 export interface LedgerPump {
+  /** The writer loop; it never returns (the run ends by continue-as-new from the main loop). */
+  run(): Promise<never>;
   /** No activity in flight: the state holds every op not yet written, so continue-as-new may carry it. */
   idle(): boolean;
   /** Asks the pump to replay the dead-letter queue; resolves when the replay is done or stopped. */
   replay(): Promise<ReplayDeadLettersResult>;
 }
 
-/** Starts the pump loop (it runs as long as the workflow run). */
-export function startLedgerPump(io: LedgerPumpIO): LedgerPump {
+/** Creates the pump; nothing happens until its `run()` is awaited. */
+export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
   let busy = false;
   const waiting: Array<(result: ReplayDeadLettersResult) => void> = [];
   const queued = () => io.read().ledger.length;
@@ -50,12 +52,13 @@ export function startLedgerPump(io: LedgerPumpIO): LedgerPump {
   }
 
   async function flushOnce(): Promise<void> {
-    if (queued() < MAX_OPS_PER_BATCH && !io.shouldContinueAsNew()) {
+    if (queued() < MAX_OPS_PER_BATCH) {
       // Decisions arriving meanwhile join this write: one activity for many decisions. Only the ledger lags.
       await condition(() => queued() >= MAX_OPS_PER_BATCH || io.shouldContinueAsNew() || waiting.length > 0, io.lingerMs);
     }
     const { config, ledger } = io.read();
-    if (config === null || ledger.length === 0) return;
+    // About to continue as new: leave the ops to the next run, so the pump is idle and the main loop can go.
+    if (config === null || ledger.length === 0 || io.shouldContinueAsNew()) return;
     const batch = ledger.slice(0, MAX_OPS_PER_BATCH);
     const dbPath = config.dbPath;
     if (isParked(io.read(), dbPath)) {
@@ -71,9 +74,9 @@ export function startLedgerPump(io: LedgerPumpIO): LedgerPump {
     io.write(written.outcome === 'failed' ? addDeadLetter(rest, { dbPath, ops: batch, error: written.error, failedAt: Date.now() }) : rest);
   }
 
-  async function loop(): Promise<void> {
+  async function run(): Promise<never> {
     for (;;) {
-      await condition(() => waiting.length > 0 || (queued() > 0 && io.read().config !== null));
+      await condition(() => waiting.length > 0 || (queued() > 0 && io.read().config !== null && !io.shouldContinueAsNew()));
       if (waiting.length > 0) {
         busy = true;
         const result = await replayAll().finally(() => {
@@ -87,8 +90,8 @@ export function startLedgerPump(io: LedgerPumpIO): LedgerPump {
     }
   }
 
-  void loop();
   return {
+    run,
     idle: () => !busy,
     replay: () => new Promise((resolve) => waiting.push(resolve)),
   };

@@ -20,7 +20,7 @@ import { OPENCLAW_GATE_STATE } from '../shared/search-attributes.ts';
 import { gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateWorkflowArgs } from './contract.ts';
 import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
-import { startLedgerPump } from './ledger-pump.ts';
+import { createLedgerPump } from './ledger-pump.ts';
 import { initialGateState, type GateState } from './state.ts';
 import { validateOutboundRequest, validateTriggerEvent } from './validate.ts';
 
@@ -81,7 +81,7 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
   // Runs recorded before the dead-letter queue await each ledger write in this loop (retried forever); since,
   // a writer beside the loop does it, so a ledger that keeps failing never holds back timers or continue-as-new.
   if (patched('gate-ledger-dead-letters')) {
-    const pump = startLedgerPump({
+    const pump = createLedgerPump({
       read: () => state,
       write: (next) => {
         state = next;
@@ -92,18 +92,23 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
     });
     setHandler(gateReplayDeadLettersUpdate, () => pump.replay());
     const mayContinueAsNew = () => shouldContinueAsNew() && pump.idle() && allHandlersFinished();
-    for (;;) {
-      showStatus();
-      const deadline = nextDeadline(state);
-      const woken = () => wake || mayContinueAsNew();
-      if (deadline === null) await condition(woken);
-      else await condition(woken, Math.max(1, deadline - Date.now()));
-      wake = false;
-      commit(expireDue(state, Date.now()));
-      wake = false;
-      // Ops not yet written and the dead letters travel in the state; the next run writes them first.
-      if (mayContinueAsNew()) await continueAsNew<typeof gateWorkflow>({ channel: state.channel, peer: state.peer, state, maxHistoryEvents });
-    }
+    const decide = async (): Promise<never> => {
+      for (;;) {
+        showStatus();
+        const deadline = nextDeadline(state);
+        const woken = () => wake || mayContinueAsNew();
+        if (deadline === null) await condition(woken);
+        else await condition(woken, Math.max(1, deadline - Date.now()));
+        wake = false;
+        commit(expireDue(state, Date.now()));
+        wake = false;
+        // Ops not yet written and the dead letters travel in the state; the next run writes them first.
+        if (mayContinueAsNew()) await continueAsNew<typeof gateWorkflow>({ channel: state.channel, peer: state.peer, state, maxHistoryEvents });
+      }
+    };
+    // Neither resolves: the run ends by continue-as-new (a rejection), and a failure in either fails it loudly.
+    await Promise.all([pump.run(), decide()]);
+    return;
   }
 
   for (;;) {
