@@ -73,6 +73,12 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.match(stdout, /^Orchestrator threads \(0 open\)$/m);
   });
 
+  test('replay-dead-letters with a healthy ledger: nothing to write, exit 0', async () => {
+    const { code, stdout, stderr } = await ops(env.address, ['replay-dead-letters']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^no gate has dead-lettered ledger writes$/m);
+  });
+
   test('replay passes when the code is the code that wrote the histories', async () => {
     const { code, stdout, stderr } = await ops(env.address, ['replay']);
     assert.equal(code, 0, `${stdout}\n${stderr}`);
