@@ -80,8 +80,8 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
       if (waiting.length > 0) {
         busy = true;
         const result = await replayAll().finally(() => {
-      busy = false;
-    });
+          busy = false;
+        });
         log.info('gate ledger dead letters replayed', { ...result });
         for (const answer of waiting.splice(0)) answer(result);
       } else {
