@@ -62,8 +62,38 @@ CREATE TABLE IF NOT EXISTS arms (
 `;
 
 /**
+ * Outbound messages the gate cancelled, with the reason. A table of their own, so `responses` keeps the original's
+ * meaning (one row per message sent) and a dashboard counting responses does not count a cancelled message.
+ */
+const BLOCKED_TABLE = `
+CREATE TABLE IF NOT EXISTS blocked_messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  request_id TEXT,
+  channel TEXT NOT NULL,
+  peer TEXT,
+  content TEXT,
+  reason TEXT,
+  created_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Earlier versions of this project wrote cancelled messages into `responses` as kind `blocked`: they move to
+ * `blocked_messages` (keeping their event id, or `responses:<id>` when they had none), oldest first.
+ */
+const MOVE_BLOCKED_RESPONSES = `
+INSERT INTO blocked_messages (event_id, request_id, channel, peer, content, reason, created_at)
+  SELECT COALESCE(event_id, 'responses:' || id), request_id, channel, peer, content, reason, created_at
+  FROM responses WHERE kind = 'blocked' ORDER BY id
+  ON CONFLICT (event_id) DO NOTHING;
+DELETE FROM responses WHERE kind = 'blocked';
+`;
+
+/**
  * Columns this project adds to original tables. They are nullable so rows written by the original plugin stay
- * valid: `event_id` makes a retried response activity insert its row once, `reason` says why a message was blocked.
+ * valid: `event_id` makes a retried response activity insert its row once; `reason` is what earlier versions of
+ * this project wrote for blocked rows (those now live in `blocked_messages`; it stays null for sent messages).
  */
 const ADDED_COLUMNS = [
   { table: 'responses', column: 'event_id', type: 'TEXT' },
@@ -85,13 +115,24 @@ function hasColumn(db: LedgerDb, table: string, column: string): boolean {
 }
 
 /**
+ * Moves `blocked` rows out of `responses` into `blocked_messages`. Only for a database this project wrote before
+ * (its `responses` has our `reason` column): the original plugin never wrote a `blocked` row, and a database it
+ * wrote is left as it is. Idempotent.
+ */
+export function moveBlockedResponses(db: LedgerDb): void {
+  if (hasColumn(db, 'responses', 'reason')) db.exec(MOVE_BLOCKED_RESPONSES);
+}
+
+/**
  * Creates the gate ledger, or brings an existing one (including a database written by the original plugin) up
- * to date by adding the missing columns. Runs in one IMMEDIATE transaction so two workers opening the same file
- * cannot both try to add a column.
+ * to date: missing tables and columns are added, and blocked rows of earlier versions move out of `responses`.
+ * Runs in one IMMEDIATE transaction so two workers opening the same file cannot both try to add a column.
  */
 export function initGateLedgerSchema(db: LedgerDb): void {
   db.transaction(() => {
     db.exec(ORIGINAL_TABLES);
+    db.exec(BLOCKED_TABLE);
+    moveBlockedResponses(db);
     for (const { table, column, type } of ADDED_COLUMNS) {
       if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }

@@ -1,9 +1,11 @@
-import { isAbsolute } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'better-sqlite3';
-import type { GateLedgerBatch, GateLedgerOp } from '../workflows/gate/ledger-ops.ts';
+import type { DecisionAbandonedOp, GateLedgerBatch, GateLedgerOp, ResponseOp } from '../workflows/gate/ledger-ops.ts';
+import { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 import { initGateLedgerSchema } from './gate-ledger-schema.ts';
 import type { LedgerDb, LedgerPool } from './ledger-db.ts';
+
+export { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 
 /** The `ApplicationFailure` type of a malformed batch: non-retryable, since a retry would send the same bytes. */
 export const INVALID_LEDGER_BATCH = 'InvalidLedgerBatch';
@@ -47,7 +49,7 @@ function prepareApply(db: LedgerDb): ApplyOps {
     ON CONFLICT (thread_id) DO UPDATE SET updated_at = MAX(updated_at, excluded.updated_at)`);
   const request = stmt(`INSERT INTO requests (request_id, channel, sender, peer, inbound_message_id, thread_id,
     trigger_text, body, status, created_at, updated_at, last_response_at) VALUES (@requestId, @channel, @sender,
-    @peer, @inboundMessageId, @threadId, @triggerText, @body, 'received', @at, @at, NULL)
+    @peer, COALESCE(@inboundMessageId, @requestId), @threadId, @triggerText, @body, 'received', @at, @at, NULL)
     ON CONFLICT (request_id) DO NOTHING`);
   const markTriggered = stmt(`UPDATE seen_messages SET triggered = 1, request_id = @requestId,
     thread_id = @threadId WHERE channel = @channel AND message_id = @messageId`);
@@ -65,11 +67,32 @@ function prepareApply(db: LedgerDb): ApplyOps {
     WHERE request_id = @requestId AND updated_at <= @at AND NOT (status = 'responded' AND @status = 'missed')`);
   const requestExists = stmt(`SELECT 1 FROM requests WHERE request_id = @requestId`);
   // Checked first rather than ON CONFLICT: a conflicting insert would still advance the AUTOINCREMENT counter.
-  const response = stmt(`INSERT INTO responses (event_id, request_id, outbound_message_id, channel, peer, kind,
-    content, reason, created_at) SELECT @eventId, @requestId, NULL, @channel, @peer, @kind, @content, @reason, @at
+  // Content as the original stored it: the trimmed text, or null when blank.
+  const sent = stmt(`INSERT INTO responses (event_id, request_id, outbound_message_id, channel, peer, kind,
+    content, created_at) SELECT @eventId, @requestId, NULL, @channel, @peer, 'text', NULLIF(@content, ''), @at
     WHERE NOT EXISTS (SELECT 1 FROM responses WHERE event_id = @eventId)`);
+  const cancelled = stmt(`INSERT INTO blocked_messages (event_id, request_id, channel, peer, content, reason,
+    created_at) SELECT @eventId, @requestId, @channel, @peer, NULLIF(@content, ''), @reason, @at
+    WHERE NOT EXISTS (SELECT 1 FROM blocked_messages WHERE event_id = @eventId)`);
+  const response = (op: ResponseOp) => (op.kind === 'text' ? sent : cancelled).run({ ...op, content: op.content.trim() });
+  // An abandoned decision: the message was never sent. Its response row (if written) gives way to a blocked row.
+  const unsend = stmt(`DELETE FROM responses WHERE event_id = @eventId`);
+  const unanswered = stmt(`UPDATE requests SET status = 'received', last_response_at = NULL, updated_at = @at
+    WHERE request_id = @requestId AND status = 'responded' AND updated_at <= @at
+    AND NOT EXISTS (SELECT 1 FROM responses WHERE request_id = @requestId)`);
+  const lastResponse = stmt(`UPDATE requests SET last_response_at = (SELECT MAX(created_at) FROM responses
+    WHERE request_id = @requestId) WHERE request_id = @requestId AND status = 'responded'
+    AND EXISTS (SELECT 1 FROM responses WHERE request_id = @requestId)`);
+  const abandoned = (op: DecisionAbandonedOp) => {
+    cancelled.run({ ...op, content: op.content.trim() });
+    unsend.run(op);
+    if (op.requestId !== null) {
+      unanswered.run(op);
+      lastResponse.run(op);
+    }
+  };
 
-  const unconditional = { seen, thread, request, arm, disarm, response };
+  const unconditional = { seen, thread, request, arm, disarm };
 
   /** Whether the op's effect is in the ledger after running it (false: its target row does not exist). */
   function applyOne(op: GateLedgerOp): boolean {
@@ -78,6 +101,12 @@ function prepareApply(db: LedgerDb): ApplyOps {
         return markTriggered.run(op).changes > 0 || insertTriggered.run(op).changes > 0;
       case 'requestStatus':
         return requestStatus.run(op).changes > 0 || requestExists.get(op) !== undefined;
+      case 'response':
+        response(op);
+        return true;
+      case 'decisionAbandoned':
+        abandoned(op);
+        return true;
       default:
         unconditional[op.op].run(op);
         return true;
@@ -113,87 +142,6 @@ export function createGateLedgerActivities({ pool, logger }: GateLedgerDeps): Ga
       return { applied };
     },
   };
-}
-
-/**
- * A batch that does not match `ledger-ops.ts`. It reaches the worker only through a bug or a version skew
- * between workflow and worker, and retrying cannot fix it; `field` names the first offending path.
- */
-export class InvalidLedgerBatchError extends Error {
-  override name = 'InvalidLedgerBatchError' as const;
-
-  constructor(readonly field: string, problem: string) {
-    super(`invalid gate ledger batch: ${field} ${problem}`);
-  }
-}
-
-/** `id`: non-empty string; `text`: any string; `?`: or null; `int`: non-negative safe integer; list: one of. */
-type FieldRule = 'id' | 'id?' | 'text' | 'text?' | 'int' | readonly string[];
-type OpKind = GateLedgerOp['op'];
-/** Every field of every op kind has a rule: adding a field to `ledger-ops.ts` fails to compile until it has one. */
-type OpRules = {
-  readonly [K in OpKind]: { readonly [F in Exclude<keyof Extract<GateLedgerOp, { op: K }>, 'op'>]-?: FieldRule };
-};
-
-const OP_RULES: OpRules = {
-  seen: { channel: 'id', messageId: 'id', sender: 'text', peer: 'text', at: 'int' },
-  thread: { threadId: 'id', channel: 'id', peer: 'text', topic: 'id', at: 'int' },
-  request: {
-    requestId: 'id', channel: 'id', sender: 'text', peer: 'text', inboundMessageId: 'id?', threadId: 'id',
-    triggerText: 'text', body: 'text', at: 'int',
-  },
-  seenTriggered: { channel: 'id', messageId: 'id', requestId: 'id', threadId: 'id' },
-  arm: {
-    armKey: 'id', channel: 'id', peer: 'text', requestId: 'id', sourceMessageId: 'id?', sender: 'text',
-    expiresAt: 'int', usesLeft: 'int', at: 'int',
-  },
-  disarm: { armKey: 'id', at: 'int' },
-  requestStatus: { requestId: 'id', status: ['responded', 'missed'], at: 'int' },
-  response: {
-    eventId: 'id', requestId: 'id?', channel: 'id', peer: 'text', kind: ['text', 'blocked'], content: 'text',
-    reason: 'text?', at: 'int',
-  },
-};
-
-function fits(rule: FieldRule, value: unknown): boolean {
-  if (typeof rule !== 'string') return typeof value === 'string' && rule.includes(value);
-  if (value === null) return rule.endsWith('?');
-  if (rule === 'int') return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-  return typeof value === 'string' && (value !== '' || rule.startsWith('text'));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isOpKind(kind: unknown): kind is OpKind {
-  return typeof kind === 'string' && Object.hasOwn(OP_RULES, kind);
-}
-
-function parseOp(value: unknown, path: string): GateLedgerOp {
-  if (!isRecord(value)) throw new InvalidLedgerBatchError(path, 'must be an object');
-  if (!isOpKind(value.op)) throw new InvalidLedgerBatchError(`${path}.op`, `is not an op kind: ${String(value.op)}`);
-  const rules: Readonly<Record<string, FieldRule>> = OP_RULES[value.op];
-  for (const [field, rule] of Object.entries(rules)) {
-    const expected = typeof rule === 'string' ? rule : rule.join(' | ');
-    if (!fits(rule, value[field])) throw new InvalidLedgerBatchError(`${path}.${field}`, `must be ${expected}`);
-  }
-  return value as unknown as GateLedgerOp; // every field was checked against its rule above
-}
-
-/**
- * Checks an activity input against the op types, so a malformed batch fails once, loudly, instead of being
- * retried forever or half-applied. Pure: no I/O.
- * @throws {InvalidLedgerBatchError} naming the first offending field.
- */
-export function parseGateLedgerBatch(input: unknown): GateLedgerBatch {
-  if (!isRecord(input)) throw new InvalidLedgerBatchError('batch', 'must be an object');
-  const { dbPath, ops } = input;
-  if (typeof dbPath !== 'string' || !isAbsolute(dbPath)) {
-    throw new InvalidLedgerBatchError('dbPath', 'must be an absolute path');
-  }
-  if (!Array.isArray(ops)) throw new InvalidLedgerBatchError('ops', 'must be an array');
-  return { dbPath, ops: ops.map((op: unknown, i) => parseOp(op, `ops[${i}]`)) };
 }
 
 function parseOrFail(input: unknown): GateLedgerBatch {

@@ -6,6 +6,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { OpsUsageError, parseOpsArgs, USAGE, type OpsCommand } from '../scripts/ops/args.ts';
 import { connectOps } from '../scripts/ops/connect.ts';
+import { formatReplays, replayDeadLetters, replaysDone } from '../scripts/ops/dead-letters.ts';
 import { downloadHistories, exportHistories } from '../scripts/ops/histories.ts';
 import { bundleFrom, formatReplay, replayHistories, replayPassed } from '../scripts/ops/replay.ts';
 import { collectStatus, formatStatus } from '../scripts/ops/status.ts';
@@ -25,6 +26,11 @@ async function run(command: OpsCommand): Promise<number> {
     if (command.command === 'status') {
       out(formatStatus(await collectStatus(ops.client, Date.now()), where));
       return 0;
+    }
+    if (command.command === 'replay-dead-letters') {
+      const replays = await replayDeadLetters(ops.client, command.workflowId);
+      out(formatReplays(replays, where));
+      return replaysDone(replays) ? 0 : 1;
     }
     const histories = await downloadHistories(ops.client, command, Date.now());
     if (command.command === 'export') {

@@ -13,12 +13,12 @@ export type InboundAction =
   | { readonly kind: 'seen'; readonly peer: string; readonly row: SeenOp }
   | { readonly kind: 'trigger'; readonly peer: string; readonly trigger: GateTriggerEvent };
 
-/** The message id: the typed `event.messageId`, or `metadata.messageId` on older hosts. */
+/** The message id, trimmed as the original trimmed it: the typed `event.messageId`, or `metadata.messageId` on older hosts. */
 export function inboundMessageId(event: MessageReceivedEvent): string {
-  const direct = event.messageId;
-  if (typeof direct === 'string' && direct.length > 0) return direct;
+  const direct = typeof event.messageId === 'string' ? event.messageId.trim() : '';
+  if (direct.length > 0) return direct;
   const legacy = event.metadata?.messageId;
-  return typeof legacy === 'string' || typeof legacy === 'number' ? String(legacy) : '';
+  return typeof legacy === 'string' || typeof legacy === 'number' ? String(legacy).trim() : '';
 }
 
 /** Classifies one inbound message; `now` stands in for a missing message id in the request id. */

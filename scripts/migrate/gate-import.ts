@@ -6,7 +6,7 @@
  * and a copied row would show a peer as armed that no workflow will ever disarm.
  */
 import type Database from 'better-sqlite3';
-import { initGateLedgerSchema } from '../../activities/gate-ledger-schema.ts';
+import { initGateLedgerSchema, moveBlockedResponses } from '../../activities/gate-ledger-schema.ts';
 import { hasTable, migratedEventId, readRows, type TableImport } from './common.ts';
 
 interface TablePlan {
@@ -61,6 +61,8 @@ export function importGateLedger(source: Database.Database, sourceFile: string, 
       return { table: plan.table, read: rows.length, inserted };
     }),
   ).immediate();
+  // A source written by an earlier version of this project may carry blocked rows in `responses`: they move too.
+  destination.transaction(() => moveBlockedResponses(destination)).immediate();
   const arms = hasTable(source, 'arms') ? (source.prepare('SELECT COUNT(*) FROM arms').pluck().get() as number) : 0;
   return [...results, { table: 'arms', read: arms, inserted: 0, note: 'not imported: arms are live state owned by the gate workflows' }];
 }

@@ -18,6 +18,7 @@ export class OpsUsageError extends Error {
 export type OpsCommand =
   | { readonly command: 'help' }
   | { readonly command: 'status' }
+  | { readonly command: 'replay-dead-letters'; readonly workflowId: string | null }
   | { readonly command: 'replay'; readonly recentMs: number; readonly limit: number; readonly workflowsPath: string | null }
   | { readonly command: 'export'; readonly dir: string; readonly recentMs: number; readonly limit: number };
 
@@ -28,6 +29,9 @@ export const USAGE = `usage: openclaw-temporal <command>
   replay [options]            download the histories of open and recent workflows and replay them against this
                               checkout's workflows; exits 1 on non-determinism (a pre-deploy check)
   histories export <dir>      write those histories as JSON files (the format of test/histories/)
+  replay-dead-letters [<workflow id>]
+                              write the gates' dead-lettered ledger writes again, in order (after fixing the
+                              ledger database); exits 1 if any are still waiting
 
 options (replay, histories export):
   --since <n>m|h|d            also include workflows closed within this window (default 24h)
@@ -69,6 +73,7 @@ export function parseOpsArgs(argv: readonly string[], cwd: string): OpsCommand {
   const [command, ...rest] = positional;
   if (command === undefined || command === 'help') return { command: 'help' };
   if (command === 'status' && rest.length === 0 && options.size === 0) return { command: 'status' };
+  if (command === 'replay-dead-letters' && rest.length <= 1 && options.size === 0) return { command: 'replay-dead-letters', workflowId: rest[0] ?? null };
   if (command === 'replay' && rest.length === 0) {
     const workflows = options.get('--workflows');
     return { command: 'replay', recentMs, limit, workflowsPath: workflows === undefined ? null : resolve(cwd, workflows) };

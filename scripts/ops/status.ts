@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import { gateStateQuery } from '../../workflows/gate/contract.ts';
+import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
 import { describeGate, isLive } from '../../workflows/gate/decide.ts';
 import { orchestratorThreadQuery } from '../../workflows/orchestrator/contract.ts';
 import { describeThread } from '../../workflows/orchestrator/thread-summary.ts';
@@ -18,6 +19,8 @@ export interface GateStatus {
   readonly workflowId: string;
   readonly armed: boolean;
   readonly usesLeft: number;
+  /** Ledger ops waiting in the gate's dead-letter queue. */
+  readonly deadLetters: number;
   readonly line: string;
 }
 
@@ -61,8 +64,11 @@ export async function collectStatus(client: Client, now: number): Promise<Status
   const gates: GateStatus[] = [];
   for (const { workflowId } of await openIds(client, running('gateWorkflow'))) {
     const state = await ask(client, () => client.workflow.getHandle(workflowId).query(gateStateQuery));
-    if (typeof state === 'string') gates.push({ workflowId, armed: false, usesLeft: 0, line: state });
-    else gates.push({ workflowId, armed: isLive(state.arm, now), usesLeft: isLive(state.arm, now) ? (state.arm?.usesLeft ?? 0) : 0, line: describeGate(state, now) });
+    if (typeof state === 'string') gates.push({ workflowId, armed: false, usesLeft: 0, deadLetters: 0, line: state });
+    else {
+      const armed = isLive(state.arm, now);
+      gates.push({ workflowId, armed, usesLeft: armed ? (state.arm?.usesLeft ?? 0) : 0, deadLetters: deadLetterCount(state), line: describeGate(state, now) });
+    }
   }
   const threads: ThreadStatus[] = [];
   for (const { workflowId } of await openIds(client, running('orchestratorThreadWorkflow'))) {
@@ -85,7 +91,9 @@ export async function collectStatus(client: Client, now: number): Promise<Status
 /** The report as the terminal shows it. */
 export function formatStatus(report: StatusReport, where: string): string {
   const lines = [`openclaw-temporal status · ${where}`, ''];
-  lines.push(`Gates (${report.gates.length} open, ${report.gates.filter((g) => g.armed).length} armed)`);
+  const deadLetters = report.gates.reduce((n, g) => n + g.deadLetters, 0);
+  const ledger = deadLetters > 0 ? `, ${deadLetters} ledger write(s) dead-lettered — npm run ops -- replay-dead-letters` : '';
+  lines.push(`Gates (${report.gates.length} open, ${report.gates.filter((g) => g.armed).length} armed${ledger})`);
   for (const g of report.gates) lines.push(`  ${g.armed ? 'ARMED' : 'idle '}  ${g.workflowId}  ${g.line}`);
   lines.push('', `Orchestrator threads (${report.threads.length} open)`);
   for (const t of report.threads) {

@@ -91,7 +91,7 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     const sent = result(await outbound(PROTECTED, 'unsolicited'));
     assert.equal(sent.cancel, true);
     assert.match(sent.cancelReason ?? '', /no-arm/);
-    await eventually('blocked row', () => (rows('SELECT * FROM responses WHERE kind = ? AND content LIKE ?', 'blocked', '%unsolicited%').length === 1 ? true : undefined));
+    await eventually('blocked row', () => (rows('SELECT * FROM blocked_messages WHERE content LIKE ?', '%unsolicited%').length === 1 ? true : undefined));
   });
 
   test('after an allowed trigger the reply is delivered, wrapped for a wrapper target', async () => {

@@ -73,6 +73,12 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.match(stdout, /^Orchestrator threads \(0 open\)$/m);
   });
 
+  test('replay-dead-letters with a healthy ledger: nothing to write, exit 0', async () => {
+    const { code, stdout, stderr } = await ops(env.address, ['replay-dead-letters']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^no gate has dead-lettered ledger writes$/m);
+  });
+
   test('replay passes when the code is the code that wrote the histories', async () => {
     const { code, stdout, stderr } = await ops(env.address, ['replay']);
     assert.equal(code, 0, `${stdout}\n${stderr}`);
@@ -112,6 +118,9 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.throws(() => parseOpsArgs(['replay', '--since', 'yesterday'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--since');
     assert.throws(() => parseOpsArgs(['status', '--force'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--force');
     assert.throws(() => parseOpsArgs(['deploy'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === 'deploy');
+    assert.deepEqual(parseOpsArgs(['replay-dead-letters'], '/x'), { command: 'replay-dead-letters', workflowId: null });
+    assert.deepEqual(parseOpsArgs(['replay-dead-letters', 'lorene-gate/whatsapp/+491'], '/x'), { command: 'replay-dead-letters', workflowId: 'lorene-gate/whatsapp/+491' });
+    assert.throws(() => parseOpsArgs(['replay-dead-letters', '--limit', '3'], '/x'), (e: unknown) => e instanceof OpsUsageError);
   });
 });
 

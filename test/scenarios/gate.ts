@@ -2,8 +2,11 @@
  * Gate scenarios played against a real dev server and worker; `npm run record-histories` saves the histories
  * they produce under test/histories/, and the replay test replays every one of them against the current code.
  */
-import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { join } from 'node:path';
+import { workflowMetadataQuery } from '@temporalio/workflow';
+import { gateReplayDeadLettersUpdate, gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, seenMessagesSignal, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
+import { refusingLedger } from '../helpers/refusing-ledger.ts';
 import type { Scenario, ScenarioContext } from './types.ts';
 
 const CHANNEL = 'whatsapp';
@@ -16,8 +19,8 @@ const trigger = (ctx: ScenarioContext, peer: string, messageId: string, config: 
 let n = 0;
 const send = (ctx: ScenarioContext, peer: string, config: GateRuntimeConfig) => ctx.gate.decide(peer, { decisionId: `rec-${Date.now()}-${++n}`, content: 'reply', config }, deadline());
 
-async function waitFor(ctx: ScenarioContext, peer: string, done: (s: Awaited<ReturnType<typeof queryState>>) => boolean): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
+async function waitFor(ctx: ScenarioContext, peer: string, done: (s: Awaited<ReturnType<typeof queryState>>) => boolean, tries = 100): Promise<void> {
+  for (let i = 0; i < tries; i += 1) {
     if (done(await queryState(ctx, peer))) return;
     await sleep(100);
   }
@@ -108,6 +111,45 @@ export const gateScenarios: readonly Scenario[] = [
       for (let i = 0; i < 6; i += 1) await send(ctx, peer, config);
       await waitFor(ctx, peer, (s) => s.ledger.length === 0);
       return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    // A ledger that rejects every write: the first batch is dead-lettered after its attempts, the next one parks
+    // behind it, the expiry timer fires meanwhile; the database is fixed and the replay update writes both.
+    name: 'gate-ledger-dead-letters',
+    async run(ctx) {
+      const peer = '+4911100008';
+      const ledger = refusingLedger(join(ctx.tmpDir, 'refusing.db'));
+      const config = cfg(ledger.path, { armTtlMs: 1500 });
+      await trigger(ctx, peer, 'dead-1', config);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.arm === null && (s.deadLetters?.length ?? 0) >= 1, 300);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0 && (s.deadLetters?.length ?? 0) === 2);
+      ledger.fix();
+      const result = await ctx.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).executeUpdate(gateReplayDeadLettersUpdate);
+      if (result.remaining !== 0) throw new Error(`replay left ${result.remaining} ops`);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    // The channel's seen-messages ledger on a database that rejects every write: the batch waits, is tried again
+    // after the pause, and is written once the database is fixed.
+    name: 'gate-seen-ledger-failing',
+    async run(ctx) {
+      const ledger = refusingLedger(join(ctx.tmpDir, 'refusing-seen.db'));
+      const row = (id: string): SeenOp => ({ op: 'seen', channel: 'signal', messageId: id, sender: '+15550002', peer: '+15550003', at: Date.now() });
+      const seen = (id: string) => ctx.client.workflow.signalWithStart('gateSeenLedgerWorkflow', {
+        workflowId: seenLedgerWorkflowId('signal'), taskQueue: 'openclaw-temporal', args: [{ channel: 'signal' }],
+        signal: seenMessagesSignal, signalArgs: [{ dbPath: ledger.path, rows: [row(id)] }],
+      });
+      await seen('fail-1');
+      const workflow = ctx.client.workflow.getHandle(seenLedgerWorkflowId('signal'));
+      for (let i = 0; i < 300 && !/LEDGER failing/.test((await workflow.query(workflowMetadataQuery)).currentDetails ?? ''); i += 1) await sleep(100);
+      ledger.fix();
+      await seen('fail-2');
+      for (let i = 0; i < 600 && /LEDGER|[1-9]\d* waiting/.test((await workflow.query(workflowMetadataQuery)).currentDetails ?? ''); i += 1) await sleep(100);
+      return { workflowId: seenLedgerWorkflowId('signal') };
     },
   },
   {

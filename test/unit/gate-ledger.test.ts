@@ -64,7 +64,7 @@ create table arms (arm_key text primary key, channel text not null, peer text, r
   updated_at integer not null);`;
 
 const ORDER = { seen_messages: 'channel, message_id', threads: 'thread_id', requests: 'request_id',
-  responses: 'id', arms: 'arm_key', sqlite_sequence: 'name' } as const;
+  responses: 'id', blocked_messages: 'id', arms: 'arm_key', sqlite_sequence: 'name' } as const;
 
 function dump(db: LedgerDb): Record<string, unknown[]> {
   return Object.fromEntries(Object.entries(ORDER)
@@ -172,20 +172,54 @@ describe('gate ledger', () => {
       [{ status: 'responded', updated_at: 9500, last_response_at: 9500 }]);
   });
 
-  it('records each outbound decision once per event id, with the reason a message was blocked', async () => {
+  it('records each outbound decision once per event id: sent ones in responses, blocked ones in blocked_messages', async () => {
     const blocked = response({ eventId: 'e2', requestId: null, kind: 'blocked', content: 'psst', reason: 'no arm' });
-    await apply(response(), blocked, response({ content: 'a retry with other text' }));
+    await apply(response({ content: '  here you go \n' }), blocked, blocked, response({ content: 'a retry with other text' }));
     assert.deepEqual(rows('SELECT * FROM responses'), [
       { id: 1, request_id: 'whatsapp:m1', outbound_message_id: null, channel: 'whatsapp', peer: '+222', kind: 'text',
-        content: 'here you go', created_at: 5000, event_id: 'e1', reason: null },
-      { id: 2, request_id: null, outbound_message_id: null, channel: 'whatsapp', peer: '+222', kind: 'blocked',
-        content: 'psst', created_at: 5000, event_id: 'e2', reason: 'no arm' }]);
+        content: 'here you go', created_at: 5000, event_id: 'e1', reason: null }]);
+    assert.deepEqual(rows('SELECT * FROM blocked_messages'), [
+      { id: 1, event_id: 'e2', request_id: null, channel: 'whatsapp', peer: '+222', content: 'psst', reason: 'no arm', created_at: 5000 }]);
+    await apply(response({ eventId: 'e3', content: '   ' }));
+    assert.deepEqual(rows("SELECT content FROM responses WHERE event_id = 'e3'"), [{ content: null }], 'blank text is stored as null, as the original');
+  });
+
+  it('moves blocked rows an earlier version wrote into responses out to blocked_messages, once', () => {
+    const old = db();
+    old.exec(`INSERT INTO responses (request_id, channel, peer, kind, content, created_at, event_id, reason) VALUES
+      ('whatsapp:m1', 'whatsapp', '+222', 'text', 'sent', 10, 'e1', NULL),
+      (NULL, 'whatsapp', '+222', 'blocked', 'psst', 11, 'e2', 'no live arm'),
+      (NULL, 'whatsapp', '+222', 'blocked', 'hm', 12, NULL, 'no live arm')`);
+    pool.close();
+    assert.deepEqual(rows('SELECT kind, event_id FROM responses'), [{ kind: 'text', event_id: 'e1' }]);
+    assert.deepEqual(rows('SELECT event_id, content, reason, created_at FROM blocked_messages ORDER BY id'), [
+      { event_id: 'e2', content: 'psst', reason: 'no live arm', created_at: 11 },
+      { event_id: 'responses:3', content: 'hm', reason: 'no live arm', created_at: 12 }]);
+    pool.close();
+    assert.equal(rows('SELECT * FROM blocked_messages').length, 2, 'a second migration moves nothing');
+  });
+
+  it('an abandoned decision: its response row gives way to a blocked row, the request waits again; once per event id', async () => {
+    const abandoned = { op: 'decisionAbandoned', eventId: 'e1', requestId: 'whatsapp:m1', channel: 'whatsapp', peer: '+222', content: ' here you go ', reason: 'abandoned by the bridge', at: 6000 } as const;
+    await apply(thread(), request(), status(), response(), abandoned, abandoned);
+    assert.deepEqual(rows('SELECT * FROM responses'), []);
+    assert.deepEqual(rows('SELECT event_id, request_id, content, reason, created_at FROM blocked_messages'),
+      [{ event_id: 'e1', request_id: 'whatsapp:m1', content: 'here you go', reason: 'abandoned by the bridge', created_at: 6000 }]);
+    assert.deepEqual(rows('SELECT status, last_response_at FROM requests'), [{ status: 'received', last_response_at: null }]);
+    await apply(status({ at: 7000 }), response({ eventId: 'e2', at: 7000 }), status({ at: 8000 }), response({ eventId: 'e3', at: 8000 }), { ...abandoned, eventId: 'e3', at: 9000 });
+    assert.deepEqual(rows('SELECT status, last_response_at FROM requests'), [{ status: 'responded', last_response_at: 7000 }], 'another sent message still answers it');
+  });
+
+  it('writes the request id as inbound_message_id for a request op of an older run that carried null', async () => {
+    await apply(thread(), request({ requestId: 'whatsapp:1700000000000', inboundMessageId: null }));
+    assert.deepEqual(rows('SELECT inbound_message_id FROM requests'), [{ inbound_message_id: 'whatsapp:1700000000000' }]);
   });
 
   it('applying the same batch twice leaves the ledger identical', async () => {
     const first = await apply(...conversation);
     const once = dump(db());
-    assert.equal(once.responses?.length, 2);
+    assert.equal(once.responses?.length, 1);
+    assert.equal(once.blocked_messages?.length, 1);
     assert.equal(once.arms?.length, 1);
     assert.deepEqual(await apply(...conversation), first);
     assert.deepEqual(dump(db()), once);

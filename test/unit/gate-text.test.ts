@@ -35,7 +35,7 @@ describe('matchTrigger (SEED-BEHAVIOUR §2.1 triggerRegex, requireBodyAfterTrigg
   test('the default trigger `^\\s*friday:\\s*` matches case-insensitively and yields the body after it', () => {
     assert.deepEqual(matchTrigger(DEFAULT_TRIGGER, true, 'friday: play a movie'), { text: 'friday: play a movie', body: 'play a movie' });
     assert.deepEqual(matchTrigger(DEFAULT_TRIGGER, true, 'FRIDAY: hi'), { text: 'FRIDAY: hi', body: 'hi' });
-    assert.deepEqual(matchTrigger(DEFAULT_TRIGGER, true, '  Friday:   what time is it?  '), { text: '  Friday:   what time is it?  ', body: 'what time is it?' });
+    assert.deepEqual(matchTrigger(DEFAULT_TRIGGER, true, '  Friday:   what time is it?  '), { text: 'Friday:   what time is it?', body: 'what time is it?' });
   });
 
   test('case-insensitive for any configured pattern', () => {
@@ -66,7 +66,36 @@ describe('matchTrigger (SEED-BEHAVIOUR §2.1 triggerRegex, requireBodyAfterTrigg
   });
 });
 
+describe('matchTrigger on the trimmed text, as the original', () => {
+  test('a custom ^friday: matches "  friday: …" and trigger_text is the trimmed text', () => {
+    assert.deepEqual(matchTrigger(compileTrigger('^friday:'), true, '  friday: lights off \n'), { text: 'friday: lights off', body: 'lights off' });
+  });
+
+  test('agrees with the original rule (test the trimmed content, body = replace then trim)', () => {
+    const original = (pattern: string, content: string) => {
+      const re = new RegExp(pattern, 'i');
+      const trimmed = content.trim();
+      return re.test(trimmed) ? { text: trimmed, body: trimmed.replace(re, '').trim() } : null;
+    };
+    const patterns = ['^friday:', '^\\s*friday:\\s*', 'friday', '^hey bot\\b', 'bot$'];
+    const texts = ['  friday: go', 'friday:go  ', '\tFRIDAY: x', 'say friday twice friday', ' hey bot lights', 'lights bot  ', 'nothing'];
+    for (const p of patterns) for (const t of texts) assert.deepEqual(matchTrigger(compileTrigger(p), false, t), original(p, t), `${p} on ${JSON.stringify(t)}`);
+  });
+});
+
 describe('classifyTopic (SEED-BEHAVIOUR §2.2.3 topic threads)', () => {
+  test('substring match, exactly as the original (lowercase, then /(movie|show|…)/ and /(calendar|remind|…)/)', () => {
+    const original = (body: string) => {
+      const t = body.toLowerCase();
+      if (/(movie|show|episode|series|plex|radarr|sonarr)/.test(t)) return 'media';
+      if (/(calendar|remind|reminder|schedule|meeting)/.test(t)) return 'scheduling';
+      return 'general';
+    };
+    const texts = ['reminding me', 'reschedule it', 'showtime?', 'scheduling lunch', 'scheduled', 'MEETINGS', 'Plexiglass', 'shower', 'remind me of the show', 'weather', ''];
+    for (const text of texts) assert.equal(classifyTopic(text), original(text), text);
+    assert.deepEqual(['reminding', 'reschedule', 'showtime', 'scheduling'].map(classifyTopic), ['scheduling', 'scheduling', 'media', 'general']);
+  });
+
   test('media: movie/show/episode/series/plex/radarr/sonarr', () => {
     for (const text of ['play a movie', 'next show please', 'last episode', 'that series', 'is plex up', 'add it to Radarr', 'SONARR queue']) {
       assert.equal(classifyTopic(text), 'media', text);

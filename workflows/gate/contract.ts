@@ -84,17 +84,41 @@ export interface SeenMessagesEvent {
   readonly rows: readonly SeenOp[];
 }
 
+/** The seen-messages ledger's write that keeps failing: when it failed first and when it is tried again. */
+export interface SeenLedgerFailure {
+  readonly error: string;
+  readonly since: number;
+  readonly retryAt: number;
+  readonly delayMs: number;
+}
+
 /** Arguments of the per-channel seen-messages ledger workflow. */
 export interface SeenLedgerWorkflowArgs {
   readonly channel: string;
   readonly pending?: SeenMessagesEvent[];
+  /** Carried over continue-as-new while the ledger keeps failing. */
+  readonly failure?: SeenLedgerFailure | null;
+  /** Rows dropped over the bound while the ledger was failing, carried over continue-as-new. */
+  readonly dropped?: number;
   /** @default 2000 */
   readonly maxHistoryEvents?: number;
+}
+
+/** What a replay of the dead-letter queue did. */
+export interface ReplayDeadLettersResult {
+  /** Ops written by this replay. */
+  readonly replayed: number;
+  /** Ops still waiting (the replay stops at the first batch that fails again). */
+  readonly remaining: number;
+  /** Why the replay stopped early, or null when the queue is empty. */
+  readonly error: string | null;
 }
 
 export const gateTriggerSignal = defineSignal<[GateTriggerEvent]>('lorene-gate.trigger');
 export const gateOutboundUpdate = defineUpdate<GateOutboundDecision, [GateOutboundRequest]>('lorene-gate.outbound');
 export const gateStateQuery = defineQuery<GateState>('lorene-gate.state');
+/** Writes the gate's dead-lettered ledger batches again, in order; answers once the replay is done or stopped. */
+export const gateReplayDeadLettersUpdate = defineUpdate<ReplayDeadLettersResult, []>('lorene-gate.replay-dead-letters');
 export const seenMessagesSignal = defineSignal<[SeenMessagesEvent]>('lorene-gate.seen');
 
 /** Workflow id of the gate of one protected peer. */

@@ -5,6 +5,7 @@
 import type { GateOutboundDecision, GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
 import type { GateLedgerOp } from './ledger-ops.ts';
 import { DEDUPE_WINDOW, MAX_PENDING_REQUESTS, type Arm, type GateState, type PendingRequest } from './state.ts';
+import { describeDeadLetters } from './dead-letters.ts';
 import { classifyTopic, maskPeer } from './text.ts';
 
 /** A decision's outcome: the next state, the ledger writes it implies, and the answer for the caller. */
@@ -65,7 +66,8 @@ export function applyTrigger(state: GateState, event: GateTriggerEvent, now: num
   if (messageId !== null) ops.push({ op: 'seen', channel, messageId, sender: event.sender, peer, at: now });
   ops.push(
     { op: 'thread', threadId, channel, peer, topic, at: now },
-    { op: 'request', requestId, channel, sender: event.sender, peer, inboundMessageId: messageId, threadId, triggerText: event.text, body: event.body, at: now },
+    // As the original: the message id, else the request id — never null (its column is NOT NULL).
+    { op: 'request', requestId, channel, sender: event.sender, peer, inboundMessageId: messageId ?? requestId, threadId, triggerText: event.text, body: event.body, at: now },
   );
   if (messageId !== null) ops.push({ op: 'seenTriggered', channel, messageId, requestId, threadId });
   const overflow = state.pending.length + 1 - MAX_PENDING_REQUESTS;
@@ -175,8 +177,15 @@ export function nextDeadline(state: GateState): number | null {
   return times.length === 0 ? null : Math.min(...times);
 }
 
-/** One line for the Web UI: "armed by +49…67 for request whatsapp:ABC: 2 uses left, expires 12:04:31 UTC", or "idle". */
+/**
+ * One line for the Web UI: "armed by +49…67 for request whatsapp:ABC: 2 uses left, expires 12:04:31 UTC", or
+ * "idle", followed by the dead-letter queue when the ledger has writes waiting for a replay.
+ */
 export function describeGate(state: GateState, now: number): string {
+  return `${describeArm(state, now)}${describeDeadLetters(state)}`;
+}
+
+function describeArm(state: GateState, now: number): string {
   if (state.arm !== null && isLive(state.arm, now)) {
     const { sender, requestId, usesLeft, expiresAt } = state.arm;
     const uses = `${usesLeft} ${usesLeft === 1 ? 'use' : 'uses'} left`;

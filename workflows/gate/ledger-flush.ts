@@ -1,9 +1,10 @@
 /**
- * Writing the gate's ledger from workflow code: one activity proxy with one retry policy. Ledger writes are
- * retried until they succeed (nothing is dropped while the worker's disk or SQLite is busy); only a batch the
- * activity rejects as malformed is given up, loudly, since retrying it can never succeed.
+ * Writing the gate's ledger from workflow code. {@link writeLedgerBatch} (the seen-messages ledger, and gate runs
+ * recorded before the dead-letter queue) retries until the write succeeds; {@link tryWriteLedgerBatch} (gate runs
+ * since) gives up after a few attempts so the caller can dead-letter the batch. A batch the activity rejects as
+ * malformed is given up at once, loudly, since retrying it can never succeed.
  */
-import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities } from '@temporalio/workflow';
 import { LEDGER_TASK_QUEUE } from './contract.ts';
 import type { GateLedgerActivities, GateLedgerOp } from './ledger-ops.ts';
 
@@ -12,6 +13,14 @@ const ledger = proxyActivities<GateLedgerActivities>({
   // A batch is one SQLite transaction (milliseconds); a short timeout limits the stall after a worker crash.
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// Runs since the `gate-ledger-dead-letters` patch: a write that keeps failing gives up after a few attempts (about
+// 8 s of backoff) and goes to the dead-letter queue instead of holding the ledger forever.
+const boundedLedger = proxyActivities<GateLedgerActivities>({
+  taskQueue: LEDGER_TASK_QUEUE,
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
 /** Ops per activity call: keeps each payload far below Temporal's 2 MB limit even with long messages. */
@@ -28,5 +37,32 @@ export async function writeLedgerBatch(dbPath: string, batch: readonly GateLedge
     const cause = err instanceof ActivityFailure ? err.cause : err;
     if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) throw err;
     log.error('gate ledger rejected a batch; it is dropped', { dbPath, error: cause.message, ops: batch.length });
+  }
+}
+
+/** The outcome of {@link tryWriteLedgerBatch}. */
+export type LedgerWriteOutcome =
+  | { readonly outcome: 'written' }
+  | { readonly outcome: 'malformed'; readonly error: string }
+  | { readonly outcome: 'failed'; readonly error: string };
+
+/**
+ * Writes one batch with the bounded retry policy and says how it went instead of throwing: `failed` once the
+ * attempts are used up (the caller dead-letters the batch), `malformed` when the activity rejected it (logged).
+ */
+export async function tryWriteLedgerBatch(dbPath: string, batch: readonly GateLedgerOp[]): Promise<LedgerWriteOutcome> {
+  try {
+    await boundedLedger.applyGateLedger({ dbPath, ops: batch });
+    return { outcome: 'written' };
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const cause = err instanceof ActivityFailure && err.cause !== undefined ? err.cause : err;
+    const error = cause instanceof Error ? cause.message : String(cause);
+    if (cause instanceof ApplicationFailure && cause.nonRetryable) {
+      log.error('gate ledger rejected a batch; it is dropped', { dbPath, error, ops: batch.length });
+      return { outcome: 'malformed', error };
+    }
+    log.error('gate ledger write failed after its bounded attempts', { dbPath, error, ops: batch.length });
+    return { outcome: 'failed', error };
   }
 }

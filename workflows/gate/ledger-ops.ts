@@ -33,6 +33,7 @@ export interface RequestOp {
   readonly channel: string;
   readonly sender: string;
   readonly peer: string;
+  /** The message id, else the request id (as the original). Null only in ops queued by older runs; written as the request id. */
   readonly inboundMessageId: string | null;
   readonly threadId: string;
   readonly triggerText: string;
@@ -79,8 +80,10 @@ export interface RequestStatusOp {
 }
 
 /**
- * An outbound decision (`responses`): kind `text` for a delivered message, `blocked` for a cancelled one
- * (with the reason), so nothing is dropped silently. `eventId` is unique: the same decision is recorded once.
+ * An outbound decision: kind `text` for a delivered message goes to `responses` (the original's meaning: one row
+ * per message sent, its trimmed text or null); kind `blocked` for a cancelled one goes to `blocked_messages` with
+ * the reason, so nothing is dropped silently and dashboards counting `responses` do not count it. `eventId` is
+ * unique: the same decision is recorded once.
  */
 export interface ResponseOp {
   readonly op: 'response';
@@ -94,6 +97,22 @@ export interface ResponseOp {
   readonly at: number;
 }
 
+/**
+ * A decision the gate made (kind `text`, a use consumed) that the bridge had already abandoned: the message was
+ * cancelled, never sent. Its `responses` row (same `eventId`) moves to `blocked_messages` with the reason, and a
+ * request left without any sent message goes back to `received`. Recorded once per `eventId`.
+ */
+export interface DecisionAbandonedOp {
+  readonly op: 'decisionAbandoned';
+  readonly eventId: string;
+  readonly requestId: string | null;
+  readonly channel: string;
+  readonly peer: string;
+  readonly content: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
 /** Any one ledger operation. */
 export type GateLedgerOp =
   | SeenOp
@@ -103,7 +122,8 @@ export type GateLedgerOp =
   | ArmOp
   | DisarmOp
   | RequestStatusOp
-  | ResponseOp;
+  | ResponseOp
+  | DecisionAbandonedOp;
 
 /** One activity call: the ops are applied in order, in one transaction, to the ledger at `dbPath`. */
 export interface GateLedgerBatch {

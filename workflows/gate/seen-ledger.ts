@@ -3,9 +3,10 @@
  * protected peer or not, so the ledger sees every message on the channel without waking (or creating) a gate
  * workflow per peer. Signals queue rows; the loop writes them in batches and continues as new when long.
  */
-import { allHandlersFinished, condition, continueAsNew, log, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { seenMessagesSignal, type SeenLedgerWorkflowArgs, type SeenMessagesEvent } from './contract.ts';
-import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
+import { MAX_OPS_PER_BATCH, tryWriteLedgerBatch, writeLedgerBatch } from './ledger-flush.ts';
+import { boundWaiting, describeSeenLedger, nextFailure } from './seen-backoff.ts';
 import type { SeenOp } from './ledger-ops.ts';
 import { DEFAULT_MAX_HISTORY_EVENTS } from './workflow.ts';
 
@@ -38,6 +39,36 @@ export async function gateSeenLedgerWorkflow(args: SeenLedgerWorkflowArgs): Prom
   });
   const shouldContinueAsNew = (): boolean =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistoryEvents;
+
+  // Runs recorded before bounded writes retry each write forever; since, a write that keeps failing waits and is
+  // tried again later, so signals, the bound on waiting rows and continue-as-new go on.
+  if (patched('seen-ledger-bounded-writes')) {
+    let failure = args.failure ?? null;
+    let dropped = args.dropped ?? 0;
+    for (;;) {
+      setCurrentDetails(describeSeenLedger(args.channel, recorded, pending.reduce((n, e) => n + e.rows.length, 0), failure, dropped));
+      if (failure === null) await condition(() => pending.length > 0 || shouldContinueAsNew());
+      else await condition(shouldContinueAsNew, Math.max(1, failure.retryAt - Date.now()));
+      if (pending.length > 0 && (failure === null || Date.now() >= failure.retryAt)) {
+        const batch = nextBatch(pending);
+        const written = await tryWriteLedgerBatch(batch.dbPath, batch.rows);
+        if (written.outcome === 'failed') failure = nextFailure(failure, written.error, Date.now());
+        else {
+          pending = pending.slice(batch.events);
+          recorded += written.outcome === 'written' ? batch.rows.length : 0;
+          dropped += written.outcome === 'written' ? 0 : batch.rows.length;
+          failure = null;
+        }
+      }
+      const bounded = boundWaiting(pending);
+      pending = bounded.pending;
+      dropped += bounded.dropped;
+      if (shouldContinueAsNew()) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof gateSeenLedgerWorkflow>({ channel: args.channel, pending, maxHistoryEvents, failure, dropped });
+      }
+    }
+  }
 
   for (;;) {
     setCurrentDetails(`channel ${args.channel}: ${recorded} inbound message(s) recorded by this run, ${pending.length} waiting`);

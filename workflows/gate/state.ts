@@ -1,6 +1,7 @@
 /**
  * The gate's state: one plain JSON value, exactly what continue-as-new carries (no Map, Set or class).
  */
+import type { DeadLetter } from './dead-letters.ts';
 import type { GateLedgerOp } from './ledger-ops.ts';
 import type { GateRuntimeConfig } from './contract.ts';
 
@@ -49,6 +50,10 @@ export interface GateState {
   /** The config of the newest event (durations and ledger path). */
   readonly config: GateRuntimeConfig | null;
   readonly counters: GateCounters;
+  /** Ledger batches that failed after the bounded attempts, oldest first, waiting for a replay (absent in old runs). */
+  readonly deadLetters?: readonly DeadLetter[];
+  /** Ops dropped from the dead-letter queue over its bound, or rejected as malformed on replay. */
+  readonly deadLettersDropped?: number;
 }
 
 /** How many inbound ids a gate remembers for dedupe. */

@@ -11,7 +11,7 @@ export function normalizePhone(raw: unknown): string {
   return digits.length > 0 ? `+${digits}` : text;
 }
 
-/** A trigger that matched: the whole inbound text and the body after the trigger prefix. */
+/** A trigger that matched: the trimmed inbound text (the ledger's `trigger_text`) and the body after the trigger. */
 export interface TriggerMatch {
   readonly text: string;
   readonly body: string;
@@ -20,15 +20,17 @@ export interface TriggerMatch {
 const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
- * Matches an inbound text against the trigger (case-insensitive). With `requireBody`, the rest of the text must
- * contain a letter or digit in any script: "friday:" alone, or "friday: ?!", does not arm.
+ * Matches an inbound text against the trigger (case-insensitive). Like the original, the pattern is tested on the
+ * trimmed text, so `^friday:` matches "  friday: …". With `requireBody`, the rest of the text must contain a
+ * letter or digit in any script: "friday:" alone, or "friday: ?!", does not arm.
  */
 export function matchTrigger(trigger: RegExp, requireBody: boolean, content: string): TriggerMatch | null {
-  const match = trigger.exec(content);
+  const text = content.trim();
+  const match = trigger.exec(text);
   if (match === null) return null;
-  const body = (content.slice(0, match.index) + content.slice(match.index + match[0].length)).trim();
+  const body = (text.slice(0, match.index) + text.slice(match.index + match[0].length)).trim();
   if (requireBody && !HAS_LETTER_OR_DIGIT.test(body)) return null;
-  return { text: content, body };
+  return { text, body };
 }
 
 /**
@@ -42,13 +44,18 @@ export function compileTrigger(pattern: string): RegExp {
 /** The topic threads a request is filed under. */
 export type GateTopic = 'media' | 'scheduling' | 'general';
 
-const MEDIA = /\b(movies?|shows?|episodes?|series|plex|radarr|sonarr)\b/i;
-const SCHEDULING = /\b(calendar|remind|reminders?|schedul(e|es|ed|ing)|meetings?)\b/i;
+const MEDIA_WORDS = ['movie', 'show', 'episode', 'series', 'plex', 'radarr', 'sonarr'] as const;
+const SCHEDULING_WORDS = ['calendar', 'remind', 'reminder', 'schedule', 'meeting'] as const;
 
-/** `media` (movie/show/episode/series/plex/radarr/sonarr), `scheduling` (calendar/remind/reminder/schedule/meeting), else `general`. */
+/**
+ * The original's rule: the lowercased text *contains* one of the words — a substring, not a whole word, so
+ * "showtime" is `media`, "reminding" and "reschedule" are `scheduling`, and "scheduling" (which does not contain
+ * "schedule") is `general`. Media words win over scheduling words.
+ */
 export function classifyTopic(text: string): GateTopic {
-  if (MEDIA.test(text)) return 'media';
-  if (SCHEDULING.test(text)) return 'scheduling';
+  const lower = text.toLowerCase();
+  if (MEDIA_WORDS.some((w) => lower.includes(w))) return 'media';
+  if (SCHEDULING_WORDS.some((w) => lower.includes(w))) return 'scheduling';
   return 'general';
 }
 

@@ -1,7 +1,8 @@
 /**
  * One gate per protected peer (`lorene-gate/<channel>/<peer>`): a long-lived entity workflow. Triggers arrive as
  * signals, outbound decisions as updates; a durable timer disarms the arm at expiry and marks unanswered requests
- * `missed`. Ledger rows are written by an activity on the ledger task queue, after the decision, in order.
+ * `missed`. Ledger rows are written by an activity on the ledger task queue, after the decision, in order, by a
+ * writer that never holds back decisions or timers (ledger-pump.ts); writes that keep failing are dead-lettered.
  */
 import {
   ApplicationFailure,
@@ -16,9 +17,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { OPENCLAW_GATE_STATE } from '../shared/search-attributes.ts';
-import { gateOutboundUpdate, gateStateQuery, gateTriggerSignal, type GateWorkflowArgs } from './contract.ts';
+import { gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateWorkflowArgs } from './contract.ts';
 import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
+import { createLedgerPump } from './ledger-pump.ts';
 import { initialGateState, type GateState } from './state.ts';
 import { validateOutboundRequest, validateTriggerEvent } from './validate.ts';
 
@@ -75,6 +77,39 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
 
   const shouldContinueAsNew = (): boolean =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistoryEvents;
+
+  // Runs recorded before the dead-letter queue await each ledger write in this loop (retried forever); since,
+  // a writer beside the loop does it, so a ledger that keeps failing never holds back timers or continue-as-new.
+  if (patched('gate-ledger-dead-letters')) {
+    const pump = createLedgerPump({
+      read: () => state,
+      write: (next) => {
+        state = next;
+        wake = true;
+      },
+      shouldContinueAsNew,
+      lingerMs: LEDGER_LINGER_MS,
+    });
+    setHandler(gateReplayDeadLettersUpdate, () => pump.replay());
+    const mayContinueAsNew = () => shouldContinueAsNew() && pump.idle() && allHandlersFinished();
+    const decide = async (): Promise<never> => {
+      for (;;) {
+        showStatus();
+        const deadline = nextDeadline(state);
+        const woken = () => wake || mayContinueAsNew();
+        if (deadline === null) await condition(woken);
+        else await condition(woken, Math.max(1, deadline - Date.now()));
+        wake = false;
+        commit(expireDue(state, Date.now()));
+        wake = false;
+        // Ops not yet written and the dead letters travel in the state; the next run writes them first.
+        if (mayContinueAsNew()) await continueAsNew<typeof gateWorkflow>({ channel: state.channel, peer: state.peer, state, maxHistoryEvents });
+      }
+    };
+    // Neither resolves: the run ends by continue-as-new (a rejection), and a failure in either fails it loudly.
+    await Promise.all([pump.run(), decide()]);
+    return;
+  }
 
   for (;;) {
     showStatus();
