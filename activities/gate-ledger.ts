@@ -61,12 +61,17 @@ function prepareApply(db: LedgerDb): ApplyOps {
   const disarm = stmt(`DELETE FROM arms WHERE arm_key = @armKey`);
   // Never backwards: an older op loses to a newer one, and `missed` never overwrites `responded`.
   const requestStatus = stmt(`UPDATE requests SET status = @status, updated_at = @at,
-    last_response_at = CASE WHEN @status = 'responded' THEN @at ELSE last_response_at END
+    last_response_at = CASE @status WHEN 'responded' THEN @at WHEN 'received' THEN NULL ELSE last_response_at END
     WHERE request_id = @requestId AND updated_at <= @at AND NOT (status = 'responded' AND @status = 'missed')`);
   const requestExists = stmt(`SELECT 1 FROM requests WHERE request_id = @requestId`);
   // Checked first rather than ON CONFLICT: a conflicting insert would still advance the AUTOINCREMENT counter.
   const response = stmt(`INSERT INTO responses (event_id, request_id, outbound_message_id, channel, peer, kind,
     content, reason, created_at) SELECT @eventId, @requestId, NULL, @channel, @peer, @kind, @content, @reason, @at
+    WHERE NOT EXISTS (SELECT 1 FROM responses WHERE event_id = @eventId)`);
+
+  const abandonText = stmt(`UPDATE responses SET kind = 'blocked', reason = @reason WHERE event_id = @eventId`);
+  const abandonInsert = stmt(`INSERT INTO responses (event_id, request_id, outbound_message_id, channel, peer, kind,
+    content, reason, created_at) SELECT @eventId, @requestId, NULL, @channel, @peer, 'blocked', @content, @reason, @at
     WHERE NOT EXISTS (SELECT 1 FROM responses WHERE event_id = @eventId)`);
 
   const unconditional = { seen, thread, request, arm, disarm, response };
@@ -78,6 +83,9 @@ function prepareApply(db: LedgerDb): ApplyOps {
         return markTriggered.run(op).changes > 0 || insertTriggered.run(op).changes > 0;
       case 'requestStatus':
         return requestStatus.run(op).changes > 0 || requestExists.get(op) !== undefined;
+      case 'responseAbandoned':
+        if (abandonText.run(op).changes === 0) abandonInsert.run(op);
+        return true;
       default:
         unconditional[op.op].run(op);
         return true;
@@ -148,11 +156,12 @@ const OP_RULES: OpRules = {
     expiresAt: 'int', usesLeft: 'int', at: 'int',
   },
   disarm: { armKey: 'id', at: 'int' },
-  requestStatus: { requestId: 'id', status: ['responded', 'missed'], at: 'int' },
+  requestStatus: { requestId: 'id', status: ['responded', 'missed', 'received'], at: 'int' },
   response: {
     eventId: 'id', requestId: 'id?', channel: 'id', peer: 'text', kind: ['text', 'blocked'], content: 'text',
     reason: 'text?', at: 'int',
   },
+  responseAbandoned: { eventId: 'id', requestId: 'id?', channel: 'id', peer: 'text', content: 'text', reason: 'text', at: 'int' },
 };
 
 function fits(rule: FieldRule, value: unknown): boolean {

@@ -3,6 +3,19 @@
  * peer never overtakes the inbound trigger signal sent just before it. Held by a plugin instance, never at
  * module level; a key's entry is dropped once its chain is idle.
  */
+
+/** A task given up by {@link KeyedChain.runBy}: its deadline passed while it waited, or while it ran. */
+export class ChainDeadlineError extends Error {
+  override name = 'ChainDeadlineError' as const;
+  constructor(
+    readonly key: string,
+    /** True when the task never started (it was still queued behind earlier tasks). */
+    readonly queued: boolean,
+  ) {
+    super(`${key}: deadline passed ${queued ? 'while queued behind earlier calls (never sent)' : 'while running'}`);
+  }
+}
+
 export class KeyedChain {
   readonly #tails = new Map<string, Promise<void>>();
 
@@ -19,6 +32,40 @@ export class KeyedChain {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     });
     return result;
+  }
+
+  /**
+   * Like {@link run}, but answers by `deadline` (epoch ms) whatever the tasks before it do: once the deadline
+   * passes it rejects with {@link ChainDeadlineError}, and a task still queued then is never started. Tasks
+   * queued later still wait for the earlier ones (the order holds), not for the one given up.
+   */
+  runBy<T>(key: string, deadline: number, task: () => Promise<T>): Promise<T> {
+    let expired = false;
+    let started = false;
+    const chained = this.run(key, () => {
+      if (expired || Date.now() >= deadline) {
+        expired = true;
+        return Promise.reject(new ChainDeadlineError(key, true));
+      }
+      started = true;
+      return task();
+    });
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        expired = true;
+        reject(new ChainDeadlineError(key, !started));
+      }, Math.max(0, deadline - Date.now()));
+      chained.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Keys with queued or running work (for tests and diagnostics). */

@@ -34,6 +34,12 @@ export interface GateTriggerEvent {
   readonly body: string;
   /** Gateway time of the message (epoch ms), used only when the host gave no message id. */
   readonly receivedAt: number;
+  /**
+   * When the gateway saw the trigger (epoch ms). A trigger replayed from the bridge's outbox after an outage
+   * keeps it, so its arm and watchdog count from then (the workflow never uses a time later than its own clock).
+   * Absent in old histories: workflow time is used.
+   */
+  readonly observedAt?: number;
   readonly config: GateRuntimeConfig;
 }
 
@@ -51,8 +57,25 @@ export interface GateOutboundRequest {
   readonly notAfter?: number;
 }
 
-/** Why a message was cancelled, or that it was delivered. */
-export type GateDecisionReason = 'armed' | 'recovered' | 'no-arm' | 'request-missed';
+/**
+ * The bridge gave up on a decision (its deadline passed, Temporal gave no answer) and cancelled the message.
+ * Sent after the fact, through the bridge's outbox when Temporal is unreachable: the gate records the cancel
+ * (a `blocked` row with the reason) and, when the decision had consumed a use, gives the use back.
+ */
+export interface GateAbandonEvent {
+  /** The `decisionId` of the abandoned {@link GateOutboundRequest}. */
+  readonly decisionId: string;
+  /** The text that was not delivered. */
+  readonly content: string;
+  /** Why the bridge cancelled it (for the ledger's `reason`). */
+  readonly reason: string;
+  /** When the bridge cancelled it (epoch ms; capped at workflow time). */
+  readonly observedAt: number;
+  readonly config: GateRuntimeConfig;
+}
+
+/** Why a message was cancelled, or that it was delivered; `abandoned`: the bridge had already given it up. */
+export type GateDecisionReason = 'armed' | 'recovered' | 'no-arm' | 'request-missed' | 'abandoned';
 
 /** The gate's answer to an outbound message. */
 export interface GateOutboundDecision {
@@ -95,6 +118,7 @@ export interface SeenLedgerWorkflowArgs {
 export const gateTriggerSignal = defineSignal<[GateTriggerEvent]>('lorene-gate.trigger');
 export const gateOutboundUpdate = defineUpdate<GateOutboundDecision, [GateOutboundRequest]>('lorene-gate.outbound');
 export const gateStateQuery = defineQuery<GateState>('lorene-gate.state');
+export const gateAbandonSignal = defineSignal<[GateAbandonEvent]>('lorene-gate.abandon');
 export const seenMessagesSignal = defineSignal<[SeenMessagesEvent]>('lorene-gate.seen');
 
 /** Workflow id of the gate of one protected peer. */

@@ -70,11 +70,14 @@ export interface DisarmOp {
   readonly at: number;
 }
 
-/** A request moved on: `responded` (sets `last_response_at`) or `missed` (the watchdog gave up on it). */
+/**
+ * A request moved on: `responded` (sets `last_response_at`) or `missed` (the watchdog gave up on it), or back to
+ * `received` (clears `last_response_at`) when its only answer was abandoned by the bridge and never sent.
+ */
 export interface RequestStatusOp {
   readonly op: 'requestStatus';
   readonly requestId: string;
-  readonly status: 'responded' | 'missed';
+  readonly status: 'responded' | 'missed' | 'received';
   readonly at: number;
 }
 
@@ -94,6 +97,22 @@ export interface ResponseOp {
   readonly at: number;
 }
 
+/**
+ * The bridge abandoned decision `eventId` (it cancelled the message; it was never sent): the decision is recorded
+ * as `blocked` with `reason` — turning a `text` row already written for it into `blocked`, else inserting the
+ * `blocked` row. Applying it again changes nothing; a later `response` op for the same id is ignored as usual.
+ */
+export interface ResponseAbandonedOp {
+  readonly op: 'responseAbandoned';
+  readonly eventId: string;
+  readonly requestId: string | null;
+  readonly channel: string;
+  readonly peer: string;
+  readonly content: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
 /** Any one ledger operation. */
 export type GateLedgerOp =
   | SeenOp
@@ -103,7 +122,8 @@ export type GateLedgerOp =
   | ArmOp
   | DisarmOp
   | RequestStatusOp
-  | ResponseOp;
+  | ResponseOp
+  | ResponseAbandonedOp;
 
 /** One activity call: the ops are applied in order, in one transaction, to the ledger at `dbPath`. */
 export interface GateLedgerBatch {
