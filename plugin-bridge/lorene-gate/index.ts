@@ -5,21 +5,29 @@
  * decision's own deadline. What the gate must hear about (triggers, seen messages, cancels) goes through a
  * durable outbox ({@link GateFacts}), so an outage or a restart loses none of it.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
-import { TemporalCallError } from '../shared/errors.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
 import { Outbox } from '../shared/outbox.ts';
-import type { MessageContext, MessageReceivedEvent, MessageSendingEvent, MessageSendingResult, PluginApi } from '../shared/openclaw-types.ts';
+import type {
+  MessageContext,
+  MessageReceivedEvent,
+  MessageSendingEvent,
+  MessageSendingResult,
+  PluginApi,
+  ReplyPayloadSendingEvent,
+  ReplyPayloadSendingResult,
+} from '../shared/openclaw-types.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { parseGateConfig, resolveDbPath } from './config.ts';
+import { GateDecisions } from './decision.ts';
 import { FACT_SHAPE, GateFacts, type GateFact } from './facts.ts';
 import { GateClient } from './gate-client.ts';
 import { classifyInbound } from './inbound.ts';
 import { classifyOutbound } from './outbound.ts';
+import { classifyReplyPayload, describeWithoutText, eventMedia, passKeyOf, PayloadPasses } from './payload-gate.ts';
 
 /** Bound on one delivery of a fact from the outbox (the loop tries again after it). */
 const FACT_SEND_TIMEOUT_MS = 5000;
@@ -88,39 +96,32 @@ function register(api: PluginApi): void {
     }
   }
 
+  const decisions = new GateDecisions(gate, facts, log, config.decisionTimeoutMs);
+  const passes = new PayloadPasses();
+  const hookBudget = { timeoutMs: config.decisionTimeoutMs + 2000 };
+
   async function onSending(event: MessageSendingEvent, ctx: MessageContext): Promise<MessageSendingResult | undefined> {
     const action = classifyOutbound(config, event, ctx);
     if (action.kind === 'pass') return action.content === null ? undefined : { content: action.content };
-    const peer = maskPeer(action.peer);
-    if (runtime === null) return cancelled(peer, 'the lorene-gate service is not running');
-    const decisionId = randomUUID();
-    const deadline = Date.now() + config.decisionTimeoutMs;
-    const runtimeConfig = runtime;
-    try {
-      // Everything counts against the one deadline: waiting for the facts before it, the queue, the call.
-      await facts.afterFactsOf(action.peer, deadline);
-      const decision = await gate.decide(action.peer, { decisionId, content: action.content, config: runtimeConfig }, deadline);
-      if (decision.action === 'deliver') {
-        log.debug({ hook: 'message_sending', peer, requestId: decision.requestId, usesLeft: decision.usesLeft }, 'delivered');
-        return action.changed ? { content: action.content } : undefined;
-      }
-      log.info({ hook: 'message_sending', peer, reason: decision.reason, requestId: decision.requestId }, 'message to a protected peer cancelled');
-      return { cancel: true, cancelReason: `lorene-gate: ${decision.reason}` };
-    } catch (err) {
-      const detail = err instanceof TemporalCallError ? `${err.kind}: ${err.detail}` : err instanceof Error ? err.message : String(err);
-      const reason = `Temporal gave no decision within ${config.decisionTimeoutMs} ms (${detail})`;
-      // The gate learns of the cancel (and gives back a use the decision may have consumed after all).
-      const abandon = { decisionId, content: action.content, reason, observedAt: Date.now(), config: runtimeConfig };
-      facts.record({ kind: 'abandon', peer: action.peer, abandon }).catch((recordErr: unknown) => {
-        log.error({ hook: 'message_sending', peer, decisionId, err: recordErr }, 'the cancel could not be recorded for the gate ledger');
-      });
-      return cancelled(peer, reason);
+    let content = action.content;
+    if (content.trim().length === 0) {
+      // No text: media (or nothing visible). Allowed already in reply_payload_sending? Then not a second use.
+      const media = eventMedia(event.metadata);
+      if (passes.take(passKeyOf(action.peer, media), Date.now())) return undefined;
+      content = describeWithoutText(media);
     }
+    const verdict = await decisions.decide('message_sending', action.peer, content, runtime);
+    if (!verdict.deliver) return { cancel: true, cancelReason: verdict.reason };
+    return action.changed ? { content: action.content } : undefined;
   }
 
-  function cancelled(peer: string, reason: string): MessageSendingResult {
-    log.warn({ hook: 'message_sending', peer, reason }, 'message to a protected peer cancelled (fail closed)');
-    return { cancel: true, cancelReason: `lorene-gate: ${reason}` };
+  async function onReplyPayload(event: ReplyPayloadSendingEvent, ctx: MessageContext): Promise<ReplyPayloadSendingResult | undefined> {
+    const action = classifyReplyPayload(config, event, ctx);
+    if (action.kind === 'pass') return undefined;
+    const verdict = await decisions.decide('reply_payload_sending', action.peer, action.content, runtime);
+    if (!verdict.deliver) return { cancel: true, reason: verdict.reason };
+    passes.grant(action.passKey, Date.now());
+    return undefined;
   }
 
   api.on('message_received', (event, ctx) =>
@@ -130,9 +131,13 @@ function register(api: PluginApi): void {
   );
   api.on(
     'message_sending',
-    (event, ctx) =>
-      onSending(event, ctx).catch((err: unknown) => cancelled('(unknown)', `bridge error: ${String(err)}`)),
-    { timeoutMs: config.decisionTimeoutMs + 2000 },
+    (event, ctx) => onSending(event, ctx).catch((err: unknown) => ({ cancel: true, cancelReason: decisions.bridgeError('message_sending', err) })),
+    hookBudget,
+  );
+  api.on(
+    'reply_payload_sending',
+    (event, ctx) => onReplyPayload(event, ctx).catch((err: unknown) => ({ cancel: true, reason: decisions.bridgeError('reply_payload_sending', err) })),
+    hookBudget,
   );
 }
 
