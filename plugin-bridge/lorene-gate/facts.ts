@@ -149,6 +149,7 @@ export class GateFacts {
       await this.#io;
       if (outbox.isEmpty) {
         this.#progress(this.#delivered, true);
+        if (!this.#running) break; // stop() may have run while we awaited: its wake-up found no waiter
         await this.#newFact.wait(1, null);
         continue;
       }
@@ -166,7 +167,7 @@ export class GateFacts {
           rejected = unreachable(err) ? 0 : rejected + 1;
           if (rejected < REJECTED_ATTEMPTS) {
             if (this.#failures === 1 || this.#failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, attempts: this.#failures, err }, 'gate fact not delivered; it waits in the outbox');
-            await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
+            if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
             continue;
           }
           this.log.error({ fact: entry.fact, err }, 'Temporal keeps refusing a gate fact: it is skipped');
