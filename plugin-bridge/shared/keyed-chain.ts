@@ -35,9 +35,10 @@ export class KeyedChain {
   }
 
   /**
-   * Like {@link run}, but answers by `deadline` (epoch ms) whatever the tasks before it do: once the deadline
-   * passes it rejects with {@link ChainDeadlineError}, and a task still queued then is never started. Tasks
-   * queued later still wait for the earlier ones (the order holds), not for the one given up.
+   * Like {@link run}, but answers by `deadline` (epoch ms) whatever the tasks before it do: a task still queued
+   * when the deadline passes is never started and rejects with {@link ChainDeadlineError}. `task` must itself
+   * settle by the deadline once started (a bounded Temporal call). Tasks queued later still wait for the
+   * earlier ones (the order holds), not for the one given up.
    */
   runBy<T>(key: string, deadline: number, task: () => Promise<T>): Promise<T> {
     let expired = false;
@@ -51,9 +52,11 @@ export class KeyedChain {
       return task();
     });
     return new Promise<T>((resolve, reject) => {
+      // Past the deadline a task still queued is given up; one already running answers by the same deadline
+      // itself (Temporal calls are bounded by it) and its own error says why.
       const timer = setTimeout(() => {
         expired = true;
-        reject(new ChainDeadlineError(key, !started));
+        if (!started) reject(new ChainDeadlineError(key, true));
       }, Math.max(0, deadline - Date.now()));
       chained.then(
         (value) => {

@@ -51,8 +51,8 @@ export interface GateOutboundRequest {
   readonly content: string;
   readonly config: GateRuntimeConfig;
   /**
-   * The bridge's deadline (epoch ms): past it the bridge has already cancelled the message, so the gate must not
-   * consume a use for it. The validator rejects a request that reaches the workflow later. Absent in old histories.
+   * Sent by older bridges only: their deadline (epoch ms), checked against workflow time by the validator. The
+   * bridge now reports a decision it gave up with {@link gateAbandonSignal} instead (no clocks compared).
    */
   readonly notAfter?: number;
 }
