@@ -162,6 +162,38 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     await host.stopServices();
   });
 
+  test('random triggers and replies during an outage: none delivered; afterwards every reply is blocked and every trigger a request, once', async () => {
+    proxy.setMode('refuse');
+    await loadGate(join(tmp.dir, 'state-random'));
+    const triggers: string[] = [];
+    const replies: string[] = [];
+    const runs: Promise<HookRun>[] = [];
+    for (let i = 0; i < 80; i += 1) {
+      if (Math.random() < 0.4) {
+        const id = `wa-rand-${i}`;
+        triggers.push(id);
+        runs.push(inbound(ALLOWED, `friday: random request ${i}`, id));
+      } else {
+        replies.push(`random reply ${i}`);
+        runs.push(outbound(`random reply ${i}`).then((run) => {
+          assert.equal(sent(run).cancel, true, `reply ${i} was not delivered`);
+          return run;
+        }));
+      }
+      await sleep(Math.random() * 100);
+    }
+    await Promise.all(runs);
+    proxy.setMode('forward');
+    const count = (sql: string, ...params: unknown[]) => readRows<{ n: number }>(dbPath, sql, ...params)[0]?.n ?? 0;
+    const placeholders = (list: readonly unknown[]) => list.map(() => '?').join(',');
+    await eventually('every reply blocked', () => (count(`SELECT COUNT(*) AS n FROM responses WHERE kind = 'blocked' AND content IN (${placeholders(replies)})`, ...replies) === replies.length ? true : undefined), 60_000);
+    const requestIds = triggers.map((id) => `whatsapp:${id}`);
+    await eventually('every trigger a request', () => (count(`SELECT COUNT(*) AS n FROM requests WHERE request_id IN (${placeholders(requestIds)})`, ...requestIds) === triggers.length ? true : undefined), 60_000);
+    assert.equal(count(`SELECT COUNT(*) AS n FROM responses WHERE content IN (${placeholders(replies)})`, ...replies), replies.length, 'each reply once');
+    process.stderr.write(`random outage: ${triggers.length} triggers, ${replies.length} replies, all replies cancelled and recorded\n`);
+    await host.stopServices();
+  });
+
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
     await sleep(11_000); // past the gRPC retry window of the last failed calls, after which the bridges close
     assert.deepEqual(await host.unhandled(), []);
