@@ -1,14 +1,17 @@
 /**
  * The gate's Temporal calls. Every call for one peer goes through the same {@link KeyedChain} entry, so an
- * outbound decision waits for the trigger signal queued before it; every call is bounded by a deadline.
+ * outbound decision waits for the trigger signal queued before it; every call is bounded by a deadline, and an
+ * outbound decision's deadline includes the time it waits in the chain.
  */
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import {
+  gateAbandonSignal,
   gateOutboundUpdate,
   gateTriggerSignal,
   gateWorkflowId,
   seenLedgerWorkflowId,
   seenMessagesSignal,
+  type GateAbandonEvent,
   type GateOutboundDecision,
   type GateOutboundRequest,
   type GateTriggerEvent,
@@ -68,10 +71,28 @@ export class GateClient {
     );
   }
 
-  /** Asks the peer's gate whether `request` may be delivered (an update: it consumes a use). */
-  decide(peer: string, request: GateOutboundRequest, deadline: number): Promise<GateOutboundDecision> {
+  /** Tells the peer's gate that the bridge gave up on a decision and cancelled its message. */
+  abandon(peer: string, event: GateAbandonEvent, deadline: number): Promise<void> {
     const options = this.startOptions(peer);
     return this.chain.run(options.workflowId, () =>
+      this.bridge.call('lorene-gate.abandon', deadline, async (client) => {
+        await client.workflow.signalWithStart<typeof gateWorkflow, [GateAbandonEvent]>('gateWorkflow', {
+          ...options,
+          signal: gateAbandonSignal,
+          signalArgs: [event],
+        });
+      }),
+    );
+  }
+
+  /**
+   * Asks the peer's gate whether `request` may be delivered (an update: it consumes a use). Answers by
+   * `deadline` even when earlier calls for the peer hang: a call still queued then is never sent
+   * (a `ChainDeadlineError`).
+   */
+  decide(peer: string, request: GateOutboundRequest, deadline: number): Promise<GateOutboundDecision> {
+    const options = this.startOptions(peer);
+    return this.chain.runBy(options.workflowId, deadline, () =>
       this.bridge.call('lorene-gate.outbound', deadline, (client) =>
         client.workflow.executeUpdateWithStart(gateOutboundUpdate, {
           args: [request],

@@ -1,24 +1,48 @@
 /**
  * lorene-gate: in a protected chat the assistant may only answer after an allowed person's trigger, a few times,
  * for a limited time. The arm, its timers and the ledger live in one durable gate workflow per peer; this entry
- * only maps hooks to those workflows and decides what a failure means: protected peers fail closed.
+ * only maps hooks to those workflows and decides what a failure means: protected peers fail closed, within the
+ * decision's own deadline. What the gate must hear about (triggers, seen messages, cancels) goes through a
+ * durable outbox ({@link GateFacts}), so an outage or a restart loses none of it.
  */
-import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
-import { TemporalCallError } from '../shared/errors.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
-import type { MessageContext, MessageReceivedEvent, MessageSendingEvent, MessageSendingResult, PluginApi } from '../shared/openclaw-types.ts';
+import { Outbox } from '../shared/outbox.ts';
+import type {
+  MessageContext,
+  MessageReceivedEvent,
+  MessageSendingEvent,
+  MessageSendingResult,
+  PluginApi,
+  ReplyPayloadSendingEvent,
+  ReplyPayloadSendingResult,
+} from '../shared/openclaw-types.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { resolveDbPath } from './config.ts';
+import { GateDecisions } from './decision.ts';
+import { FACT_SHAPE, GateFacts, type GateFact } from './facts.ts';
 import { GateClient } from './gate-client.ts';
 import { classifyInbound } from './inbound.ts';
 import { loadGateConfig } from './load-config.ts';
 import { classifyOutbound } from './outbound.ts';
+import { classifyReplyPayload, describeWithoutText, eventMedia, passKeyOf, PayloadPasses } from './payload-gate.ts';
 
-/** Bound on the fire-and-forget inbound signals (they are not on a user-visible path). */
-const SIGNAL_TIMEOUT_MS = 10_000;
+/** Bound on one delivery of a fact from the outbox (the loop tries again after it). */
+const FACT_SEND_TIMEOUT_MS = 5000;
+/** Longest pause between delivery attempts while Temporal is unreachable. */
+const FACT_RETRY_INTERVAL_MS = 2000;
+/** Outbox bound: about 100 000 facts; beyond it new facts are refused and logged. */
+const OUTBOX_MAX_BYTES = 64 * 1024 * 1024;
+/** How long after a failed call the connection may still hold a gRPC retry timer (see usage-ledger). */
+const GRPC_RETRY_WINDOW_MS = 10_000;
+
+/** Where the gate's facts wait while Temporal is unreachable: under the state dir OpenClaw gives the service. */
+export function gateOutboxPath(stateDir: string): string {
+  return join(stateDir, 'lorene-gate', 'outbox.jsonl');
+}
 
 function register(api: PluginApi): void {
   const loaded = loadGateConfig(api);
@@ -31,17 +55,33 @@ function register(api: PluginApi): void {
   }
   const bridge = new TemporalBridge(config.temporal);
   const gate = new GateClient(bridge, new KeyedChain(), { channel: config.channel, taskQueue: config.taskQueue });
+  const deliver = (fact: GateFact, deadline: number): Promise<void> => {
+    if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline);
+    if (fact.kind === 'abandon') return gate.abandon(fact.peer, fact.abandon, deadline);
+    return gate.seen(fact.row, fact.dbPath, deadline);
+  };
+  const facts = new GateFacts(deliver, log, { sendTimeoutMs: FACT_SEND_TIMEOUT_MS, retryIntervalMs: FACT_RETRY_INTERVAL_MS });
   let runtime: GateRuntimeConfig | null = null;
 
   api.registerService({
     id: 'lorene-gate-temporal',
-    start(ctx) {
+    async start(ctx) {
       const dbPath = resolveDbPath(config, ctx.stateDir);
-      runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath };
       bridge.start();
-      log.info({ dbPath, protectedPeers: config.protectedTo.size }, 'lorene-gate connected to Temporal (lazily)');
+      const outbox = new Outbox(gateOutboxPath(ctx.stateDir), OUTBOX_MAX_BYTES, FACT_SHAPE);
+      await facts.start(outbox);
+      runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath };
+      log.info({ dbPath, outbox: outbox.path, protectedPeers: config.protectedTo.size }, 'lorene-gate connected to Temporal (lazily)');
     },
-    stop: () => bridge.stop(),
+    async stop() {
+      runtime = null;
+      await facts.stop(); // undelivered facts stay in the outbox for the next start
+      // A failed call's gRPC retry timer may fire after close and throw into the gateway: close after its window.
+      const close = () => bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
+      const wait = facts.lastFailureAt === null ? 0 : facts.lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
+      if (wait <= 0) await close();
+      else setTimeout(close, wait).unref();
+    },
   });
 
   async function onReceived(event: MessageReceivedEvent, ctx: MessageContext): Promise<void> {
@@ -49,40 +89,42 @@ function register(api: PluginApi): void {
       log.warn({ hook: 'message_received' }, 'lorene-gate service is not running: inbound message not recorded');
       return;
     }
-    const action = classifyInbound(config, runtime, event, ctx, Date.now());
-    const deadline = Date.now() + SIGNAL_TIMEOUT_MS;
+    const now = Date.now();
+    const action = classifyInbound(config, runtime, event, ctx, now);
     if (action.kind === 'trigger') {
-      await gate.trigger(action.peer, action.trigger, deadline);
-      log.debug({ hook: 'message_received', peer: maskPeer(action.peer), messageId: action.trigger.messageId }, 'trigger signalled');
+      await facts.record({ kind: 'trigger', peer: action.peer, trigger: { ...action.trigger, observedAt: now } });
+      log.debug({ hook: 'message_received', peer: maskPeer(action.peer), messageId: action.trigger.messageId }, 'trigger recorded');
     } else if (action.kind === 'seen') {
-      await gate.seen(action.row, runtime.dbPath, deadline);
+      await facts.record({ kind: 'seen', dbPath: runtime.dbPath, row: action.row });
     }
   }
+
+  const decisions = new GateDecisions(gate, facts, log, config.decisionTimeoutMs);
+  const passes = new PayloadPasses();
+  const hookBudget = { timeoutMs: config.decisionTimeoutMs + 2000 };
 
   async function onSending(event: MessageSendingEvent, ctx: MessageContext): Promise<MessageSendingResult | undefined> {
     const action = classifyOutbound(config, event, ctx);
     if (action.kind === 'pass') return action.content === null ? undefined : { content: action.content };
-    const peer = maskPeer(action.peer);
-    if (runtime === null) return cancelled(peer, 'the lorene-gate service is not running');
-    const decisionId = randomUUID();
-    const deadline = Date.now() + config.decisionTimeoutMs;
-    try {
-      const decision = await gate.decide(action.peer, { decisionId, content: action.content, config: runtime, notAfter: deadline }, deadline);
-      if (decision.action === 'deliver') {
-        log.debug({ hook: 'message_sending', peer, requestId: decision.requestId, usesLeft: decision.usesLeft }, 'delivered');
-        return action.changed ? { content: action.content } : undefined;
-      }
-      log.info({ hook: 'message_sending', peer, reason: decision.reason, requestId: decision.requestId }, 'message to a protected peer cancelled');
-      return { cancel: true, cancelReason: `lorene-gate: ${decision.reason}` };
-    } catch (err) {
-      const reason = err instanceof TemporalCallError ? `${err.kind}: ${err.detail}` : String(err);
-      return cancelled(peer, `Temporal gave no decision (${reason})`);
+    let content = action.content;
+    if (content.trim().length === 0) {
+      // No text: media (or nothing visible). Allowed already in reply_payload_sending? Then not a second use.
+      const media = eventMedia(event.metadata);
+      if (passes.take(passKeyOf(action.peer, media), Date.now())) return undefined;
+      content = describeWithoutText(media);
     }
+    const verdict = await decisions.decide('message_sending', action.peer, content, runtime);
+    if (!verdict.deliver) return { cancel: true, cancelReason: verdict.reason };
+    return action.changed ? { content: action.content } : undefined;
   }
 
-  function cancelled(peer: string, reason: string): MessageSendingResult {
-    log.warn({ hook: 'message_sending', peer, reason }, 'message to a protected peer cancelled (fail closed)');
-    return { cancel: true, cancelReason: `lorene-gate: ${reason}` };
+  async function onReplyPayload(event: ReplyPayloadSendingEvent, ctx: MessageContext): Promise<ReplyPayloadSendingResult | undefined> {
+    const action = classifyReplyPayload(config, event, ctx);
+    if (action.kind === 'pass') return undefined;
+    const verdict = await decisions.decide('reply_payload_sending', action.peer, action.content, runtime);
+    if (!verdict.deliver) return { cancel: true, reason: verdict.reason };
+    passes.grant(action.passKey, Date.now());
+    return undefined;
   }
 
   api.on('message_received', (event, ctx) =>
@@ -92,9 +134,13 @@ function register(api: PluginApi): void {
   );
   api.on(
     'message_sending',
-    (event, ctx) =>
-      onSending(event, ctx).catch((err: unknown) => cancelled('(unknown)', `bridge error: ${String(err)}`)),
-    { timeoutMs: config.decisionTimeoutMs + 2000 },
+    (event, ctx) => onSending(event, ctx).catch((err: unknown) => ({ cancel: true, cancelReason: decisions.bridgeError('message_sending', err) })),
+    hookBudget,
+  );
+  api.on(
+    'reply_payload_sending',
+    (event, ctx) => onReplyPayload(event, ctx).catch((err: unknown) => ({ cancel: true, reason: decisions.bridgeError('reply_payload_sending', err) })),
+    hookBudget,
   );
 }
 

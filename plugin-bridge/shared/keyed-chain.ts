@@ -3,6 +3,19 @@
  * peer never overtakes the inbound trigger signal sent just before it. Held by a plugin instance, never at
  * module level; a key's entry is dropped once its chain is idle.
  */
+
+/** A task given up by {@link KeyedChain.runBy}: its deadline passed while it waited, or while it ran. */
+export class ChainDeadlineError extends Error {
+  override name = 'ChainDeadlineError' as const;
+  constructor(
+    readonly key: string,
+    /** True when the task never started (it was still queued behind earlier tasks). */
+    readonly queued: boolean,
+  ) {
+    super(`${key}: deadline passed ${queued ? 'while queued behind earlier calls (never sent)' : 'while running'}`);
+  }
+}
+
 export class KeyedChain {
   readonly #tails = new Map<string, Promise<void>>();
 
@@ -19,6 +32,43 @@ export class KeyedChain {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     });
     return result;
+  }
+
+  /**
+   * Like {@link run}, but answers by `deadline` (epoch ms) whatever the tasks before it do: a task still queued
+   * when the deadline passes is never started and rejects with {@link ChainDeadlineError}. `task` must itself
+   * settle by the deadline once started (a bounded Temporal call). Tasks queued later still wait for the
+   * earlier ones (the order holds), not for the one given up.
+   */
+  runBy<T>(key: string, deadline: number, task: () => Promise<T>): Promise<T> {
+    let expired = false;
+    let started = false;
+    const chained = this.run(key, () => {
+      if (expired || Date.now() >= deadline) {
+        expired = true;
+        return Promise.reject(new ChainDeadlineError(key, true));
+      }
+      started = true;
+      return task();
+    });
+    return new Promise<T>((resolve, reject) => {
+      // Past the deadline a task still queued is given up; one already running answers by the same deadline
+      // itself (Temporal calls are bounded by it) and its own error says why.
+      const timer = setTimeout(() => {
+        expired = true;
+        if (!started) reject(new ChainDeadlineError(key, true));
+      }, Math.max(0, deadline - Date.now()));
+      chained.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Keys with queued or running work (for tests and diagnostics). */

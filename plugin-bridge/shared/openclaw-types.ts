@@ -61,6 +61,26 @@ export interface MessageSendingResult {
   cancelReason?: string;
 }
 
+/** The parts of OpenClaw's `ReplyPayload` the bridge reads. */
+export interface ReplyPayload {
+  readonly text?: string;
+  readonly mediaUrl?: string;
+  readonly mediaUrls?: readonly string[];
+}
+
+/** `reply_payload_sending`: a normalized reply payload about to be delivered (context: {@link MessageContext}). */
+export interface ReplyPayloadSendingEvent {
+  readonly payload: ReplyPayload;
+  readonly kind?: string;
+  readonly channel?: string;
+}
+
+export interface ReplyPayloadSendingResult {
+  payload?: ReplyPayload;
+  cancel?: boolean;
+  reason?: string;
+}
+
 /** `before_tool_call` / `after_tool_call` context (`PluginHookToolContext`). */
 export interface ToolContext {
   readonly agentId?: string;
@@ -163,6 +183,10 @@ export interface SessionEndEvent {
 export interface HookHandlers {
   message_received: (event: MessageReceivedEvent, ctx: MessageContext) => Promise<void> | void;
   message_sending: (event: MessageSendingEvent, ctx: MessageContext) => Promise<MessageSendingResult | void> | MessageSendingResult | void;
+  reply_payload_sending: (
+    event: ReplyPayloadSendingEvent,
+    ctx: MessageContext,
+  ) => Promise<ReplyPayloadSendingResult | void> | ReplyPayloadSendingResult | void;
   before_tool_call: (event: BeforeToolCallEvent, ctx: ToolContext) => Promise<BeforeToolCallResult | void> | BeforeToolCallResult | void;
   after_tool_call: (event: AfterToolCallEvent, ctx: ToolContext) => Promise<void> | void;
   before_prompt_build: (event: BeforePromptBuildEvent, ctx: AgentContext) => Promise<BeforePromptBuildResult | void> | BeforePromptBuildResult | void;

@@ -10,7 +10,7 @@ import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { USAGE_LEDGER_BUSY, type UsageRecordsEvent } from '../../workflows/usage/contract.ts';
 import type { UsageRecord } from './extract.ts';
 import type { Outbox } from './outbox.ts';
-import { Wakeup } from './wakeup.ts';
+import { Wakeup } from '../shared/wakeup.ts';
 
 /** Hands one batch to Temporal by `deadline` (epoch ms); rejects with a {@link TemporalCallError} when it could not. */
 export type Deliver = (ledgerId: string, event: UsageRecordsEvent, deadline: number) => Promise<unknown>;

@@ -82,7 +82,7 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
   test('the plugin loads from its folder with both hooks and its Temporal service', async () => {
     const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig() });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-    assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending']);
+    assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending', 'reply_payload_sending']);
     assert.deepEqual(loaded.services, ['lorene-gate-temporal']);
     await host.startServices({ stateDir: tmp.dir });
   });
@@ -130,6 +130,26 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     assert.notEqual(result(await outbound(PROTECTED, 'on telegram', 'telegram')).cancel, true);
     const gates = await env.client.workflow.count(`OpenClawPeer = "${OTHER}"`);
     assert.equal(gates.count, 0);
+  });
+
+  test('a payload without text (media) is gated too, in reply_payload_sending and in message_sending, one use per payload', async () => {
+    // OpenClaw's legacy reply dispatcher skips message_sending for a payload without text (deliver-prepare-*.mjs,
+    // buildLegacyInboundMessageSendingBeforeDeliver: `if (!payload.text) return payload`), so the gate also
+    // answers reply_payload_sending for such payloads; the durable path sends them to message_sending with ''.
+    const cat = 'https://media.example/cat.jpg';
+    const payload = (url: string) => host.run('runReplyPayloadSending', { payload: { mediaUrl: url }, kind: 'final', channel: 'whatsapp' }, whatsapp(PROTECTED));
+    const mediaSend = (url: string) =>
+      host.run('runMessageSending', { to: PROTECTED, content: '', metadata: { channel: 'whatsapp', mediaUrls: [url] } }, whatsapp(PROTECTED));
+    const cancelled = (run: Awaited<ReturnType<typeof payload>>) => (result(run) as { cancel?: boolean }).cancel === true;
+    assert.ok(cancelled(await payload(cat)), 'no arm: the media payload is cancelled');
+    assert.ok(cancelled(await mediaSend(cat)), 'no arm: media-only message_sending is cancelled');
+    assert.equal((await inbound(ALLOWED, 'friday: send me a picture')).ok, true);
+    assert.ok(!cancelled(await payload(cat)), 'armed: allowed (one use)');
+    assert.ok(!cancelled(await mediaSend(cat)), 'the same payload passes message_sending without a second use');
+    assert.ok(!cancelled(await mediaSend('https://media.example/dog.jpg')), 'another media message: decided, one use');
+    const gate = await env.client.workflow.getHandle(`lorene-gate/whatsapp/${PROTECTED}`).query<{ arm: { usesLeft: number } | null }>('lorene-gate.state');
+    assert.equal(gate.arm?.usesLeft, 1, 'two uses for two media messages');
+    await eventually('media rows', () => (rows('SELECT * FROM responses WHERE kind = ? AND content LIKE ?', 'text', '[media] %').length === 2 ? true : undefined));
   });
 
   test('Temporal unreachable: protected peers are cancelled within decisionTimeoutMs, others unaffected, nothing thrown', async () => {

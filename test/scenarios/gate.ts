@@ -133,6 +133,24 @@ export const gateScenarios: readonly Scenario[] = [
     },
   },
   {
+    // Issue 9: the bridge abandons one decision after the gate applied it (the use comes back) and one before
+    // the gate saw it (the late update is cancelled); a trigger replayed from the outbox keeps its observed time.
+    name: 'gate-abandoned-decision',
+    async run(ctx) {
+      const peer = '+4911100009';
+      const config = cfg(ctx.dbPath, { maxUsesPerArm: 2 });
+      const observedAt = Date.now() - 5000;
+      await ctx.gate.trigger(peer, { messageId: 'aband-1', sender: SENDER, text: 'friday: aband-1 please', body: 'aband-1 please', receivedAt: observedAt, observedAt, config }, deadline());
+      const abandon = (decisionId: string) => ctx.gate.abandon(peer, { decisionId, content: 'reply', reason: 'Temporal gave no decision within 3000 ms (timeout)', observedAt: Date.now(), config }, deadline());
+      await ctx.gate.decide(peer, { decisionId: 'aband-applied', content: 'reply', config }, deadline());
+      await abandon('aband-applied');
+      await abandon('aband-early');
+      await ctx.gate.decide(peer, { decisionId: 'aband-early', content: 'reply', config }, deadline());
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0 && s.counters.blocked === 2);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
     // The channel's seen-messages ledger on a database that rejects every write: the batch waits, is tried again
     // after the pause, and is written once the database is fixed.
     name: 'gate-seen-ledger-failing',

@@ -285,7 +285,7 @@ describe('gate ledger', () => {
     const malformed: unknown[] = [
       { dbPath, ops: [seen(), { op: 'explode', at: 1 }] },
       { dbPath, ops: [seen(), { ...request(), threadId: undefined }] },
-      { dbPath, ops: [{ ...status(), status: 'received' }] },
+      { dbPath, ops: [{ ...status(), status: 'answered' }] },
       { dbPath: 'relative.db', ops: [] },
       { dbPath, ops: 'nope' },
     ];

@@ -34,6 +34,12 @@ export interface GateTriggerEvent {
   readonly body: string;
   /** Gateway time of the message (epoch ms), used only when the host gave no message id. */
   readonly receivedAt: number;
+  /**
+   * When the gateway saw the trigger (epoch ms). A trigger replayed from the bridge's outbox after an outage
+   * keeps it, so its arm and watchdog count from then (the workflow never uses a time later than its own clock).
+   * Absent in old histories: workflow time is used.
+   */
+  readonly observedAt?: number;
   readonly config: GateRuntimeConfig;
 }
 
@@ -45,14 +51,31 @@ export interface GateOutboundRequest {
   readonly content: string;
   readonly config: GateRuntimeConfig;
   /**
-   * The bridge's deadline (epoch ms): past it the bridge has already cancelled the message, so the gate must not
-   * consume a use for it. The validator rejects a request that reaches the workflow later. Absent in old histories.
+   * Sent by older bridges only: their deadline (epoch ms), checked against workflow time by the validator. The
+   * bridge now reports a decision it gave up with {@link gateAbandonSignal} instead (no clocks compared).
    */
   readonly notAfter?: number;
 }
 
-/** Why a message was cancelled, or that it was delivered. */
-export type GateDecisionReason = 'armed' | 'recovered' | 'no-arm' | 'request-missed';
+/**
+ * The bridge gave up on a decision (its deadline passed, Temporal gave no answer) and cancelled the message.
+ * Sent after the fact, through the bridge's outbox when Temporal is unreachable: the gate records the cancel
+ * (a `blocked` row with the reason) and, when the decision had consumed a use, gives the use back.
+ */
+export interface GateAbandonEvent {
+  /** The `decisionId` of the abandoned {@link GateOutboundRequest}. */
+  readonly decisionId: string;
+  /** The text that was not delivered. */
+  readonly content: string;
+  /** Why the bridge cancelled it (for the ledger's `reason`). */
+  readonly reason: string;
+  /** When the bridge cancelled it (epoch ms; capped at workflow time). */
+  readonly observedAt: number;
+  readonly config: GateRuntimeConfig;
+}
+
+/** Why a message was cancelled, or that it was delivered; `abandoned`: the bridge had already given it up. */
+export type GateDecisionReason = 'armed' | 'recovered' | 'no-arm' | 'request-missed' | 'abandoned';
 
 /** The gate's answer to an outbound message. */
 export interface GateOutboundDecision {
@@ -119,6 +142,7 @@ export const gateOutboundUpdate = defineUpdate<GateOutboundDecision, [GateOutbou
 export const gateStateQuery = defineQuery<GateState>('lorene-gate.state');
 /** Writes the gate's dead-lettered ledger batches again, in order; answers once the replay is done or stopped. */
 export const gateReplayDeadLettersUpdate = defineUpdate<ReplayDeadLettersResult, []>('lorene-gate.replay-dead-letters');
+export const gateAbandonSignal = defineSignal<[GateAbandonEvent]>('lorene-gate.abandon');
 export const seenMessagesSignal = defineSignal<[SeenMessagesEvent]>('lorene-gate.seen');
 
 /** Workflow id of the gate of one protected peer. */

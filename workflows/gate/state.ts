@@ -23,6 +23,16 @@ export interface PendingRequest {
   readonly missedAt: number;
 }
 
+/** A delivered decision the bridge may still abandon, with what it consumed (to give it back). */
+export interface DeliveredDecision {
+  readonly decisionId: string;
+  readonly requestId: string;
+  /** The live arm the decision used, or null when watchdog recovery made a one-use arm for it. */
+  readonly armBefore: Arm | null;
+  /** The request as it was pending, when this decision was its first answer (abandoning reopens it). */
+  readonly reopens: PendingRequest | null;
+}
+
 /** Counters shown in the Web UI; they survive continue-as-new. */
 export interface GateCounters {
   readonly triggers: number;
@@ -54,10 +64,16 @@ export interface GateState {
   readonly deadLetters?: readonly DeadLetter[];
   /** Ops dropped from the dead-letter queue over its bound, or rejected as malformed on replay. */
   readonly deadLettersDropped?: number;
+  /** Recent delivered decisions, newest last, at most {@link DECISION_WINDOW}. Absent in states from older runs. */
+  readonly delivered?: readonly DeliveredDecision[];
+  /** Decision ids the bridge abandoned, newest last, at most {@link DEDUPE_WINDOW}. Absent in older states. */
+  readonly abandoned?: readonly string[];
 }
 
 /** How many inbound ids a gate remembers for dedupe. */
 export const DEDUPE_WINDOW = 256;
+/** How many delivered decisions a gate remembers, for the bridge to abandon (it does so within seconds). */
+export const DECISION_WINDOW = 64;
 /** How many unanswered requests a gate tracks; older ones are marked missed early rather than forgotten. */
 export const MAX_PENDING_REQUESTS = 32;
 

@@ -2,7 +2,7 @@
  * Shape checks for what crosses into a gate workflow. A malformed trigger is dropped with a warning; a
  * malformed outbound request is rejected by the update validator before it reaches history.
  */
-import type { GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
+import type { GateAbandonEvent, GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,6 +27,18 @@ export function validateTriggerEvent(event: unknown): string | null {
     if (typeof e[key] !== 'string') return `${key} must be a string`;
   }
   if (typeof e.receivedAt !== 'number' || !Number.isFinite(e.receivedAt)) return 'receivedAt must be a number';
+  if (e.observedAt !== undefined && (typeof e.observedAt !== 'number' || !Number.isFinite(e.observedAt))) return 'observedAt must be a number';
+  return configProblem(e.config);
+}
+
+/** Why an abandon signal is malformed, or null when it is fine. */
+export function validateAbandonEvent(event: unknown): string | null {
+  if (!isRecord(event)) return 'abandon must be an object';
+  const e = event as Partial<Record<keyof GateAbandonEvent, unknown>>;
+  if (typeof e.decisionId !== 'string' || e.decisionId.length === 0) return 'decisionId must be a non-empty string';
+  if (typeof e.content !== 'string') return 'content must be a string';
+  if (typeof e.reason !== 'string') return 'reason must be a string';
+  if (typeof e.observedAt !== 'number' || !Number.isFinite(e.observedAt)) return 'observedAt must be a number';
   return configProblem(e.config);
 }
 

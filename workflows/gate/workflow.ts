@@ -17,12 +17,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { OPENCLAW_GATE_STATE } from '../shared/search-attributes.ts';
-import { gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateWorkflowArgs } from './contract.ts';
+import { ABANDONED_DECISION, applyAbandon, isAbandoned, noteDelivered } from './abandon.ts';
+import { gateAbandonSignal, gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateOutboundDecision, type GateOutboundRequest, type GateWorkflowArgs } from './contract.ts';
 import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
 import { createLedgerPump } from './ledger-pump.ts';
 import { initialGateState, type GateState } from './state.ts';
-import { validateOutboundRequest, validateTriggerEvent } from './validate.ts';
+import { validateAbandonEvent, validateOutboundRequest, validateTriggerEvent } from './validate.ts';
 
 /** @default history events before continue-as-new */
 export const DEFAULT_MAX_HISTORY_EVENTS = 2000;
@@ -47,10 +48,28 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
       log.warn('ignored a malformed trigger signal', { workflowId: workflowInfo().workflowId, problem });
       return;
     }
-    const { accepted } = commit(applyTrigger(state, event, Date.now()));
+    // A trigger replayed from the bridge's outbox keeps its time (never later than ours): TTL and watchdog count from it.
+    const now = Math.min(event.observedAt ?? Date.now(), Date.now());
+    const { accepted } = commit(applyTrigger(state, event, now));
     if (!accepted) log.info('duplicate trigger ignored', { workflowId: workflowInfo().workflowId, messageId: event.messageId });
   });
-  setHandler(gateOutboundUpdate, (request) => commit(decideOutbound(state, request, Date.now())), {
+  setHandler(gateAbandonSignal, (event) => {
+    const problem = validateAbandonEvent(event);
+    if (problem !== null) {
+      log.warn('ignored a malformed abandon signal', { workflowId: workflowInfo().workflowId, problem });
+      return;
+    }
+    const { restored, duplicate } = commit(applyAbandon(state, event, Date.now()));
+    if (!duplicate) log.info('decision abandoned by the gateway recorded', { workflowId: workflowInfo().workflowId, decisionId: event.decisionId, restored });
+  });
+  const decide = (request: GateOutboundRequest): GateOutboundDecision => {
+    if (isAbandoned(state, request.decisionId)) return ABANDONED_DECISION; // the bridge cancelled it already
+    const before = state;
+    const decision = commit(decideOutbound(state, request, Date.now()));
+    state = noteDelivered(before, state, request, decision);
+    return decision;
+  };
+  setHandler(gateOutboundUpdate, decide, {
     validator: (request) => {
       const problem = validateOutboundRequest(request);
       if (problem !== null) throw ApplicationFailure.nonRetryable(problem, 'InvalidGateRequest');
@@ -92,7 +111,7 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
     });
     setHandler(gateReplayDeadLettersUpdate, () => pump.replay());
     const mayContinueAsNew = () => shouldContinueAsNew() && pump.idle() && allHandlersFinished();
-    const decide = async (): Promise<never> => {
+    const loop = async (): Promise<never> => {
       for (;;) {
         showStatus();
         const deadline = nextDeadline(state);
@@ -107,7 +126,7 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
       }
     };
     // Neither resolves: the run ends by continue-as-new (a rejection), and a failure in either fails it loudly.
-    await Promise.all([pump.run(), decide()]);
+    await Promise.all([pump.run(), loop()]);
     return;
   }
 

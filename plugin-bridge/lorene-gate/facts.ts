@@ -1,0 +1,159 @@
+/**
+ * What the gate bridge observes and the gate must hear about — triggers, inbound messages to record as seen,
+ * decisions the bridge abandoned — and their delivery to Temporal. Every fact goes to the on-disk outbox first
+ * (it survives a gateway restart); one loop delivers the facts in the order they were observed, and while
+ * Temporal is unreachable they wait there until it is back. Delivery is at least once; the gate applies each
+ * fact once (message ids, decision ids, seen-row keys). An outbound decision waits, bounded by its own deadline,
+ * until the facts observed before it for its peer are delivered: it never overtakes the trigger sent before it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BridgeLogger } from '../shared/bridge-logger.ts';
+import { TemporalCallError } from '../shared/errors.ts';
+import type { Outbox } from '../shared/outbox.ts';
+import { Wakeup } from '../shared/wakeup.ts';
+import { FactsPendingError, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
+
+export { FACT_SHAPE, FactsPendingError, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
+
+const REJECTED_ATTEMPTS = 5;
+const unreachable = (err: unknown) => !(err instanceof TemporalCallError && err.kind === 'rejected');
+
+export class GateFacts {
+  readonly #run = randomUUID();
+  #outbox: Outbox<FactEntry> | null = null;
+  #io: Promise<unknown> = Promise.resolve();
+  #seq = 0;
+  #delivered = 0;
+  #backlog = false;
+  readonly #lastByPeer = new Map<string, number>();
+  readonly #waiters = new Set<() => void>();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  readonly #newFact = new Wakeup();
+  readonly #stopping = new Wakeup();
+  #failures = 0;
+  #lastFailureAt: number | null = null;
+
+  constructor(
+    private readonly deliver: DeliverFact,
+    private readonly log: BridgeLogger,
+    private readonly options: { readonly sendTimeoutMs: number; readonly retryIntervalMs: number },
+  ) {}
+
+  /** Opens the outbox (facts left by an earlier run are delivered first, and decisions wait for them) and starts the loop. */
+  async start(outbox: Outbox<FactEntry>): Promise<void> {
+    if (this.#running) return;
+    await this.#serial(() => outbox.open());
+    this.#outbox = outbox;
+    this.#backlog = !outbox.isEmpty;
+    if (this.#backlog) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'gate facts from an earlier run: delivering them first');
+    this.#running = true;
+    this.#loop = this.#deliverLoop();
+  }
+
+  /** Stops the loop after its current delivery (bounded by `sendTimeoutMs`); undelivered facts stay in the outbox. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#newFact.wake();
+    this.#stopping.wake();
+    await this.#loop;
+    await this.#io;
+  }
+
+  /** When a delivery last failed (epoch ms): the connection may still hold a gRPC retry timer for it. */
+  get lastFailureAt(): number | null {
+    return this.#lastFailureAt;
+  }
+
+  /** Records a fact: ordered at once (before any await), resolved once it is on disk. Rejects on a disk error. */
+  record(fact: GateFact): Promise<void> {
+    const outbox = this.#outbox;
+    if (outbox === null || !this.#running) return Promise.reject(new Error('the lorene-gate fact outbox is not open'));
+    const seq = ++this.#seq;
+    const peer = fact.kind === 'seen' ? null : fact.peer;
+    if (peer !== null) this.#lastByPeer.set(peer, seq);
+    return this.#serial(async () => {
+      const { written } = await outbox.append([{ run: this.#run, seq, fact }]);
+      if (written === 0) throw new Error(`the lorene-gate outbox is full (${outbox.maxBytes} bytes): ${fact.kind} not recorded`);
+      this.#newFact.wake();
+    }).catch((err: unknown) => {
+      if (peer !== null && this.#lastByPeer.get(peer) === seq) this.#lastByPeer.set(peer, seq - 1); // nobody waits for a lost fact
+      throw err;
+    });
+  }
+
+  /** Resolves once every fact recorded so far for `peer` (and every fact of an earlier run) is delivered; rejects at `deadline`. */
+  afterFactsOf(peer: string, deadline: number): Promise<void> {
+    const target = this.#lastByPeer.get(peer) ?? 0;
+    const done = () => !this.#backlog && this.#delivered >= target;
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!done()) return;
+        finish();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new FactsPendingError(`facts observed before this decision are not delivered yet (Temporal unreachable?)`));
+      }, Math.max(0, deadline - Date.now()));
+      const finish = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  /** Runs outbox calls one at a time (appends from hooks and the loop's reads and commits share one file). */
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.#io.then(task);
+    this.#io = next.catch(() => undefined);
+    return next;
+  }
+
+  async #deliverLoop(): Promise<void> {
+    let rejected = 0;
+    while (this.#running) {
+      const outbox = this.#outbox as Outbox<FactEntry>;
+      await this.#io;
+      if (outbox.isEmpty) {
+        this.#progress(this.#delivered, true);
+        if (!this.#running) break; // stop() may have run while we awaited: its wake-up found no waiter
+        await this.#newFact.wait(1, null);
+        continue;
+      }
+      const chunk = await this.#serial(() => outbox.read(1, Number.POSITIVE_INFINITY));
+      if (chunk.unreadable > 0) this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable gate outbox lines skipped (torn write)');
+      const entry = chunk.entries[0];
+      if (entry !== undefined) {
+        try {
+          await this.deliver(entry.fact, Date.now() + this.options.sendTimeoutMs);
+          this.#failures = 0;
+          rejected = 0;
+        } catch (err) {
+          this.#failures += 1;
+          this.#lastFailureAt = Date.now();
+          rejected = unreachable(err) ? 0 : rejected + 1;
+          if (rejected < REJECTED_ATTEMPTS) {
+            if (this.#failures === 1 || this.#failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, attempts: this.#failures, err }, 'gate fact not delivered; it waits in the outbox');
+            if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
+            continue;
+          }
+          this.log.error({ fact: entry.fact, err }, 'Temporal keeps refusing a gate fact: it is skipped');
+          rejected = 0;
+        }
+      }
+      await this.#serial(() => outbox.commit(chunk.nextOffset));
+      this.#progress(entry?.run === this.#run ? entry.seq : this.#delivered, entry?.run === this.#run || outbox.isEmpty);
+    }
+  }
+
+  /** Delivery reached `seq` of this run; `backlogDone`: nothing of an earlier run is left before it. */
+  #progress(seq: number, backlogDone: boolean): void {
+    this.#delivered = Math.max(this.#delivered, seq);
+    if (backlogDone) this.#backlog = false;
+    for (const check of [...this.#waiters]) check();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Issue 9 on a real dev server, worker and SQLite ledger: the bridge's abandon signal makes the ledger true in
+ * both orders (defect 8), and a trigger replayed from the bridge's outbox keeps its observed time (defect 6).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
+import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import { readRows } from '../helpers/sqlite.ts';
+import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+
+const CHANNEL = 'whatsapp';
+const tmp = tempDir('gate-abandon');
+const dbPath = join(tmp.dir, 'lorene-gate.db');
+const cfg: GateRuntimeConfig = { armTtlMs: 60_000, maxUsesPerArm: 2, missedResponseTtlMs: 120_000, dbPath };
+let env: TestWorkflowEnvironment;
+let workers: RunningWorkers;
+let bridge: TemporalBridge;
+let gate: GateClient;
+
+const soon = () => Date.now() + 10_000;
+const trigger = (peer: string, messageId: string, observedAt?: number) =>
+  gate.trigger(peer, { messageId, sender: '+15550001', text: 'friday: hello there', body: 'hello there', receivedAt: observedAt ?? Date.now(), ...(observedAt !== undefined && { observedAt }), config: cfg }, soon());
+const decide = (peer: string, decisionId: string) => gate.decide(peer, { decisionId, content: `reply ${decisionId}`, config: cfg }, soon());
+const abandon = (peer: string, decisionId: string) =>
+  gate.abandon(peer, { decisionId, content: `reply ${decisionId}`, reason: 'Temporal gave no decision within 3000 ms (timeout)', observedAt: Date.now(), config: cfg }, soon());
+const state = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery);
+type Row = { kind: string; reason: string | null };
+/** The decision's ledger rows: sent messages in `responses`, cancelled ones in `blocked_messages`. */
+const responses = (decisionId: string) =>
+  readRows<Row>(dbPath, `SELECT 'text' AS kind, NULL AS reason FROM responses WHERE event_id = ?
+    UNION ALL SELECT 'blocked', reason FROM blocked_messages WHERE event_id = ?`, decisionId, decisionId);
+
+before(async () => {
+  env = await startTestServer();
+  workers = await startWorkers(env);
+  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
+  bridge.start();
+  gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
+});
+
+after(async () => {
+  await bridge?.stop();
+  await workers?.stop();
+  await env?.teardown();
+  tmp.cleanup();
+});
+
+describe('abandoned decisions and replayed triggers (real dev server)', () => {
+  test('abandoned after the gate applied it: the use comes back, the sent row moves to blocked_messages, the request waits again', async () => {
+    const peer = '+4917100000001';
+    await trigger(peer, 'ab-1');
+    assert.equal((await decide(peer, 'ab-applied')).usesLeft, 1);
+    await eventually('the text row', () => (responses('ab-applied')[0]?.kind === 'text' ? true : undefined));
+    await abandon(peer, 'ab-applied');
+    await eventually('the row moved to blocked_messages', () => (responses('ab-applied').length === 1 && responses('ab-applied')[0]?.kind === 'blocked' ? true : undefined));
+    assert.match(responses('ab-applied')[0]?.reason ?? '', /Temporal gave no decision/);
+    assert.equal((await state(peer)).arm?.usesLeft, 2, 'the use is back');
+    await eventually('request received again', () => (readRows<{ status: string }>(dbPath, 'SELECT status FROM requests WHERE request_id = ?', 'whatsapp:ab-1')[0]?.status === 'received' ? true : undefined));
+  });
+
+  test('abandoned before the gate saw it: the late update is cancelled and uses nothing; one blocked row', async () => {
+    const peer = '+4917100000002';
+    await trigger(peer, 'ab-2');
+    await abandon(peer, 'ab-early');
+    const late = await decide(peer, 'ab-early');
+    assert.deepEqual([late.action, late.reason], ['cancel', 'abandoned']);
+    assert.equal((await state(peer)).arm?.usesLeft, 2);
+    await eventually('the blocked row', () => (responses('ab-early').length === 1 ? true : undefined));
+    assert.equal(responses('ab-early')[0]?.kind, 'blocked');
+  });
+
+  test('a trigger replayed with its observed time: request, arm and watchdog count from then', async () => {
+    const peer = '+4917100000003';
+    const observedAt = Date.now() - 20_000;
+    await trigger(peer, 'ab-3', observedAt);
+    const s = await state(peer);
+    assert.equal(s.arm?.expiresAt, observedAt + cfg.armTtlMs);
+    assert.equal(s.pending[0]?.missedAt, observedAt + cfg.missedResponseTtlMs);
+    const row = await eventually('the request row', () => readRows<{ created_at: number }>(dbPath, 'SELECT created_at FROM requests WHERE request_id = ?', 'whatsapp:ab-3')[0]);
+    assert.equal(row.created_at, observedAt);
+  });
+});
