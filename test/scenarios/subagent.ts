@@ -1,9 +1,11 @@
 /**
  * Subagent retry scenarios for the replay fixtures: retry then success, retry-fail-exhausted, a backoff timer, a
- * duplicated end event, a retry nobody picks up. Each runs its own recording gateway (see test/helpers/gateway.ts).
+ * duplicated end event, a retry nobody picks up (once, and re-delivered until the task gives up), a re-delivery
+ * after a gateway start, a retry terminated by an operator. Each runs its own recording gateway (see test/helpers/gateway.ts).
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
+  retryGatewayStartedSignal,
   subagentRetryWorkflowId,
   subagentTaskWorkflowId,
   taskEndedSignal,
@@ -56,6 +58,7 @@ function scenario(name: string, overrides: Partial<RetryConfig>, play: (t: TaskP
           client: ctx.client,
           taskKey,
           handle,
+          gatewayTaskQueue: gw.taskQueue,
           ended: (childKey, outcome) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config: cfg }),
           spawned: (childKey) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config: cfg }),
         };
@@ -71,6 +74,7 @@ interface TaskPlay {
   readonly client: Client;
   readonly taskKey: string;
   readonly handle: WorkflowHandle;
+  readonly gatewayTaskQueue: string;
   ended(childKey: string, outcome: string): Promise<void>;
   spawned(childKey: string): Promise<void>;
 }
@@ -117,5 +121,37 @@ export const subagentScenarios: readonly Scenario[] = [
     const retry = await waitForRetry(t.client, t.taskKey, 1);
     await retry.result();
     return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-retry-redelivered', { pickupTimeoutMs: 600, redelivery: { maxDeliveries: 3, multiplier: 1.5, maxIntervalMs: 5000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await retry.result();
+    return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-retry-gateway-start', { pickupTimeoutMs: 60_000, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 60_000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await sleep(1000);
+    await retry.signal(retryGatewayStartedSignal, { taskQueue: t.gatewayTaskQueue });
+    await sleep(1000);
+    await t.spawned('c2');
+    await retry.result();
+    return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-retry-terminated', { pickupTimeoutMs: 60_000 }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await sleep(1000);
+    await retry.terminate('operator');
+    await sleep(500);
+    await t.spawned('c2');
+    await t.ended('c2', 'ok');
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-retry-unanswered', { pickupTimeoutMs: 600, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 5000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
   }),
 ];

@@ -86,6 +86,7 @@ export function applyEnded(state: TaskState, event: TaskEndedEvent, now: number)
     backoffMs: backoffMs(config.backoff, n),
     pickupTimeoutMs: config.pickupTimeoutMs,
     gatewayTaskQueue: config.gatewayTaskQueue,
+    ...(config.redelivery && { redelivery: config.redelivery }),
   };
   return {
     state: { ...ended, retriesUsed: n, status: 'retrying', pendingRetry: { attempt: n, failedChildKey: event.childKey, outcome: event.outcome }, lastEvent: `retry ${n}/${config.maxRetriesPerTask} after ${event.outcome}` },
@@ -97,6 +98,21 @@ export function applyEnded(state: TaskState, event: TaskEndedEvent, now: number)
 export function applyRetryNotPickedUp(state: TaskState, attempt: number): TaskState {
   if (state.pendingRetry?.attempt !== attempt) return state;
   return { ...state, notPickedUp: state.notPickedUp + 1, lastEvent: `retry ${attempt} was not picked up in time` };
+}
+
+/**
+ * A retry gave up after every scheduled delivery went unanswered: the task ends `unanswered`, visibly, with its
+ * budget as it was (deliveries never spend budget).
+ */
+export function applyRetryGaveUp(state: TaskState, attempt: number, deliveries: number): TaskState {
+  if (state.pendingRetry?.attempt !== attempt || isFinished(state)) return state;
+  return { ...state, status: 'unanswered', notPickedUp: state.notPickedUp + 1, lastEvent: `retry ${attempt} not picked up after ${deliveries} deliveries; gave up` };
+}
+
+/** A retry workflow was terminated, cancelled or failed: recorded; the task still accepts the respawn. */
+export function applyRetryEndedAbnormally(state: TaskState, attempt: number, reason: string): TaskState {
+  if (isFinished(state)) return state;
+  return { ...state, lastEvent: `retry ${attempt} workflow ended without a result (${reason}); still waiting for a respawn` };
 }
 
 /** The requester's session ended: nobody is left to respawn the task. */

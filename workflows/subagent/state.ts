@@ -12,8 +12,8 @@ export interface TaskAttempt {
   readonly endedAt: number | null;
 }
 
-/** `running`/`retrying` while alive; the others end the workflow. */
-export type TaskStatus = 'running' | 'retrying' | 'succeeded' | 'failed' | 'exhausted' | 'ended';
+/** `running`/`retrying` while alive; the others end the workflow (`unanswered`: a retry gave up unanswered). */
+export type TaskStatus = 'running' | 'retrying' | 'succeeded' | 'failed' | 'exhausted' | 'ended' | 'unanswered';
 
 /** A retry delivered (or about to be) and not yet answered by a respawn. */
 export interface PendingRetry {

@@ -23,7 +23,7 @@ import {
   taskStateQuery,
   type SubagentTaskArgs,
 } from './contract.ts';
-import { applyEnded, applyRequesterEnded, applyRetryNotPickedUp, applySpawned, describeTask, type TaskDecided, type TaskEffect } from './decide.ts';
+import { applyEnded, applyRequesterEnded, applyRetryEndedAbnormally, applyRetryGaveUp, applyRetryNotPickedUp, applySpawned, describeTask, type TaskDecided, type TaskEffect } from './decide.ts';
 import { deliverThroughGateway } from './gateway-proxy.ts';
 import { subagentRetryWorkflow } from './retry-workflow.ts';
 import { initialTaskState, isFinished, type TaskState } from './state.ts';
@@ -53,9 +53,17 @@ export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<Task
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `retry ${attempt}/${effect.args.maxRetries} · ${state.spec.label ?? 'no-label'} · ${effect.args.outcome}`,
         });
-        void child.result().then((result) => {
-          if (!result.pickedUp) state = applyRetryNotPickedUp(state, attempt);
-        });
+        // A retry terminated, cancelled or failed by an operator is recorded; the task goes on (never unhandled).
+        void child.result().then(
+          (result) => {
+            if (result.gaveUp === true) state = applyRetryGaveUp(state, attempt, result.deliveries ?? 1);
+            else if (!result.pickedUp) state = applyRetryNotPickedUp(state, attempt);
+          },
+          (err: unknown) => {
+            log.warn('retry workflow ended without a result', { workflowId: workflowInfo().workflowId, attempt, error: String(err) });
+            state = applyRetryEndedAbnormally(state, attempt, err instanceof Error ? err.message : String(err));
+          },
+        );
         return;
       }
       case 'respawned':
