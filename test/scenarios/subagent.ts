@@ -9,6 +9,7 @@ import {
   subagentRetryWorkflowId,
   subagentTaskWorkflowId,
   taskEndedSignal,
+  taskRequesterEndedSignal,
   taskSpawnedSignal,
   type RetryConfig,
   type SubagentTaskArgs,
@@ -61,6 +62,7 @@ function scenario(name: string, overrides: Partial<RetryConfig>, play: (t: TaskP
           gatewayTaskQueue: gw.taskQueue,
           ended: (childKey, outcome) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config: cfg }),
           spawned: (childKey) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config: cfg }),
+          requesterEnded: () => handle.signal(taskRequesterEndedSignal, { sessionKey: REQUESTER }),
         };
         return await play(t);
       } finally {
@@ -77,6 +79,8 @@ interface TaskPlay {
   readonly gatewayTaskQueue: string;
   ended(childKey: string, outcome: string): Promise<void>;
   spawned(childKey: string): Promise<void>;
+  /** The requester ended: a settled task (kept for a later identical task) completes. */
+  requesterEnded(): Promise<void>;
 }
 
 export const subagentScenarios: readonly Scenario[] = [
@@ -85,6 +89,8 @@ export const subagentScenarios: readonly Scenario[] = [
     await (await waitForRetry(t.client, t.taskKey, 1)).describe();
     await t.spawned('c2');
     await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
@@ -96,6 +102,8 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 2);
     await t.spawned('c3');
     await t.ended('c3', 'error');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
@@ -113,6 +121,8 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 1);
     await t.spawned('c2');
     await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
@@ -146,11 +156,31 @@ export const subagentScenarios: readonly Scenario[] = [
     await sleep(500);
     await t.spawned('c2');
     await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.requesterEnded();
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-task-known-after-success', {}, async (t) => {
+    await t.ended('c1', 'error');
+    await waitForRetry(t.client, t.taskKey, 1);
+    await t.spawned('c2');
+    await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.spawned('c3');
+    await t.ended('c3', 'error');
+    await waitForRetry(t.client, t.taskKey, 2);
+    await t.spawned('c4');
+    await t.ended('c4', 'error');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
   scenario('subagent-retry-unanswered', { pickupTimeoutMs: 600, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 5000 } }, async (t) => {
     await t.ended('c1', 'error');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createGatewayActivities, DeliveredKeys, DeliveryNotStoredError } from '../../activities/gateway.ts';
 import type { RetryConfig } from '../../workflows/subagent/contract.ts';
-import { applyEnded, applyRetryEndedAbnormally, applyRetryGaveUp, applySpawned } from '../../workflows/subagent/decide.ts';
+import { applyEnded, applyRequesterEnded, applyRetryEndedAbnormally, applyRetryGaveUp, applySpawned } from '../../workflows/subagent/decide.ts';
 import { clock, ordinal, waitAfterDeliveryMs, waitingDetails } from '../../workflows/subagent/redelivery.ts';
 import { initialTaskState } from '../../workflows/subagent/state.ts';
 import { RecordingSystemRuntime } from '../helpers/gateway.ts';
@@ -37,6 +37,17 @@ describe('task: a retry that gives up or ends abnormally', () => {
     const state = applyRetryGaveUp(retrying(), 1, 3);
     assert.deepEqual([state.status, state.retriesUsed, state.notPickedUp], ['unanswered', 1, 1]);
     assert.equal(applyRetryGaveUp(retrying(), 2, 3).status, 'retrying', 'another attempt’s result changes nothing');
+  });
+
+  test('a settled task spawned again reopens with its count; a requester end closes even a settled task', () => {
+    const succeeded = applyEnded(applySpawned(retrying(), { eventId: 's2', childKey: 'c2', config }, 3).state, { eventId: 'e2', childKey: 'c2', outcome: 'ok', config }, 4).state;
+    assert.deepEqual([succeeded.status, succeeded.retriesUsed], ['succeeded', 1]);
+    const again = applySpawned(succeeded, { eventId: 's3', childKey: 'c3', config }, 5).state;
+    assert.deepEqual([again.status, again.retriesUsed], ['running', 1]);
+    const failed = applyEnded(again, { eventId: 'e3', childKey: 'c3', outcome: 'error', config }, 6);
+    assert.equal(failed.effects[0]?.kind === 'startRetry' && failed.effects[0].args.attempt, 2, 'retry 2, not 1 again');
+    assert.equal(applyRequesterEnded(succeeded, 'agent:main:main').status, 'ended');
+    assert.equal(applySpawned(applyRequesterEnded(succeeded, 'agent:main:main'), { eventId: 's4', childKey: 'c4', config }, 7).state.status, 'ended');
   });
 
   test('terminated: recorded, the task still waits for the respawn', () => {

@@ -15,6 +15,7 @@ import {
   subagentRetryWorkflowId,
   subagentTaskWorkflowId,
   taskEndedSignal,
+  taskRequesterEndedSignal,
   taskSpawnedSignal,
   taskStateQuery,
   type RetryConfig,
@@ -56,7 +57,13 @@ async function startTask(config: RetryConfig, firstChild: string) {
   const ended = (childKey: string, outcome: string) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config });
   const spawned = (childKey: string) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config });
   const state = () => handle.query(taskStateQuery) as Promise<TaskState>;
-  return { taskKey, handle, ended, spawned, state };
+  /** The task settled (it stays open, known for a later identical task): its state then. */
+  const settled = () => eventually('task settled', async () => {
+    const now = await state();
+    return now.status === 'running' || now.status === 'retrying' ? undefined : now;
+  }, 60_000);
+  const requesterEnded = () => handle.signal(taskRequesterEndedSignal, { sessionKey: REQUESTER });
+  return { taskKey, handle, ended, spawned, state, settled, requesterEnded };
 }
 
 before(async () => {
@@ -89,7 +96,7 @@ describe('subagent task and retry workflows (real dev server)', () => {
       const retry = await env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`).result();
       assert.deepEqual(retry, { delivered: true, pickedUp: true, respawnedChildKey: 'agent:main:subagent:w2', deliveries: 1, gaveUp: false });
       await task.ended('agent:main:subagent:w2', 'ok');
-      const final = (await task.handle.result()) as TaskState;
+      const final = await task.settled();
       assert.equal(final.status, 'succeeded');
       assert.equal(gw.system.events.length, 1);
     } finally {
@@ -125,7 +132,7 @@ describe('subagent task and retry workflows (real dev server)', () => {
       await eventually('2nd retry', () => (gw.system.events.length === 2 ? true : undefined));
       await task.spawned('agent:main:subagent:x3');
       await task.ended('agent:main:subagent:x3', 'error');
-      const final = (await task.handle.result()) as TaskState;
+      const final = await task.settled();
       assert.equal(final.status, 'exhausted');
       await eventually('exhausted notice', () => (gw.system.events.length === 3 ? true : undefined));
       assert.match(gw.system.events[1]?.text ?? '', /attempt: 2\/2/);
@@ -161,7 +168,7 @@ describe('subagent task and retry workflows (real dev server)', () => {
       await eventually('retry workflow started', async () => ((await retryHandle.describe()).runId ? true : undefined));
       const retry = await retryHandle.result();
       assert.deepEqual(retry, { delivered: true, pickedUp: false, respawnedChildKey: null, deliveries: 1, gaveUp: true });
-      const final = (await task.handle.result()) as TaskState;
+      const final = await task.settled();
       assert.deepEqual([final.status, final.notPickedUp, final.retriesUsed], ['unanswered', 1, 1]);
     } finally {
       await gw.worker.stop();
@@ -190,10 +197,10 @@ describe('subagent task and retry workflows (real dev server)', () => {
     try {
       const ok = await startTask(retryConfig('gw-g'), 'agent:main:subagent:o1');
       await ok.ended('agent:main:subagent:o1', 'ok');
-      assert.equal(((await ok.handle.result()) as TaskState).status, 'succeeded');
+      assert.equal((await ok.settled()).status, 'succeeded');
       const killed = await startTask(retryConfig('gw-g'), 'agent:main:subagent:k1');
       await killed.ended('agent:main:subagent:k1', 'killed');
-      assert.equal(((await killed.handle.result()) as TaskState).status, 'failed');
+      assert.equal((await killed.settled()).status, 'failed');
       assert.equal(gw.system.events.length, 0);
     } finally {
       await gw.worker.stop();
@@ -220,7 +227,7 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
       assert.equal(gw.system.takeTurn(REQUESTER).length, 1, 'the requester’s turn sees the retry once');
       await eventually('2nd delivery', () => (gw.system.events.length === 2 ? true : undefined), 20_000);
       assert.equal(gw.system.takeTurn(REQUESTER).length, 1);
-      const final = (await task.handle.result()) as TaskState;
+      const final = await task.settled();
       assert.equal(gw.system.events.length, 3, 'three scheduled deliveries, no more');
       assert.ok(gw.system.events.every((e) => e.contextKey === `orchestrator-retry:${task.taskKey}:1` && /attempt: 1\/2/.test(e.text)));
       assert.deepEqual([final.status, final.retriesUsed], ['unanswered', 1], 'deliveries never spend budget');
@@ -238,7 +245,7 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
     try {
       const task = await startTask(retryConfig('gw-r2', { pickupTimeoutMs: 700, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 60_000 } }), 'agent:main:subagent:p1');
       await task.ended('agent:main:subagent:p1', 'error');
-      await task.handle.result();
+      await task.settled();
       assert.equal(gw.system.calls, 2, 'delivered twice');
       assert.equal(gw.system.takeTurn(REQUESTER).length, 1, 'the requester sees it once');
     } finally {
@@ -303,7 +310,39 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
       await eventually('recorded', async () => (/retry 1 workflow ended without a result/.test((await task.state()).lastEvent ?? '') ? true : undefined));
       await task.spawned('agent:main:subagent:t2');
       await task.ended('agent:main:subagent:t2', 'ok');
-      assert.equal(((await task.handle.result()) as TaskState).status, 'succeeded');
+      assert.equal((await task.settled()).status, 'succeeded');
+    } finally {
+      await gw.worker.stop();
+    }
+  });
+});
+
+describe('the budget follows the original: a count per task key that never resets while the key is known', () => {
+  test('a later identical task after a success continues the count; after exhaustion it gets no retry; the requester ending forgets it', async () => {
+    const gw = gateway('gw-k1');
+    gw.worker.start();
+    try {
+      const task = await startTask(retryConfig('gw-k1'), 'agent:main:subagent:k1');
+      await task.ended('agent:main:subagent:k1', 'error');
+      await eventually('retry 1', () => (gw.system.events.length === 1 ? true : undefined));
+      await task.spawned('agent:main:subagent:k2');
+      await task.ended('agent:main:subagent:k2', 'ok');
+      assert.deepEqual([(await task.settled()).status, (await task.handle.describe()).status.name], ['succeeded', 'RUNNING'], 'settled, still known');
+      assert.match((await task.handle.query(workflowMetadataQuery)).currentDetails ?? '', /kept for a later identical task until \d\d:\d\d/);
+      await task.spawned('agent:main:subagent:k3'); // the same task later
+      await task.ended('agent:main:subagent:k3', 'error');
+      await eventually('retry 2 (not 1 again)', () => (gw.system.events.length === 2 ? true : undefined));
+      assert.match(gw.system.events[1]?.text ?? '', /attempt: 2\/2/);
+      await task.spawned('agent:main:subagent:k4');
+      await task.ended('agent:main:subagent:k4', 'error');
+      assert.deepEqual([(await task.settled()).status, (await task.state()).retriesUsed], ['exhausted', 2]);
+      await task.spawned('agent:main:subagent:k5'); // after exhaustion, as the original: no further retry
+      await task.ended('agent:main:subagent:k5', 'timeout');
+      await eventually('exhausted again', async () => ((await task.state()).attempts.length === 5 && (await task.state()).status === 'exhausted' ? true : undefined));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(gw.system.events.length, 2);
+      await task.requesterEnded();
+      assert.equal(((await task.handle.result()) as TaskState).status, 'ended');
     } finally {
       await gw.worker.stop();
     }

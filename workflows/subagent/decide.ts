@@ -32,10 +32,19 @@ function remember(state: TaskState, eventId: string, config: RetryConfig): TaskS
   return { ...state, config, seenEventIds: [...state.seenEventIds, eventId].slice(-TASK_DEDUPE_WINDOW) };
 }
 
-/** An accepted spawn of this task: a new attempt; if a retry was waiting for it, the retry is picked up. */
+/**
+ * An accepted spawn of this task: a new attempt; if a retry was waiting for it, the retry is picked up. A task
+ * that settled (succeeded, failed, exhausted, unanswered) is still known: the same task spawned again reopens it
+ * with its retry count as it was — the original's count per task key never reset.
+ */
 export function applySpawned(state: TaskState, event: TaskSpawnedEvent, now: number): TaskDecided {
-  if (seen(state, event.eventId) || isFinished(state) || state.attempts.some((a) => a.childKey === event.childKey)) {
+  if (seen(state, event.eventId) || state.status === 'ended' || state.attempts.some((a) => a.childKey === event.childKey)) {
     return { state, effects: [] };
+  }
+  if (isFinished(state)) {
+    const reopened = { ...remember(state, event.eventId, event.config), status: 'running' as const, pendingRetry: null };
+    const attempts = [...reopened.attempts, { childKey: event.childKey, spawnedAt: now, outcome: null, endedAt: null }];
+    return { state: { ...reopened, attempts, lastEvent: `spawned again by ${event.childKey} after ${state.status}; retries used ${state.retriesUsed}` }, effects: [] };
   }
   const next = remember(state, event.eventId, event.config);
   const attempts = [...next.attempts, { childKey: event.childKey, spawnedAt: now, outcome: null, endedAt: null }];
@@ -117,7 +126,7 @@ export function applyRetryEndedAbnormally(state: TaskState, attempt: number, rea
 
 /** The requester's session ended: nobody is left to respawn the task. */
 export function applyRequesterEnded(state: TaskState, sessionKey: string): TaskState {
-  if (sessionKey !== state.requester || isFinished(state)) return state;
+  if (sessionKey !== state.requester || state.status === 'ended') return state;
   return { ...state, status: 'ended', lastEvent: 'requester session ended' };
 }
 

@@ -39,6 +39,9 @@ export interface TaskState {
   readonly config: RetryConfig | null;
 }
 
+/** A settled task no event touched for this long is forgotten (a later identical task starts a fresh count). */
+export const TASK_FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
+
 /** Event ids a task remembers; a task sees a handful of events, so this is generous. */
 export const TASK_DEDUPE_WINDOW = 128;
 
