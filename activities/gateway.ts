@@ -5,7 +5,8 @@
  * The event goes through `api.session.workflow.enqueueNextTurnInjection`, which OpenClaw stores with the session
  * entry (it survives a gateway restart) and de-duplicates by `idempotencyKey` while it is pending: delivering
  * the same retry again — an activity retry, a re-delivery after a gateway restart — leaves one copy. The wake is
- * `requestHeartbeat` (in memory; a re-delivery after a restart repeats it). Nothing stored is a failure: the
+ * `requestHeartbeat` (in memory; after a gateway restart the workflow asks for the wake alone — `wakeOnly` — so a
+ * copy the requester consumed just before the restart is not stored again). Nothing stored is a failure: the
  * activity throws and Temporal retries it. Hosts without the session API fall back to the in-memory system-event
  * queue, where `false` is a failure too.
  */
@@ -76,7 +77,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
         return { enqueued: false, duplicate: true };
       }
       const agentId = agentIdOf(sessionKey);
-      const stored = await store(deps, input, agentId);
+      const stored = input.wakeOnly === true && deps.session !== undefined ? { enqueued: false, duplicate: true } : await store(deps, input, agentId);
       if (input.heartbeatReason !== null) {
         deps.system.requestHeartbeat({ source: 'other', intent: 'event', reason: input.heartbeatReason, sessionKey, ...(agentId && { agentId }) });
       }

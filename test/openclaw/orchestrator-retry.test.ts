@@ -158,8 +158,8 @@ describe('durable failed-subagent retries in OpenClaw’s real runtime', () => {
     await host.kill('SIGTERM');
     await startGateway();
     const deliveries = async () => (await retryHandle(CAR).fetchHistory()).events?.filter((e) => e.activityTaskCompletedEventAttributes).length ?? 0;
-    await eventually('delivered again at once by the new gateway', async () => ((await deliveries()) === 2 ? true : undefined), 60_000);
-    assert.match((await retryHandle(CAR).query(workflowMetadataQuery)).currentDetails ?? '', /delivered again at \d\d:\d\d after a gateway start/);
+    await eventually('woken again at once by the new gateway', async () => ((await deliveries()) === 2 ? true : undefined), 60_000);
+    assert.match((await retryHandle(CAR).query(workflowMetadataQuery)).currentDetails ?? '', /woken again at \d\d:\d\d after a gateway start/);
     const seen = await turn();
     assert.equal(seen.length, 1, 'exactly once');
     assert.match(seen[0]?.text ?? '', /label: car/);

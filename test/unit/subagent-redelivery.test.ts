@@ -68,6 +68,11 @@ describe('gateway activity: stored or failed, never assumed', () => {
     assert.equal(runtime.takeTurn('agent:ops:main').length, 1);
     assert.deepEqual(await activities.deliverSystemEvent({ ...input, delivery: 3 }), { enqueued: true, duplicate: false }, 'seen and not answered: delivered again');
     assert.equal(runtime.heartbeats.length, 3);
+    assert.equal(runtime.takeTurn('agent:ops:main').length, 1);
+    const restarted = createGatewayActivities({ system: runtime, session: runtime, delivered: new DeliveredKeys(), logger: quiet });
+    assert.deepEqual(await restarted.deliverSystemEvent({ ...input, delivery: 3, wakeOnly: true }), { enqueued: false, duplicate: true }, 'after a gateway start: the wake alone');
+    assert.equal(runtime.takeTurn('agent:ops:main').length, 0, 'a consumed copy does not come back');
+    assert.equal(runtime.heartbeats.length, 4);
   });
 
   test('nothing stored (enqueued false with no id, or false from the system queue) throws, and no wake is requested', async () => {

@@ -106,6 +106,11 @@ export interface SystemEventDelivery {
   readonly contextKey: string;
   /** Which delivery of the retry this is (1 = first); one delivery is done once per gateway process. */
   readonly delivery?: number;
+  /**
+   * Only wake the session: the event was stored before and a gateway (re)start lost just the wake. Where the
+   * event is persisted, nothing is stored again, so a copy the requester already consumed never comes back.
+   */
+  readonly wakeOnly?: boolean;
   /** Heartbeat reason, e.g. `orchestrator-subagent-retry`; null: no heartbeat. */
   readonly heartbeatReason: string | null;
 }

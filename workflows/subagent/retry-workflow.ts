@@ -3,7 +3,8 @@
  * visible on its own in the Web UI: a durable backoff timer, then the `<orchestrator-retry>` event and a wake
  * delivered through the gateway, then a wait for the respawn. A retry is done only when the respawn with the
  * same task key is accepted: until then it re-delivers on a durable schedule (never spending budget; the same
- * idempotency key, so a still-pending copy is not doubled), and at once when a gateway worker (re)starts.
+ * idempotency key, so a still-pending copy is not doubled), and wakes the requester again at once when a gateway
+ * worker (re)starts (the event is stored with the session; only the wake died with the old process).
  */
 import { condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import { retryGatewayStartedSignal, retryRespawnedSignal, type SubagentRetryArgs, type SubagentRetryResult } from './contract.ts';
@@ -35,7 +36,7 @@ export async function subagentRetryWorkflow(args: SubagentRetryArgs): Promise<Su
   while (respawnedChildKey === null && deliveries < redelivery.maxDeliveries) {
     deliveries += 1;
     setCurrentDetails(`${label}: ${ordinal(deliveries)} delivery to ${args.requester}`);
-    await deliver(args, deliveries);
+    await deliver(args, deliveries, false);
     const deliveredAt = Date.now();
     const until = deliveredAt + waitAfterDeliveryMs(args.pickupTimeoutMs, redelivery, deliveries);
     const waiting = `${label}: ${waitingDetails(args.requester, deliveredAt, deliveries, redelivery.maxDeliveries, until)}`;
@@ -44,8 +45,8 @@ export async function subagentRetryWorkflow(args: SubagentRetryArgs): Promise<Su
       const starts = gatewayStarts;
       const left = until - Date.now();
       if (left <= 0 || !(await condition(() => respawnedChildKey !== null || gatewayStarts !== starts, left)) || respawnedChildKey !== null) break;
-      await deliver(args, deliveries); // a gateway (re)started: its wake request was lost with the old process
-      setCurrentDetails(`${waiting}; delivered again at ${clock(Date.now())} after a gateway start`);
+      await deliver(args, deliveries, true); // a gateway (re)started: the stored event stays, its wake request was lost
+      setCurrentDetails(`${waiting}; woken again at ${clock(Date.now())} after a gateway start`);
     }
   }
   const pickedUp = respawned() !== null;
@@ -53,12 +54,12 @@ export async function subagentRetryWorkflow(args: SubagentRetryArgs): Promise<Su
   return { delivered: deliveries > 0, pickedUp, respawnedChildKey: respawned(), deliveries, gaveUp: !pickedUp };
 }
 
-function deliver(args: SubagentRetryArgs, delivery: number): Promise<void> {
+function deliver(args: SubagentRetryArgs, delivery: number, wakeOnly: boolean): Promise<void> {
   const text = retryEventText({ failedChildKey: args.failedChildKey, outcome: args.outcome, attempt: args.attempt, maxRetries: args.maxRetries, spec: args.spec });
   return deliverThroughGateway(
     args.gatewayTaskQueue,
-    { sessionKey: args.requester, text, contextKey: `orchestrator-retry:${args.taskKey}:${args.attempt}`, heartbeatReason: RETRY_HEARTBEAT_REASON, delivery },
-    `retry ${args.attempt} → ${args.requester}${delivery > 1 ? ` (${ordinal(delivery)} delivery)` : ''}`,
+    { sessionKey: args.requester, text, contextKey: `orchestrator-retry:${args.taskKey}:${args.attempt}`, heartbeatReason: RETRY_HEARTBEAT_REASON, delivery, ...(wakeOnly && { wakeOnly }) },
+    `retry ${args.attempt} → ${args.requester}${wakeOnly ? ' (wake after a gateway start)' : delivery > 1 ? ` (${ordinal(delivery)} delivery)` : ''}`,
   );
 }
 
