@@ -1,12 +1,17 @@
 /**
  * Activities that only the gateway can perform, served from inside the OpenClaw gateway process by the gateway
- * activity worker: enqueue a system event into a session and request a heartbeat for it (`api.runtime.system`).
+ * activity worker: put a system event in front of a session's next turn and wake the session.
  *
- * Exactly once from the requester's point of view: the event carries a stable `contextKey` and is enqueued with
- * `replace: true`, so a retried activity replaces a still-pending copy instead of adding one; and keys already
- * delivered by this gateway process are remembered, so a retry after the event was consumed enqueues nothing.
+ * The event goes through `api.session.workflow.enqueueNextTurnInjection`, which OpenClaw stores with the session
+ * entry (it survives a gateway restart) and de-duplicates by `idempotencyKey` while it is pending: delivering
+ * the same retry again — an activity retry, a re-delivery after a gateway restart — leaves one copy. The wake is
+ * `requestHeartbeat` (in memory; after a gateway restart the workflow asks for the wake alone — `wakeOnly` — so a
+ * copy the requester consumed just before the restart is not stored again). Nothing stored is a failure: the
+ * activity throws and Temporal retries it. Hosts without the session API fall back to the in-memory system-event
+ * queue, where `false` is a failure too.
  */
 import type { GatewayActivities, SystemEventDelivery } from '../workflows/subagent/contract.ts';
+import type { PluginSessionWorkflow } from '../plugin-bridge/shared/openclaw-types.ts';
 
 /** The slice of OpenClaw's `api.runtime.system` these activities use (openclaw@2026.9.6). */
 export interface GatewaySystemRuntime {
@@ -14,7 +19,7 @@ export interface GatewaySystemRuntime {
   requestHeartbeat(options: { source: string; intent: string; reason?: string; sessionKey?: string; agentId?: string }): unknown;
 }
 
-/** Context keys already delivered by this process, oldest evicted first. */
+/** Delivery ids (`<contextKey>#<delivery>`) already done by this process, oldest evicted first. */
 export class DeliveredKeys {
   readonly #keys = new Set<string>();
   constructor(private readonly capacity = 10_000) {}
@@ -29,8 +34,15 @@ export class DeliveredKeys {
 
 export interface GatewayActivityDeps {
   readonly system: GatewaySystemRuntime;
+  /** `api.session.workflow`; without it the in-memory system-event queue is used. */
+  readonly session?: PluginSessionWorkflow;
   readonly delivered: DeliveredKeys;
   readonly logger: { info(fields: Readonly<Record<string, unknown>>, message: string): void; warn(fields: Readonly<Record<string, unknown>>, message: string): void };
+}
+
+/** Nothing was stored for the requester: a failed delivery, retried by Temporal. */
+export class DeliveryNotStoredError extends Error {
+  override name = 'DeliveryNotStoredError' as const;
 }
 
 /** `agent:<agentId>:…` → agentId (OpenClaw recommends passing it with the session key). */
@@ -39,22 +51,39 @@ export function agentIdOf(sessionKey: string): string | undefined {
   return match?.[1];
 }
 
+/** Stores the event; `duplicate`: the same key was still pending. Throws when nothing was stored. */
+async function store(deps: GatewayActivityDeps, input: SystemEventDelivery, agentId: string | undefined): Promise<{ enqueued: boolean; duplicate: boolean }> {
+  const { sessionKey, contextKey } = input;
+  if (deps.session === undefined) {
+    if (!deps.system.enqueueSystemEvent(input.text, { sessionKey, ...(agentId && { agentId }), contextKey, replace: true })) {
+      throw new DeliveryNotStoredError(`OpenClaw did not queue the system event for ${sessionKey}`);
+    }
+    return { enqueued: true, duplicate: false };
+  }
+  const result = await deps.session.enqueueNextTurnInjection({ sessionKey, ...(agentId && { agentId }), text: input.text, idempotencyKey: contextKey, placement: 'prepend_context' });
+  if (!result.enqueued && result.id === '') {
+    throw new DeliveryNotStoredError(`OpenClaw stored no next-turn injection for ${sessionKey} (unknown session, or prompt injection disabled for the plugin)`);
+  }
+  return { enqueued: result.enqueued, duplicate: !result.enqueued };
+}
+
 export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActivities {
   return {
     async deliverSystemEvent(input: SystemEventDelivery) {
       const { sessionKey, contextKey } = input;
-      if (deps.delivered.has(contextKey)) {
-        deps.logger.info({ sessionKey, contextKey }, 'system event already delivered by this gateway; not enqueued again');
+      const deliveryId = `${contextKey}#${input.delivery ?? 1}`;
+      if (deps.delivered.has(deliveryId)) {
+        deps.logger.info({ sessionKey, deliveryId }, 'system event already delivered by this gateway; not enqueued again');
         return { enqueued: false, duplicate: true };
       }
       const agentId = agentIdOf(sessionKey);
-      const enqueued = deps.system.enqueueSystemEvent(input.text, { sessionKey, ...(agentId && { agentId }), contextKey, replace: true });
+      const stored = input.wakeOnly === true && deps.session !== undefined ? { enqueued: false, duplicate: true } : await store(deps, input, agentId);
       if (input.heartbeatReason !== null) {
         deps.system.requestHeartbeat({ source: 'other', intent: 'event', reason: input.heartbeatReason, sessionKey, ...(agentId && { agentId }) });
       }
-      deps.delivered.add(contextKey);
-      deps.logger.info({ sessionKey, contextKey, enqueued }, 'system event delivered');
-      return { enqueued, duplicate: false };
+      deps.delivered.add(deliveryId);
+      deps.logger.info({ sessionKey, deliveryId, ...stored }, 'system event delivered');
+      return stored;
     },
   };
 }

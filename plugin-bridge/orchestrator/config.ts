@@ -23,7 +23,7 @@ export interface OrchestratorBridgeConfig {
 export const ORCHESTRATOR_CONFIG_KEYS = [
   'injectOrchestratorPrompt', 'enforceMainDelegation', 'autoRetryFailedSubagents', 'maxRetriesPerTask', 'retryOutcomes',
   'allowedMainTools', 'allowedOrchestratorTools', 'orchestratorLabelPrefix', 'decisionTimeoutMs', 'onTemporalError',
-  'retryBackoff', 'retryPickupTimeoutMs', 'notifyRequesterOnExhausted', 'gatewayId',
+  'retryBackoff', 'retryPickupTimeoutMs', 'notifyRequesterOnExhausted', 'gatewayId', 'retryRedelivery',
   'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue', 'debug',
 ] as const;
 

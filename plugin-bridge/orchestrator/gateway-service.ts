@@ -9,14 +9,26 @@ import { retrySettingsOf } from '../../workflows/orchestrator/config.ts';
 import { gatewayTaskQueue } from '../../workflows/subagent/contract.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { GatewayActivityWorker } from '../shared/gateway-worker.ts';
-import type { PluginService, PluginSystemRuntime } from '../shared/openclaw-types.ts';
+import type { PluginService, PluginSessionWorkflow, PluginSystemRuntime } from '../shared/openclaw-types.ts';
+import type { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { announceGatewayStart } from './gateway-start.ts';
 import type { OrchestratorBridgeConfig } from './config.ts';
 
 /**
  * `after` delays the worker's start: loading the worker SDK blocks the event loop for a while, and the thread
  * cache rebuild that runs at the same time must not time out because of it.
  */
-export function gatewayActivityService(config: OrchestratorBridgeConfig, system: PluginSystemRuntime, log: BridgeLogger, after: Promise<void>): PluginService {
+export interface GatewayServiceDeps {
+  readonly config: OrchestratorBridgeConfig;
+  readonly system: PluginSystemRuntime;
+  /** `api.session.workflow`: the persisted next-turn injection queue (absent: the in-memory system events). */
+  readonly session: PluginSessionWorkflow | undefined;
+  readonly bridge: TemporalBridge;
+  readonly log: BridgeLogger;
+  readonly after: Promise<void>;
+}
+
+export function gatewayActivityService({ config, system, session, bridge, log, after }: GatewayServiceDeps): PluginService {
   const taskQueue = gatewayTaskQueue(retrySettingsOf(config.policy).gatewayId);
   let worker: GatewayActivityWorker | null = null;
   return {
@@ -25,8 +37,9 @@ export function gatewayActivityService(config: OrchestratorBridgeConfig, system:
       worker = new GatewayActivityWorker({
         settings: config.temporal,
         taskQueue,
-        activities: createGatewayActivities({ system, delivered: new DeliveredKeys(), logger: log }),
+        activities: createGatewayActivities({ system, ...(session && { session }), delivered: new DeliveredKeys(), logger: log }),
         logger: log,
+        onPolling: () => void announceGatewayStart(bridge, taskQueue, log),
       });
       const starting = worker;
       void after.then(() => {

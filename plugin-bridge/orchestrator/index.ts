@@ -45,7 +45,7 @@ function register(api: PluginApi): void {
     },
   });
   const system = api.runtime?.system;
-  if (system !== undefined) api.registerService(gatewayActivityService(config, system, log, loader.firstAttempt));
+  if (system !== undefined) api.registerService(gatewayActivityService({ config, system, session: api.session?.workflow, bridge, log, after: loader.firstAttempt }));
   else log.warn({}, 'api.runtime.system is missing: retry events cannot be delivered by this gateway');
 
   // Every hook gets an explicit host timeout: OpenClaw awaits the subagent_* and session_end hooks without one.

@@ -17,6 +17,8 @@ export interface GatewayWorkerOptions {
   readonly logger: BridgeLogger;
   /** Pause between connection attempts while Temporal is unreachable. @default 5000 */
   readonly retryDelayMs?: number;
+  /** Called each time the worker starts polling (first start, and after every reconnect). */
+  readonly onPolling?: () => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class GatewayActivityWorker {
         this.#worker = await Worker.create({ connection, namespace, taskQueue, activities: this.options.activities, maxConcurrentActivityTaskExecutions: 8 });
         if (this.#stopping) break;
         logger.info({ taskQueue, address }, 'gateway activity worker polling');
+        this.options.onPolling?.();
         await this.#worker.run();
       } catch (err) {
         logger.warn({ taskQueue, err }, 'gateway activity worker cannot reach Temporal; retrying');

@@ -206,6 +206,29 @@ export interface PluginSystemRuntime {
   requestHeartbeat(options: { source: string; intent: string; reason?: string; sessionKey?: string; agentId?: string }): unknown;
 }
 
+/** One next-turn injection (openclaw@2026.9.6 `PluginNextTurnInjection`): stored with the session entry. */
+export interface NextTurnInjection {
+  readonly sessionKey: string;
+  readonly agentId?: string;
+  readonly text: string;
+  /** A pending injection with the same key is not added again. */
+  readonly idempotencyKey?: string;
+  readonly placement?: 'prepend_context' | 'append_context';
+  readonly ttlMs?: number;
+}
+
+/** `enqueued: false` with an empty `id` means nothing was stored (no such session, injection disabled, invalid). */
+export interface NextTurnInjectionResult {
+  readonly enqueued: boolean;
+  readonly id: string;
+  readonly sessionKey: string;
+}
+
+/** `api.session.workflow`: the persisted per-session injection queue the retry events go through. */
+export interface PluginSessionWorkflow {
+  enqueueNextTurnInjection(injection: NextTurnInjection): Promise<NextTurnInjectionResult>;
+}
+
 export interface PluginApi {
   readonly id: string;
   readonly registrationMode?: string;
@@ -213,6 +236,8 @@ export interface PluginApi {
   readonly logger: PluginLogger;
   /** Host services; absent in hand-rolled test hosts. */
   readonly runtime?: { readonly system?: PluginSystemRuntime };
+  /** Session facades (openclaw ≥ 2026.9); absent in hand-rolled test hosts. */
+  readonly session?: { readonly workflow?: PluginSessionWorkflow };
   on<K extends keyof HookHandlers>(hook: K, handler: HookHandlers[K], opts?: HookOptions): void;
   registerService(service: PluginService): void;
 }

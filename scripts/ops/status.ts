@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { workflowMetadataQuery } from '@temporalio/workflow';
+import { SUBAGENT_RETRY_WORKFLOW_TYPE } from '../../workflows/subagent/contract.ts';
 import { gateStateQuery } from '../../workflows/gate/contract.ts';
 import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
 import { describeGate, isLive } from '../../workflows/gate/decide.ts';
@@ -88,6 +89,11 @@ export async function collectStatus(client: Client, now: number): Promise<Status
   return { gates, threads, retries };
 }
 
+/** A retry delivered to its requester and not yet answered by the respawn (from its current details). */
+export function waitingForPickup(retry: RetryStatus): boolean {
+  return retry.type === SUBAGENT_RETRY_WORKFLOW_TYPE && /waiting for (respawn|the respawn)/.test(retry.line);
+}
+
 /** The report as the terminal shows it. */
 export function formatStatus(report: StatusReport, where: string): string {
   const lines = [`openclaw-temporal status · ${where}`, ''];
@@ -102,5 +108,8 @@ export function formatStatus(report: StatusReport, where: string): string {
   }
   lines.push('', `Subagent tasks and retries in flight (${report.retries.length})`);
   for (const r of report.retries) lines.push(`  ${r.workflowId}  [${r.type}]  ${r.line}`);
+  const waiting = report.retries.filter(waitingForPickup);
+  lines.push('', `Retries waiting for pickup (${waiting.length})`);
+  for (const r of waiting) lines.push(`  ${r.workflowId}  ${r.line}`);
   return `${lines.join('\n')}\n`;
 }

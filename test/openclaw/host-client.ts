@@ -32,6 +32,7 @@ export interface LoadResult {
 export type HookRun = { ok: true; result?: unknown } | { ok: false; error: string };
 export interface LogLine { source: 'plugins' | 'service'; level: string; message: string }
 export interface UnhandledRecord { kind: 'unhandledRejection' | 'uncaughtException'; message: string; stack?: string }
+export interface NextTurnInjectionEntry { id: string; pluginId: string; text: string; idempotencyKey?: string; placement: string; createdAt: number }
 export interface SystemEventEntry { id?: string; text: string; ts: number; contextKey: string | null }
 /** Event i is `template` with runId `${runIdPrefix}${startIndex + i}`; `cyclic` adds self-references JSON cannot carry. */
 export interface FireLlmOutputsParams {
@@ -55,6 +56,12 @@ export interface OpenClawHost {
   /** Fires `count` llm_output events built from `template` inside the host (one request, not one per event). */
   fireLlmOutputs(params: FireLlmOutputsParams): Promise<FireLlmOutputsResult>;
   peekSystemEvents(sessionKey: string): Promise<SystemEventEntry[]>;
+  /** Creates the session entry in OpenClaw's session store (injections need one). */
+  upsertSession(sessionKey: string): Promise<null>;
+  /** The session's pending next-turn injections, as OpenClaw stored them. */
+  peekInjections(sessionKey: string): Promise<NextTurnInjectionEntry[]>;
+  /** Drains the session's pending injections, as its next turn does; returns what the turn saw. */
+  takeTurn(sessionKey: string): Promise<NextTurnInjectionEntry[]>;
   logs(): Promise<LogLine[]>;
   unhandled(): Promise<UnhandledRecord[]>;
   /** Everything the host wrote to stderr so far (OpenClaw's own logs included): print it when a test fails. */
@@ -62,6 +69,8 @@ export interface OpenClawHost {
   /** The temp dirs the host runs in (HOME, OPENCLAW_STATE_DIR, workspace); removed by close(). */
   readonly dirs: { root: string; home: string; stateDir: string; workspace: string };
   close(): Promise<void>;
+  /** Sends `signal` (e.g. SIGTERM) to the host process, waits for it to exit, removes its temp dirs. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** A request the host answered with an error, or could not answer because it died. */
@@ -157,6 +166,16 @@ export async function startOpenClawHost(options: { env?: Record<string, string> 
       child.stdin.write(`${JSON.stringify({ ...params, id, op })}\n`);
     });
 
+  /** The process gets `signal` (a gateway stopped by its supervisor: nothing runs after it), then the dirs go. */
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (!exited) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await gone;
+    }
+    await rm(root, { recursive: true, force: true });
+  };
+
   const close = async (): Promise<void> => {
     if (!exited) {
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -177,9 +196,13 @@ export async function startOpenClawHost(options: { env?: Record<string, string> 
     run: (method, event, ctx) => request('run', { method, event, ctx }),
     fireLlmOutputs: (params) => request('fireLlmOutputs', params),
     peekSystemEvents: (sessionKey) => request('peekSystemEvents', { sessionKey }),
+    upsertSession: (sessionKey) => request('upsertSession', { sessionKey }),
+    peekInjections: (sessionKey) => request('peekInjections', { sessionKey }),
+    takeTurn: (sessionKey) => request('takeTurn', { sessionKey }),
     logs: () => request('logs'),
     unhandled: () => request('unhandled'),
     stderrText: () => stderr.join(''),
     close,
+    kill,
   };
 }

@@ -3,6 +3,7 @@
 // It serves line-delimited JSON on stdin/stdout: each request `{ id, op, ...params }` gets one reply
 // `{ id, result }` or `{ id, error: { message, stack } }`. stdout carries replies only; everything else goes to stderr.
 // Plain JS with bare imports of node:* only: OpenClaw is imported by file URL from $OPENCLAW_HOST_DIR.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -20,14 +21,15 @@ async function importOpenClaw(hostDir) {
   const require = createRequire(join(hostDir, 'package.json'));
   const urlOf = (specifier) => pathToFileURL(require.resolve(specifier)).href;
   const hookRuntimeUrl = urlOf('openclaw/plugin-sdk/hook-runtime');
-  const [hookRuntime, pluginRuntime, systemEvents, loader] = await Promise.all([
+  const [hookRuntime, pluginRuntime, systemEvents, loader, sessionStore] = await Promise.all([
     import(hookRuntimeUrl),
     import(urlOf('openclaw/plugin-sdk/plugin-runtime')),
     import(urlOf('openclaw/plugin-sdk/system-event-runtime')),
     import(new URL('../plugins/loader.js', hookRuntimeUrl).href),
+    import(urlOf('openclaw/plugin-sdk/session-store-runtime')),
   ]);
   const { version } = JSON.parse(readFileSync(join(hostDir, 'node_modules', 'openclaw', 'package.json'), 'utf8'));
-  return { hookRuntime, pluginRuntime, systemEvents, loader, version };
+  return { hookRuntime, pluginRuntime, systemEvents, loader, sessionStore, version };
 }
 
 function errorMessage(err) {
@@ -192,6 +194,21 @@ function createHost(oc, env) {
     },
 
     peekSystemEvents: ({ sessionKey }) => oc.systemEvents.peekSystemEventEntries(sessionKey),
+
+    // The session store (SQLite under OPENCLAW_STATE_DIR) through OpenClaw's own SDK: a session must exist before
+    // next-turn injections can be stored for it; `takeTurn` drains them the way a turn's prompt build does.
+    async upsertSession({ sessionKey, agentId = 'main' }) {
+      await oc.sessionStore.upsertSessionEntry({ sessionKey, agentId, entry: { sessionId: randomUUID(), updatedAt: Date.now() } });
+      return null;
+    },
+    peekInjections: ({ sessionKey, agentId = 'main' }) => Object.values(oc.sessionStore.getSessionEntry({ sessionKey, agentId })?.pluginNextTurnInjections ?? {}).flat(),
+    async takeTurn({ sessionKey, agentId = 'main' }) {
+      const entry = oc.sessionStore.getSessionEntry({ sessionKey, agentId });
+      if (!entry) return [];
+      const { pluginNextTurnInjections = {}, ...rest } = entry;
+      await oc.sessionStore.upsertSessionEntry({ sessionKey, agentId, entry: { ...rest, updatedAt: Date.now() } });
+      return Object.values(pluginNextTurnInjections).flat();
+    },
     logs: () => logs,
     unhandled: () => unhandled,
     exit: () => null,

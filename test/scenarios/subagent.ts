@@ -1,12 +1,15 @@
 /**
  * Subagent retry scenarios for the replay fixtures: retry then success, retry-fail-exhausted, a backoff timer, a
- * duplicated end event, a retry nobody picks up. Each runs its own recording gateway (see test/helpers/gateway.ts).
+ * duplicated end event, a retry nobody picks up (once, and re-delivered until the task gives up), a re-delivery
+ * after a gateway start, a retry terminated by an operator. Each runs its own recording gateway (see test/helpers/gateway.ts).
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
+  retryGatewayStartedSignal,
   subagentRetryWorkflowId,
   subagentTaskWorkflowId,
   taskEndedSignal,
+  taskRequesterEndedSignal,
   taskSpawnedSignal,
   type RetryConfig,
   type SubagentTaskArgs,
@@ -56,8 +59,10 @@ function scenario(name: string, overrides: Partial<RetryConfig>, play: (t: TaskP
           client: ctx.client,
           taskKey,
           handle,
+          gatewayTaskQueue: gw.taskQueue,
           ended: (childKey, outcome) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config: cfg }),
           spawned: (childKey) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config: cfg }),
+          requesterEnded: () => handle.signal(taskRequesterEndedSignal, { sessionKey: REQUESTER }),
         };
         return await play(t);
       } finally {
@@ -71,8 +76,11 @@ interface TaskPlay {
   readonly client: Client;
   readonly taskKey: string;
   readonly handle: WorkflowHandle;
+  readonly gatewayTaskQueue: string;
   ended(childKey: string, outcome: string): Promise<void>;
   spawned(childKey: string): Promise<void>;
+  /** The requester ended: a settled task (kept for a later identical task) completes. */
+  requesterEnded(): Promise<void>;
 }
 
 export const subagentScenarios: readonly Scenario[] = [
@@ -81,6 +89,8 @@ export const subagentScenarios: readonly Scenario[] = [
     await (await waitForRetry(t.client, t.taskKey, 1)).describe();
     await t.spawned('c2');
     await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
@@ -92,6 +102,8 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 2);
     await t.spawned('c3');
     await t.ended('c3', 'error');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
@@ -109,6 +121,8 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 1);
     await t.spawned('c2');
     await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.requesterEnded();
     await t.handle.result();
     return { workflowId: t.handle.workflowId };
   }),
@@ -117,5 +131,57 @@ export const subagentScenarios: readonly Scenario[] = [
     const retry = await waitForRetry(t.client, t.taskKey, 1);
     await retry.result();
     return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-retry-redelivered', { pickupTimeoutMs: 600, redelivery: { maxDeliveries: 3, multiplier: 1.5, maxIntervalMs: 5000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await retry.result();
+    return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-retry-gateway-start', { pickupTimeoutMs: 60_000, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 60_000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await sleep(1000);
+    await retry.signal(retryGatewayStartedSignal, { taskQueue: t.gatewayTaskQueue });
+    await sleep(1000);
+    await t.spawned('c2');
+    await retry.result();
+    return { workflowId: retry.workflowId };
+  }),
+  scenario('subagent-retry-terminated', { pickupTimeoutMs: 60_000 }, async (t) => {
+    await t.ended('c1', 'error');
+    const retry = await waitForRetry(t.client, t.taskKey, 1);
+    await sleep(1000);
+    await retry.terminate('operator');
+    await sleep(500);
+    await t.spawned('c2');
+    await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.requesterEnded();
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-task-known-after-success', {}, async (t) => {
+    await t.ended('c1', 'error');
+    await waitForRetry(t.client, t.taskKey, 1);
+    await t.spawned('c2');
+    await t.ended('c2', 'ok');
+    await sleep(500);
+    await t.spawned('c3');
+    await t.ended('c3', 'error');
+    await waitForRetry(t.client, t.taskKey, 2);
+    await t.spawned('c4');
+    await t.ended('c4', 'error');
+    await sleep(500);
+    await t.requesterEnded();
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
+  }),
+  scenario('subagent-retry-unanswered', { pickupTimeoutMs: 600, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 5000 } }, async (t) => {
+    await t.ended('c1', 'error');
+    await sleep(500);
+    await t.requesterEnded();
+    await t.handle.result();
+    return { workflowId: t.handle.workflowId };
   }),
 ];

@@ -18,6 +18,7 @@ test('all keys are optional: no config resolves to the original defaults', () =>
     retryPickupTimeoutMs: 600_000,
     notifyRequesterOnExhausted: false,
     gatewayId: 'default',
+    retryRedelivery: { maxDeliveries: 3, multiplier: 2, maxIntervalMs: 3_600_000 },
   });
   assert.deepEqual(parseOrchestratorConfig(null), parseOrchestratorConfig({}));
 });

@@ -44,7 +44,7 @@ describe('routing thread events to subagent-task workflows', () => {
     assert.deepEqual(retryConfigOf(parsed), {
       autoRetryFailedSubagents: true, maxRetriesPerTask: 3, retryOutcomes: ['error', 'timeout'],
       backoff: { initialMs: 1000, multiplier: 2, maxMs: 300_000 }, pickupTimeoutMs: 600_000, notifyRequesterOnExhausted: false,
-      gatewayTaskQueue: 'openclaw-temporal-gateway/gw-1',
+      gatewayTaskQueue: 'openclaw-temporal-gateway/gw-1', redelivery: { maxDeliveries: 3, multiplier: 2, maxIntervalMs: 3_600_000 },
     });
     const { retryBackoff: _b, retryPickupTimeoutMs: _p, notifyRequesterOnExhausted: _n, gatewayId: _g, ...old } = parsed;
     assert.equal(retryConfigOf(old).gatewayTaskQueue, 'openclaw-temporal-gateway/default');
@@ -56,5 +56,8 @@ describe('routing thread events to subagent-task workflows', () => {
     assert.throws(() => parseOrchestratorConfig({ retryBackoff: { delay: 1 } }), /retryBackoff\.delay/);
     assert.throws(() => parseOrchestratorConfig({ gatewayId: 'a b' }), /gatewayId/);
     assert.throws(() => parseOrchestratorConfig({ retryPickupTimeoutMs: 10 }), /retryPickupTimeoutMs/);
+    assert.throws(() => parseOrchestratorConfig({ retryRedelivery: { maxDeliveries: 0 } }), /retryRedelivery\.maxDeliveries/);
+    assert.throws(() => parseOrchestratorConfig({ retryRedelivery: { every: 1 } }), /retryRedelivery\.every/);
+    assert.deepEqual(parseOrchestratorConfig({ retryRedelivery: { maxDeliveries: 5 } }).retryRedelivery, { maxDeliveries: 5, multiplier: 2, maxIntervalMs: 3_600_000 });
   });
 });

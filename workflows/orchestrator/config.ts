@@ -59,17 +59,26 @@ export interface OrchestratorConfig {
   readonly notifyRequesterOnExhausted?: boolean;
   /** Which gateway delivers the retry events: its activity worker polls `openclaw-temporal-gateway/<gatewayId>` (new). @default "default" */
   readonly gatewayId?: string;
+  /**
+   * Re-delivery of a retry the requester does not answer with a respawn (new): the first wait is
+   * retryPickupTimeoutMs, each next one × multiplier (at most maxIntervalMs); after maxDeliveries the retry gives
+   * up. @default { maxDeliveries: 3, multiplier: 2, maxIntervalMs: 3600000 }
+   */
+  readonly retryRedelivery?: { readonly maxDeliveries: number; readonly multiplier: number; readonly maxIntervalMs: number };
 }
 
 /** The retry settings of a config, with the defaults for configs recorded before they existed. */
-export function retrySettingsOf(config: OrchestratorConfig): Required<Pick<OrchestratorConfig, 'retryBackoff' | 'retryPickupTimeoutMs' | 'notifyRequesterOnExhausted' | 'gatewayId'>> {
+export function retrySettingsOf(config: OrchestratorConfig): Required<Pick<OrchestratorConfig, 'retryBackoff' | 'retryPickupTimeoutMs' | 'notifyRequesterOnExhausted' | 'gatewayId' | 'retryRedelivery'>> {
   return {
     retryBackoff: config.retryBackoff ?? DEFAULT_RETRY_BACKOFF,
     retryPickupTimeoutMs: config.retryPickupTimeoutMs ?? DEFAULT_PICKUP_TIMEOUT_MS,
     notifyRequesterOnExhausted: config.notifyRequesterOnExhausted ?? false,
     gatewayId: config.gatewayId ?? 'default',
+    retryRedelivery: config.retryRedelivery ?? DEFAULT_REDELIVERY,
   };
 }
+
+const DEFAULT_REDELIVERY = { maxDeliveries: 3, multiplier: 2, maxIntervalMs: 3_600_000 } as const;
 
 const DEFAULT_RETRY_BACKOFF = { initialMs: 0, multiplier: 2, maxMs: 300_000 } as const;
 const DEFAULT_PICKUP_TIMEOUT_MS = 600_000;
@@ -153,6 +162,20 @@ function retryBackoff(value: unknown): NonNullable<OrchestratorConfig['retryBack
   return { initialMs: number('initialMs', 0), multiplier: number('multiplier', 1), maxMs: number('maxMs', 0) };
 }
 
+function retryRedelivery(value: unknown): NonNullable<OrchestratorConfig['retryRedelivery']> {
+  if (value === undefined) return DEFAULT_REDELIVERY;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError('retryRedelivery', 'must be an object');
+  const raw = value as Record<string, unknown>;
+  const unknown = Object.keys(raw).find((k) => !['maxDeliveries', 'multiplier', 'maxIntervalMs'].includes(k));
+  if (unknown !== undefined) throw new InvalidConfigError(`retryRedelivery.${unknown}`, 'is not a retryRedelivery key');
+  const number = (key: 'maxDeliveries' | 'multiplier' | 'maxIntervalMs', min: number, max: number): number => {
+    const v = raw[key] ?? DEFAULT_REDELIVERY[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new InvalidConfigError(`retryRedelivery.${key}`, `must be a number from ${min} to ${max}`);
+    return v;
+  };
+  return { maxDeliveries: Math.floor(number('maxDeliveries', 1, 20)), multiplier: number('multiplier', 1, 10), maxIntervalMs: number('maxIntervalMs', 1000, 86_400_000) };
+}
+
 function positiveMs(raw: Record<string, unknown>, field: string, fallback: number): number {
   const value = raw[field];
   if (value === undefined) return fallback;
@@ -191,5 +214,6 @@ export function parseOrchestratorConfig(input: unknown): OrchestratorConfig {
     retryPickupTimeoutMs: positiveMs(raw, 'retryPickupTimeoutMs', DEFAULT_PICKUP_TIMEOUT_MS),
     notifyRequesterOnExhausted: optionalBoolean(raw, 'notifyRequesterOnExhausted', false),
     gatewayId: gatewayId(raw.gatewayId),
+    retryRedelivery: retryRedelivery(raw.retryRedelivery),
   };
 }

@@ -30,8 +30,10 @@ async function signalTask(message: TaskMessage, config: RetryConfig): Promise<vo
 }
 
 /**
- * Delivers one message. A task's first spawn starts its workflow; a task key that already ran is never started
- * again (its budget is spent or it succeeded), so a closed task only gets signals, which then fail and are logged.
+ * Delivers one message. A task's first spawn starts its workflow; while that workflow is open (it stays open
+ * after it settles, keeping its retry count) a later spawn of the same task only signals it. A task workflow that
+ * closed (its requester ended, or it was forgotten after a day idle) is started afresh, as the original's
+ * in-memory count started afresh after a gateway restart.
  */
 export async function deliverTaskMessage(message: TaskMessage, config: RetryConfig): Promise<void> {
   const { workflowId } = workflowInfo();
@@ -42,7 +44,7 @@ export async function deliverTaskMessage(message: TaskMessage, config: RetryConf
           workflowId: subagentTaskWorkflowId(message.taskKey),
           args: [{ taskKey: message.taskKey, requester: message.requester, spec: message.spec, firstSpawn: { eventId: `spawned:${message.childKey}`, childKey: message.childKey, config } }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           staticSummary: `subagent task · ${message.spec.label ?? 'no-label'} · ${message.requester}`,
           typedSearchAttributes: [
             { key: OPENCLAW_PLUGIN, value: ORCHESTRATOR_PLUGIN_ID },

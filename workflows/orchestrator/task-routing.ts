@@ -59,5 +59,6 @@ export function retryConfigOf(config: OrchestratorConfig): RetryConfig {
     pickupTimeoutMs: settings.retryPickupTimeoutMs,
     notifyRequesterOnExhausted: settings.notifyRequesterOnExhausted,
     gatewayTaskQueue: gatewayTaskQueue(settings.gatewayId),
+    redelivery: settings.retryRedelivery,
   };
 }

@@ -14,6 +14,17 @@ export interface RetryBackoff {
   readonly maxMs: number;
 }
 
+/**
+ * Re-delivery of a retry that is not answered by a respawn (new): the first wait is `pickupTimeoutMs`, each next
+ * one `× multiplier`, at most `maxIntervalMs`; after `maxDeliveries` deliveries and the last wait the retry gives
+ * up. Re-deliveries never spend budget.
+ */
+export interface RetryRedelivery {
+  readonly maxDeliveries: number;
+  readonly multiplier: number;
+  readonly maxIntervalMs: number;
+}
+
 /** The retry rules a task workflow applies; sent by the bridge with every event so config changes apply at once. */
 export interface RetryConfig {
   readonly autoRetryFailedSubagents: boolean;
@@ -26,6 +37,8 @@ export interface RetryConfig {
   readonly notifyRequesterOnExhausted: boolean;
   /** Task queue of the gateway activity worker that delivers system events. */
   readonly gatewayTaskQueue: string;
+  /** Absent in events recorded before re-delivery existed: one delivery, as then. */
+  readonly redelivery?: RetryRedelivery;
 }
 
 /** An accepted worker spawn of this task (the first one, or a respawn after a retry). */
@@ -66,6 +79,7 @@ export interface SubagentRetryArgs {
   readonly backoffMs: number;
   readonly pickupTimeoutMs: number;
   readonly gatewayTaskQueue: string;
+  readonly redelivery?: RetryRedelivery;
 }
 
 /** How a retry ended: picked up by a respawn, or not within `pickupTimeoutMs`. */
@@ -73,6 +87,10 @@ export interface SubagentRetryResult {
   readonly delivered: boolean;
   readonly pickedUp: boolean;
   readonly respawnedChildKey: string | null;
+  /** Scheduled deliveries made (re-deliveries after a gateway restart not counted); absent in older results. */
+  readonly deliveries?: number;
+  /** True when every scheduled delivery went unanswered: the retry gave up. */
+  readonly gaveUp?: boolean;
 }
 
 /** What the gateway activity worker does inside the gateway process (api.runtime.system). */
@@ -86,6 +104,13 @@ export interface SystemEventDelivery {
   readonly text: string;
   /** Stable per delivery: the same retry enqueued twice replaces itself instead of appearing twice. */
   readonly contextKey: string;
+  /** Which delivery of the retry this is (1 = first); one delivery is done once per gateway process. */
+  readonly delivery?: number;
+  /**
+   * Only wake the session: the event was stored before and a gateway (re)start lost just the wake. Where the
+   * event is persisted, nothing is stored again, so a copy the requester already consumed never comes back.
+   */
+  readonly wakeOnly?: boolean;
   /** Heartbeat reason, e.g. `orchestrator-subagent-retry`; null: no heartbeat. */
   readonly heartbeatReason: string | null;
 }
@@ -97,6 +122,12 @@ export const taskRequesterEndedSignal = defineSignal<[{ readonly sessionKey: str
 export const taskStateQuery = defineQuery<TaskState>('subagent-task.state');
 /** Sent by the task workflow to its open retry when the respawn was accepted. */
 export const retryRespawnedSignal = defineSignal<[{ readonly childKey: string }]>('subagent-retry.respawned');
+
+/** Sent by a gateway activity worker when it starts polling `taskQueue`: waiting retries deliver again at once. */
+export const retryGatewayStartedSignal = defineSignal<[{ readonly taskQueue: string }]>('subagent-retry.gateway-started');
+
+/** Workflow type of a retry, for visibility queries. */
+export const SUBAGENT_RETRY_WORKFLOW_TYPE = 'subagentRetryWorkflow';
 
 /** Workflow id of a task. */
 export function subagentTaskWorkflowId(taskKey: string): string {

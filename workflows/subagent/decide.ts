@@ -32,10 +32,19 @@ function remember(state: TaskState, eventId: string, config: RetryConfig): TaskS
   return { ...state, config, seenEventIds: [...state.seenEventIds, eventId].slice(-TASK_DEDUPE_WINDOW) };
 }
 
-/** An accepted spawn of this task: a new attempt; if a retry was waiting for it, the retry is picked up. */
+/**
+ * An accepted spawn of this task: a new attempt; if a retry was waiting for it, the retry is picked up. A task
+ * that settled (succeeded, failed, exhausted, unanswered) is still known: the same task spawned again reopens it
+ * with its retry count as it was — the original's count per task key never reset.
+ */
 export function applySpawned(state: TaskState, event: TaskSpawnedEvent, now: number): TaskDecided {
-  if (seen(state, event.eventId) || isFinished(state) || state.attempts.some((a) => a.childKey === event.childKey)) {
+  if (seen(state, event.eventId) || state.status === 'ended' || state.attempts.some((a) => a.childKey === event.childKey)) {
     return { state, effects: [] };
+  }
+  if (isFinished(state)) {
+    const reopened = { ...remember(state, event.eventId, event.config), status: 'running' as const, pendingRetry: null };
+    const attempts = [...reopened.attempts, { childKey: event.childKey, spawnedAt: now, outcome: null, endedAt: null }];
+    return { state: { ...reopened, attempts, lastEvent: `spawned again by ${event.childKey} after ${state.status}; retries used ${state.retriesUsed}` }, effects: [] };
   }
   const next = remember(state, event.eventId, event.config);
   const attempts = [...next.attempts, { childKey: event.childKey, spawnedAt: now, outcome: null, endedAt: null }];
@@ -86,6 +95,7 @@ export function applyEnded(state: TaskState, event: TaskEndedEvent, now: number)
     backoffMs: backoffMs(config.backoff, n),
     pickupTimeoutMs: config.pickupTimeoutMs,
     gatewayTaskQueue: config.gatewayTaskQueue,
+    ...(config.redelivery && { redelivery: config.redelivery }),
   };
   return {
     state: { ...ended, retriesUsed: n, status: 'retrying', pendingRetry: { attempt: n, failedChildKey: event.childKey, outcome: event.outcome }, lastEvent: `retry ${n}/${config.maxRetriesPerTask} after ${event.outcome}` },
@@ -99,9 +109,24 @@ export function applyRetryNotPickedUp(state: TaskState, attempt: number): TaskSt
   return { ...state, notPickedUp: state.notPickedUp + 1, lastEvent: `retry ${attempt} was not picked up in time` };
 }
 
+/**
+ * A retry gave up after every scheduled delivery went unanswered: the task ends `unanswered`, visibly, with its
+ * budget as it was (deliveries never spend budget).
+ */
+export function applyRetryGaveUp(state: TaskState, attempt: number, deliveries: number): TaskState {
+  if (state.pendingRetry?.attempt !== attempt || isFinished(state)) return state;
+  return { ...state, status: 'unanswered', notPickedUp: state.notPickedUp + 1, lastEvent: `retry ${attempt} not picked up after ${deliveries} deliveries; gave up` };
+}
+
+/** A retry workflow was terminated, cancelled or failed: recorded; the task still accepts the respawn. */
+export function applyRetryEndedAbnormally(state: TaskState, attempt: number, reason: string): TaskState {
+  if (isFinished(state)) return state;
+  return { ...state, lastEvent: `retry ${attempt} workflow ended without a result (${reason}); still waiting for a respawn` };
+}
+
 /** The requester's session ended: nobody is left to respawn the task. */
 export function applyRequesterEnded(state: TaskState, sessionKey: string): TaskState {
-  if (sessionKey !== state.requester || isFinished(state)) return state;
+  if (sessionKey !== state.requester || state.status === 'ended') return state;
   return { ...state, status: 'ended', lastEvent: 'requester session ended' };
 }
 

@@ -12,8 +12,8 @@ export interface TaskAttempt {
   readonly endedAt: number | null;
 }
 
-/** `running`/`retrying` while alive; the others end the workflow. */
-export type TaskStatus = 'running' | 'retrying' | 'succeeded' | 'failed' | 'exhausted' | 'ended';
+/** `running`/`retrying` while alive; the others end the workflow (`unanswered`: a retry gave up unanswered). */
+export type TaskStatus = 'running' | 'retrying' | 'succeeded' | 'failed' | 'exhausted' | 'ended' | 'unanswered';
 
 /** A retry delivered (or about to be) and not yet answered by a respawn. */
 export interface PendingRetry {
@@ -38,6 +38,9 @@ export interface TaskState {
   readonly lastEvent: string | null;
   readonly config: RetryConfig | null;
 }
+
+/** A settled task no event touched for this long is forgotten (a later identical task starts a fresh count). */
+export const TASK_FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** Event ids a task remembers; a task sees a handful of events, so this is generous. */
 export const TASK_DEDUPE_WINDOW = 128;

@@ -1,7 +1,9 @@
 /**
  * One workflow per stable task key (`subagent-task/<taskKey>`): started when a worker spawn is accepted, it owns
  * the retry budget — which therefore survives gateway restarts — and runs each retry as its own child workflow.
- * It completes when the task succeeds, fails without a retry, exhausts its budget, or its requester ends.
+ * Once it settles (succeeds, fails without a retry, exhausts its budget, or a retry goes unanswered) it stays
+ * open, idle, so a later identical task continues its count; it completes when its requester ends or after
+ * {@link TASK_FORGET_AFTER_MS} without events (histories recorded before `subagent-task-known`: when it settles).
  */
 import {
   ParentClosePolicy,
@@ -9,6 +11,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -23,10 +26,11 @@ import {
   taskStateQuery,
   type SubagentTaskArgs,
 } from './contract.ts';
-import { applyEnded, applyRequesterEnded, applyRetryNotPickedUp, applySpawned, describeTask, type TaskDecided, type TaskEffect } from './decide.ts';
+import { applyEnded, applyRequesterEnded, applyRetryEndedAbnormally, applyRetryGaveUp, applyRetryNotPickedUp, applySpawned, describeTask, type TaskDecided, type TaskEffect } from './decide.ts';
 import { deliverThroughGateway } from './gateway-proxy.ts';
 import { subagentRetryWorkflow } from './retry-workflow.ts';
-import { initialTaskState, isFinished, type TaskState } from './state.ts';
+import { clock } from './redelivery.ts';
+import { initialTaskState, isFinished, TASK_FORGET_AFTER_MS, type TaskState } from './state.ts';
 
 export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<TaskState> {
   let state: TaskState = args.state ?? initialTaskState(args.taskKey, args.requester, args.spec);
@@ -53,9 +57,17 @@ export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<Task
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `retry ${attempt}/${effect.args.maxRetries} · ${state.spec.label ?? 'no-label'} · ${effect.args.outcome}`,
         });
-        void child.result().then((result) => {
-          if (!result.pickedUp) state = applyRetryNotPickedUp(state, attempt);
-        });
+        // A retry terminated, cancelled or failed by an operator is recorded; the task goes on (never unhandled).
+        void child.result().then(
+          (result) => {
+            if (result.gaveUp === true) state = applyRetryGaveUp(state, attempt, result.deliveries ?? 1);
+            else if (!result.pickedUp) state = applyRetryNotPickedUp(state, attempt);
+          },
+          (err: unknown) => {
+            log.warn('retry workflow ended without a result', { workflowId: workflowInfo().workflowId, attempt, error: String(err) });
+            state = applyRetryEndedAbnormally(state, attempt, err instanceof Error ? err.message : String(err));
+          },
+        );
         return;
       }
       case 'respawned':
@@ -77,6 +89,7 @@ export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<Task
     }
   };
 
+  const requesterEnded = (): boolean => state.status === 'ended';
   for (;;) {
     setCurrentDetails(describeTask(state));
     await condition(() => effects.length > 0 || isFinished(state));
@@ -88,7 +101,12 @@ export async function subagentTaskWorkflow(args: SubagentTaskArgs): Promise<Task
       await condition(allHandlersFinished);
       if (effects.length > 0) continue;
       setCurrentDetails(describeTask(state));
-      return state;
+      if (state.status === 'ended' || !patched('subagent-task-known')) return state;
+      // Settled but still known: the same task spawned again reopens it with its retry count (the original's
+      // count per task key never reset); forgotten when its requester ends or after a day without events.
+      setCurrentDetails(`${describeTask(state)} · kept for a later identical task until ${clock(Date.now() + TASK_FORGET_AFTER_MS)} or its requester ends`);
+      const touched = await condition(() => effects.length > 0 || !isFinished(state) || requesterEnded(), TASK_FORGET_AFTER_MS);
+      if (!touched || (requesterEnded() && effects.length === 0)) return state;
     }
   }
 }
