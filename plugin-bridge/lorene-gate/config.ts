@@ -79,7 +79,7 @@ function phones(raw: Raw, field: string): ReadonlySet<string> {
 export const GATE_CONFIG_KEYS = [
   'enabled', 'channel', 'protectedTo', 'allowedFrom', 'triggerRegex', 'armTtlMs', 'maxUsesPerArm',
   'requireBodyAfterTrigger', 'missedResponseTtlMs', 'wrapperTargets', 'wrapperPrefix', 'wrapperSuffix', 'dbPath',
-  'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue',
+  'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
 ] as const;
 
 /** Parses and clamps; throws {@link InvalidConfigError} naming the field. */
@@ -102,6 +102,7 @@ export function parseGateConfig(input: unknown): GateConfig {
   const address = optionalStr(raw, 'temporalAddress');
   const namespace = optionalStr(raw, 'temporalNamespace');
   const profile = optionalStr(raw, 'temporalProfile');
+  const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
   return {
     enabled: bool(raw, 'enabled', true),
     channel: str(raw, 'channel', 'whatsapp').toLowerCase(),
@@ -118,7 +119,7 @@ export function parseGateConfig(input: unknown): GateConfig {
     dbPath: optionalStr(raw, 'dbPath') ?? null,
     debug: bool(raw, 'debug', false),
     decisionTimeoutMs,
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
     taskQueue: str(raw, 'taskQueue', 'openclaw-temporal'),
   };
 }

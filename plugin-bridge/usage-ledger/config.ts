@@ -35,7 +35,7 @@ export interface UsageLedgerConfig {
 
 /** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
 export const USAGE_LEDGER_CONFIG_KEYS = [
-  'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue',
+  'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
   'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes',
 ] as const;
 
@@ -74,11 +74,12 @@ export function parseUsageLedgerConfig(input: unknown): UsageLedgerConfig {
   const address = optionalStr(raw, 'temporalAddress');
   const namespace = optionalStr(raw, 'temporalNamespace');
   const profile = optionalStr(raw, 'temporalProfile');
+  const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
   return {
     enabled: bool(raw, 'enabled', true),
     dbPath: optionalStr(raw, 'dbPath') ?? null,
     debug: bool(raw, 'debug', false),
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
     taskQueue: optionalStr(raw, 'taskQueue') ?? 'openclaw-temporal',
     sendTimeoutMs: int(raw, 'sendTimeoutMs', 5000, 100, 60_000),
     retryIntervalMs: int(raw, 'retryIntervalMs', 2000, 100, 600_000),
