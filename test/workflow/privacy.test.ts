@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
@@ -114,6 +115,30 @@ describe('nothing personal in plain text (real dev server, codec from the enviro
     for (const run of runs) decoded += await decodedTexts(raw, run, codec);
     for (const path of ['trigger', 'reply', 'prompt', 'answer', 'task']) assert.ok(decoded.includes(`${SECRET} ${path}`), `the ${path} decodes with the codec`);
   });
+});
+
+test('without a key the bridge fails closed: the gate gets an error naming the key file, nothing reaches the server', async () => {
+  const missing = join(tmp.dir, 'no-such-keys.json');
+  const keyless = new TemporalBridge({ address: env.address, namespace: 'default', payloadKeyFile: missing });
+  keyless.start();
+  try {
+    const gate = new GateClient(keyless, new KeyedChain(), { channel: 'whatsapp', taskQueue: 'openclaw-temporal' });
+    const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: join(tmp.dir, 'gate.db') };
+    const peer = '+4917099990003';
+    const failed = await gate.decide(peer, { decisionId: 'keyless-1', content: `${SECRET} unsent`, config }, soon()).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    assert.ok(failed instanceof TemporalCallError && failed.message.includes(missing), `a TemporalCallError naming the key file, got ${String(failed)}`);
+    const usage = new UsageLedgerClient(keyless, { taskQueue: 'openclaw-temporal' });
+    const record = extractUsage({ runId: 'keyless-run', provider: 'anthropic', model: 'm', usage: { input: 1, output: 1 }, prompt: SECRET }, 'llm_output', { eventId: 'keyless-1', now: Date.now() });
+    assert.ok(record !== null);
+    await assert.rejects(usage.send('keyless', { dbPath: join(tmp.dir, 'usage.db'), records: [record] }, soon()), (err: unknown) => err instanceof TemporalCallError && err.message.includes('no payload key'));
+    const listed = await allRuns(rawClient(env.connection));
+    assert.ok(!listed.some((r) => r.workflowId.includes(peer) || r.workflowId === usageLedgerWorkflowId('keyless')), 'no workflow was started without encryption');
+  } finally {
+    await keyless.stop();
+  }
 });
 
 test('the history recorded with the codec (test/histories/privacy-gate-encrypted.json) is plain only where the server must read', () => {
