@@ -39,7 +39,7 @@ async function run(command: OpsCommand): Promise<number> {
       return 0;
     }
     const bundle = await bundleFrom(command.workflowsPath ?? undefined);
-    const summary = await replayHistories(bundle, histories);
+    const summary = await replayHistories(bundle, histories, ops.dataConverter);
     out(formatReplay(summary, where));
     return replayPassed(summary) ? 0 : 1;
   } finally {

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { keySource, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { gateStateQuery, gateWorkflowId } from '../workflows/gate/contract.ts';
 import { describeGate } from '../workflows/gate/decide.ts';
 import { startOpenClawHost, type OpenClawHost } from '../test/openclaw/host-client.ts';
@@ -68,9 +69,11 @@ async function main(): Promise<void> {
   } catch {
     throw new Error(`no Temporal service at ${address}: start the stack first with \`npm start\` (in another terminal)`);
   }
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: payloadDataConverter() });
   say(`Loading lorene-gate into OpenClaw's real plugin loader (Node 24) against ${address} …`);
   const host = await startOpenClawHost();
+  // The gateway encrypts with the worker's key: the file `npm start` created (or the keys the environment names).
+  const keys = keySource();
   try {
     const loaded = await host.load({
       pluginDir: join(repo, 'plugin-bridge', 'lorene-gate'),
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
         temporalAddress: address,
         temporalNamespace: namespace,
         dbPath: join(repo, '.data', 'demo', 'lorene-gate.db'),
+        ...(keys.kind === 'file' && { payloadKeyFile: keys.path }),
       },
     });
     if (loaded.status !== 'loaded') throw new Error(`lorene-gate did not load: ${loaded.error}`);

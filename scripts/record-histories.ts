@@ -13,16 +13,20 @@ import { TemporalBridge } from '../plugin-bridge/shared/temporal-bridge.ts';
 import { startTestServer, startWorkers, tempDir } from '../test/helpers/temporal.ts';
 import { gateScenarios } from '../test/scenarios/gate.ts';
 import { orchestratorScenarios } from '../test/scenarios/orchestrator.ts';
+import { privacyScenarios } from '../test/scenarios/privacy.ts';
 import { subagentScenarios } from '../test/scenarios/subagent.ts';
 import { usageScenarios } from '../test/scenarios/usage.ts';
 import type { Scenario } from '../test/scenarios/types.ts';
 
 /** Every scenario; a new workflow adds its list here. */
-const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios, ...orchestratorScenarios, ...usageScenarios];
+const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios, ...orchestratorScenarios, ...usageScenarios, ...privacyScenarios];
 
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));
 
 async function main(): Promise<void> {
+  // Recorded encrypted under the committed test key, the key `npm test` replays them with.
+  process.env.OPENCLAW_TEMPORAL_KEY_FILE = fileURLToPath(new URL('../test/fixtures/payload-keys.json', import.meta.url));
+  delete process.env.OPENCLAW_TEMPORAL_PAYLOAD_KEYS;
   const only = process.argv.slice(2);
   const scenarios = ALL_SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name));
   const env = await startTestServer();

@@ -50,6 +50,11 @@ function runTests(title, files, concurrency) {
   });
 }
 
+// Every client and worker the tests create encrypts payloads (the codec is on unless OPENCLAW_TEMPORAL_CODEC=off)
+// with the committed test key, which the recorded histories use too; the workers the tests spawn inherit it.
+process.env.OPENCLAW_TEMPORAL_KEY_FILE = join(repo, 'test', 'fixtures', 'payload-keys.json');
+delete process.env.OPENCLAW_TEMPORAL_PAYLOAD_KEYS;
+
 const selected = process.argv.slice(2);
 if (selected.length === 0) {
   step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);

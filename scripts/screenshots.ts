@@ -4,6 +4,9 @@
  *   docs/web-ui-workflows.png          the workflow list with our search attributes as columns
  *   docs/web-ui-gate.png               an armed gate: summary, details, "armed by …" current details
  *   docs/web-ui-orchestrator-thread.png an orchestrator thread with its workers (when the scenario exists)
+ *   docs/web-ui-gate-input-decoded.png   a gate's input, decoded through the codec server (as `npm start` runs the UI)
+ *   docs/web-ui-gate-input-encrypted.png the same without a codec server: ciphertext and key id
+ * `npm run screenshots -- codec` takes only the last two.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../test/browser/chromium.ts';
 import { startUiStack } from '../test/browser/ui-stack.ts';
-import { readUserMetadata, readWorkflowList, showColumns } from '../test/browser/web-ui-pages.ts';
+import { readUserMetadata, readWorkflowInput, readWorkflowList, showColumns, shownInput } from '../test/browser/web-ui-pages.ts';
 
 const docs = fileURLToPath(new URL('../docs/', import.meta.url));
 const COLUMNS = ['OpenClawPlugin', 'OpenClawPeer', 'OpenClawGateState', 'OpenClawFrontSession'] as const;
@@ -22,10 +25,32 @@ async function shoot(page: Page, name: string): Promise<void> {
   process.stdout.write(`saved ${path}\n`);
 }
 
+/** A gate's page with its input, through a UI with or without the codec server. */
+async function shootGateInput(codecEndpoint: boolean, name: string): Promise<void> {
+  const stack = await startUiStack({ codecEndpoint });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 560 } });
+    await readWorkflowInput(page, stack.uiUrl, stack.namespace, stack.workflows.armedGate, (text) => text.includes(codecEndpoint ? '"peer"' : '"metadata"'));
+    await page.waitForTimeout(1000);
+    if (!(await shownInput(page)).includes(codecEndpoint ? '"peer"' : '"metadata"')) throw new Error(`the gate input is not shown ${codecEndpoint ? 'decoded' : 'encrypted'}`);
+    await shoot(page, name);
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const missing = chromiumMissing();
   if (missing !== null) throw new Error(missing);
   mkdirSync(docs, { recursive: true });
+  // The pictures' stack encrypts with the committed test key, as `npm test` does.
+  process.env.OPENCLAW_TEMPORAL_KEY_FILE = fileURLToPath(new URL('../test/fixtures/payload-keys.json', import.meta.url));
+  delete process.env.OPENCLAW_TEMPORAL_PAYLOAD_KEYS;
+  await shootGateInput(true, 'web-ui-gate-input-decoded.png');
+  await shootGateInput(false, 'web-ui-gate-input-encrypted.png');
+  if (process.argv.includes('codec')) return;
   const stack = await startUiStack();
   const browser = await launchChromium();
   try {

@@ -5,6 +5,9 @@
  * from a hand-rolled parser. Nothing else in `worker/` reads `process.env`.
  */
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { keySource, type KeySource } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { PayloadKeyError } from '../plugin-bridge/shared/codec/encryption-codec.ts';
+import type { CodecServerConfig } from './codec-server.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/gate/contract.ts';
 
 /** A configuration value the worker cannot use; `variable` names the environment variable. */
@@ -33,6 +36,10 @@ export interface WorkerConfig {
   /** Folder of the embedded dev server's database file. @default `.data` in the repository */
   readonly dataDir: string;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Where the payload keys come from (`OPENCLAW_TEMPORAL_CODEC`, `…_PAYLOAD_KEYS`, `…_KEY_FILE`, `<dataDir>/payload-keys.json`). */
+  readonly payloadKeys: KeySource;
+  /** The codec server for the Web UI (`npm run codec-server`, and `npm start` next to the dev server). */
+  readonly codecServer: CodecServerConfig;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
@@ -52,6 +59,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
   if (!LOG_LEVELS.includes(logLevel)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER ?? 'true';
   if (serveLedger !== 'true' && serveLedger !== 'false') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SERVE_LEDGER', 'must be true or false');
+  const dataDir = env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir;
   return {
     connect,
     namespace: connect.namespace ?? 'default',
@@ -61,9 +69,25 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     ledgerTaskQueue: LEDGER_TASK_QUEUE,
     serveLedger: serveLedger === 'true',
     maxCachedWorkflows: positiveInt(env, 'OPENCLAW_TEMPORAL_MAX_CACHED_WORKFLOWS', 200),
-    dataDir: env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir,
+    dataDir,
     logLevel,
+    payloadKeys: payloadKeys(env, dataDir),
+    codecServer: {
+      host: env.OPENCLAW_TEMPORAL_CODEC_HOST || '127.0.0.1',
+      port: env.OPENCLAW_TEMPORAL_CODEC_PORT === '0' ? 0 : positiveInt(env, 'OPENCLAW_TEMPORAL_CODEC_PORT', 8234),
+      allowedOrigins: (env.OPENCLAW_TEMPORAL_CODEC_ORIGINS || 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((o) => o.trim()).filter(Boolean),
+      token: env.OPENCLAW_TEMPORAL_CODEC_TOKEN || null,
+    },
   };
+}
+
+function payloadKeys(env: NodeJS.ProcessEnv, dataDir: string): KeySource {
+  try {
+    return keySource({ env: { ...env, OPENCLAW_TEMPORAL_DATA_DIR: dataDir } });
+  } catch (err) {
+    if (err instanceof PayloadKeyError) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_CODEC', err.message);
+    throw err;
+  }
 }
 
 function envRecord(env: NodeJS.ProcessEnv): Record<string, string> {

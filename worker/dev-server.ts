@@ -31,6 +31,8 @@ export interface DevServerOptions {
   readonly uiPort?: number | null;
   /** @default "default" */
   readonly namespace?: string;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  readonly codecEndpoint?: string;
   /** How long to wait for the gRPC port. @default 60 s */
   readonly startTimeoutMs?: number;
 }
@@ -77,6 +79,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     ...(uiPort === null ? ['--headless'] : ['--ui-ip', ip, '--ui-port', String(uiPort)]),
+    ...(uiPort !== null && options.codecEndpoint !== undefined ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...searchAttributeFlags(),
   ];
   const log = createWriteStream(options.logFile, { flags: 'a' });

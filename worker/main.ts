@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection } from '@temporalio/worker';
 import { parseWorkerConfig } from './config.ts';
 import { installLogger } from './logger.ts';
+import { workerPayloadKeys } from './payload-keys.ts';
 import { bundleWorkflows, createWorkerSet } from './workers.ts';
 
 const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
@@ -14,9 +15,11 @@ const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir });
   const logger = installLogger(config.logLevel);
+  const { dataConverter, keyFile } = workerPayloadKeys(config.payloadKeys, { create: false });
+  logger.info({ codec: config.payloadKeys.kind, keyFile }, config.payloadKeys.kind === 'off' ? 'payload encryption is OFF (OPENCLAW_TEMPORAL_CODEC=off)' : 'payloads are encrypted');
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
   try {
-    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger });
+    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger, dataConverter });
     logger.info({ namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, 'worker running');
     await set.run();
     logger.info('worker stopped');

@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { temporalCliPath } from '../scripts/paths.mjs';
-import { parseWorkerConfig } from './config.ts';
+import { parseWorkerConfig, type WorkerConfig } from './config.ts';
+import { startCodecServer, type RunningCodecServer } from './codec-server.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
 import { installLogger } from './logger.ts';
+import { workerPayloadKeys } from './payload-keys.ts';
 import { pluginInstructions } from './instructions.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 import { bundleWorkflows, createWorkerSet } from './workers.ts';
@@ -31,15 +34,31 @@ async function connectWhenHealthy<T>(connect: () => Promise<T>, logger: { warn(f
   }
 }
 
+/** The Web UI's codec server (none when encryption is off); a busy port costs the decoded view, not the stack. */
+async function startUiCodecServer(config: WorkerConfig['codecServer'], dataConverter: DataConverter, logger: { warn(fields: object, message: string): void }): Promise<RunningCodecServer | null> {
+  const [codec] = dataConverter.payloadCodecs ?? [];
+  if (codec === undefined) return null;
+  try {
+    return await startCodecServer(config, codec, logger);
+  } catch (err) {
+    logger.warn({ err, port: config.port }, 'the codec server did not start: the Web UI shows payloads encrypted (set OPENCLAW_TEMPORAL_CODEC_PORT)');
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir: join(repo, '.data') });
   const logger = installLogger(config.logLevel);
+  const keys = workerPayloadKeys(config.payloadKeys, { create: true });
+  if (keys.created) logger.info({ keyFile: keys.keyFile }, 'created a payload encryption key: keep it safe, back it up, give the plugins the same file');
   let server: DevServer | null = null;
+  let codecServer: RunningCodecServer | null = null;
   let address = config.connect.connectionOptions.address;
   if (!config.explicitService) {
     const dbFile = join(config.dataDir, 'temporal.db');
-    logger.info({ dbFile }, 'starting the embedded Temporal dev server');
-    server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(config.dataDir, 'temporal-server.log') });
+    codecServer = await startUiCodecServer(config.codecServer, keys.dataConverter, logger);
+    logger.info({ dbFile, codecServer: codecServer?.url ?? null }, 'starting the embedded Temporal dev server');
+    server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(config.dataDir, 'temporal-server.log'), ...(codecServer && { codecEndpoint: codecServer.url }) });
     address = server.address;
   } else {
     const client = await Connection.connect({ ...config.connect.connectionOptions });
@@ -53,12 +72,13 @@ async function main(): Promise<void> {
     }
   }
   const connection = await connectWhenHealthy(() => NativeConnection.connect({ ...config.connect.connectionOptions, address }), logger);
-  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger });
-  process.stdout.write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null }));
+  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger, dataConverter: keys.dataConverter });
+  process.stdout.write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null, payloadKeyFile: keys.keyFile, codecUrl: codecServer?.url ?? null }));
   try {
     await set.run();
   } finally {
     await connection.close();
+    await codecServer?.close();
     if (server !== null) {
       logger.info('stopping the dev server');
       await server.stop();

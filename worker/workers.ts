@@ -7,6 +7,8 @@ import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleW
 import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
 import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
+import type { DataConverter } from '@temporalio/common';
+import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
@@ -40,6 +42,8 @@ export interface WorkerSetOptions {
   readonly maxCachedWorkflows: number;
   readonly bundle: WorkflowBundleWithSourceMap;
   readonly logger: WorkerLogger;
+  /** How payloads are encoded (the encryption codec). @default {@link payloadDataConverter} from the environment */
+  readonly dataConverter?: DataConverter;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -52,12 +56,14 @@ export interface WorkerSet {
 /** Creates the workers; the caller owns the connection. Ledger databases open on first use and close on shutdown. */
 export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
   const { connection, namespace, bundle } = options;
+  const dataConverter = options.dataConverter ?? payloadDataConverter();
   const workers: Worker[] = [
     await Worker.create({
       connection,
       namespace,
       taskQueue: options.taskQueue,
       workflowBundle: bundle,
+      dataConverter,
       maxCachedWorkflows: options.maxCachedWorkflows,
       // After a worker crash its sticky queue holds the next task of each cached workflow this long before any
       // worker may take it (SDK default 10 s): gate decisions time out meanwhile, so keep it short.
@@ -71,6 +77,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         connection,
         namespace,
         taskQueue: options.ledgerTaskQueue,
+        dataConverter,
         activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
         maxConcurrentActivityTaskExecutions: 4,
       }),

@@ -110,7 +110,7 @@ function phones(raw: Raw, field: string, warn: ConfigWarn): ReadonlySet<string> 
 export const GATE_CONFIG_KEYS = [
   'enabled', 'channel', 'protectedTo', 'allowedFrom', 'triggerRegex', 'armTtlMs', 'maxUsesPerArm',
   'requireBodyAfterTrigger', 'missedResponseTtlMs', 'wrapperTargets', 'wrapperPrefix', 'wrapperSuffix', 'dbPath',
-  'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue',
+  'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
 ] as const;
 
 /**
@@ -142,6 +142,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
   if (channel === '') warn('channel', 'is empty: no channel id matches it, so the gate applies to no message (as in the original)');
   const dbPath = text(raw, 'dbPath', '');
   if (raw.dbPath !== undefined && dbPath === '') warn('dbPath', 'is empty: the default <state dir>/lorene-gate.db is used');
+  const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
   return {
     enabled: bool(raw, 'enabled', true),
     channel,
@@ -158,7 +159,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
     dbPath: dbPath === '' ? null : dbPath,
     debug: bool(raw, 'debug', false),
     decisionTimeoutMs,
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
     taskQueue: str(raw, 'taskQueue', 'openclaw-temporal'),
   };
 }

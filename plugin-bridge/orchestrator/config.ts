@@ -24,7 +24,7 @@ export const ORCHESTRATOR_CONFIG_KEYS = [
   'injectOrchestratorPrompt', 'enforceMainDelegation', 'autoRetryFailedSubagents', 'maxRetriesPerTask', 'retryOutcomes',
   'allowedMainTools', 'allowedOrchestratorTools', 'orchestratorLabelPrefix', 'decisionTimeoutMs', 'onTemporalError',
   'retryBackoff', 'retryPickupTimeoutMs', 'notifyRequesterOnExhausted', 'gatewayId', 'retryRedelivery',
-  'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue', 'debug',
+  'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue', 'debug',
 ] as const;
 
 const fail = (field: string, reason: string): never => {
@@ -55,9 +55,10 @@ export function parseBridgeConfig(input: unknown): OrchestratorBridgeConfig {
   const address = optionalString(raw, 'temporalAddress');
   const namespace = optionalString(raw, 'temporalNamespace');
   const profile = optionalString(raw, 'temporalProfile');
+  const payloadKeyFile = optionalString(raw, 'payloadKeyFile');
   return {
     policy,
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
     taskQueue: optionalString(raw, 'taskQueue') ?? WORKFLOW_TASK_QUEUE,
     debug: debug === true,
   };

@@ -8,6 +8,7 @@ import type * as WorkerModule from '@temporalio/worker';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { BridgeLogger } from './bridge-logger.ts';
+import { bridgeDataConverter } from './codec/data-converter.ts';
 import type { TemporalSettings } from './temporal-bridge.ts';
 
 export interface GatewayWorkerOptions {
@@ -80,7 +81,7 @@ export class GatewayActivityWorker {
         const address = settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
         connection = await NativeConnection.connect({ ...env.connectionOptions, address });
         const namespace = settings.namespace ?? env.namespace ?? 'default';
-        this.#worker = await Worker.create({ connection, namespace, taskQueue, activities: this.options.activities, maxConcurrentActivityTaskExecutions: 8 });
+        this.#worker = await Worker.create({ connection, namespace, taskQueue, activities: this.options.activities, maxConcurrentActivityTaskExecutions: 8, dataConverter: bridgeDataConverter({ keyFile: settings.payloadKeyFile }) });
         if (this.#stopping) break;
         logger.info({ taskQueue, address }, 'gateway activity worker polling');
         this.options.onPolling?.();

@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { bridgeDataConverter } from './codec/data-converter.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
 
 /** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
@@ -12,6 +13,8 @@ export interface TemporalSettings {
   readonly address?: string;
   readonly namespace?: string;
   readonly profile?: string;
+  /** The payload key file (plugin config `payloadKeyFile`); unset: the environment, see `codec/data-converter.ts`. */
+  readonly payloadKeyFile?: string;
 }
 
 /** How long `stop()` waits for calls still in flight before it closes the connection under them. */
@@ -31,7 +34,8 @@ export class TemporalBridge {
     const env = loadClientConnectConfig(this.settings.profile === undefined ? {} : { profile: this.settings.profile });
     const address = this.settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
     this.#connection = Connection.lazy({ ...env.connectionOptions, address });
-    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default' });
+    const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
+    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter });
   }
 
   /**

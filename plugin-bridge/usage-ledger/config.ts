@@ -35,7 +35,7 @@ export interface UsageLedgerConfig {
 
 /** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
 export const USAGE_LEDGER_CONFIG_KEYS = [
-  'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'taskQueue',
+  'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
   'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes',
 ] as const;
 
@@ -79,11 +79,12 @@ export function parseUsageLedgerConfig(input: unknown, warn: (field: string, mes
   const profile = optionalStr(raw, 'temporalProfile');
   const emptyDbPath = typeof raw.dbPath === 'string' && raw.dbPath.trim() === '';
   if (emptyDbPath) warn('dbPath', 'is empty: the default <state dir>/usage-ledger/usage-ledger.db is used');
+  const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
   return {
     enabled: bool(raw, 'enabled', true),
     dbPath: emptyDbPath ? null : optionalStr(raw, 'dbPath') ?? null,
     debug: bool(raw, 'debug', false),
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }) },
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
     taskQueue: optionalStr(raw, 'taskQueue') ?? 'openclaw-temporal',
     sendTimeoutMs: int(raw, 'sendTimeoutMs', 5000, 100, 60_000),
     retryIntervalMs: int(raw, 'retryIntervalMs', 2000, 100, 600_000),

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { ensureKeyFile } from '../../plugin-bridge/shared/codec/keys.ts';
 import { temporalCliPath } from '../paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
@@ -33,10 +35,22 @@ async function stopWorker(worker: WorkerProcess, graceMs: number): Promise<void>
   clearTimeout(killer);
 }
 
+/**
+ * The bench encrypts like a deployment (unless OPENCLAW_TEMPORAL_CODEC=off, for the codec-off rows): with keys the
+ * caller names, else a fresh key file in the bench folder that the worker child and the bridge both read.
+ */
+function useBenchKey(dir: string): void {
+  if (keySource().kind !== 'file' || process.env.OPENCLAW_TEMPORAL_KEY_FILE) return;
+  const keyFile = join(dir, 'payload-keys.json');
+  ensureKeyFile(keyFile);
+  process.env.OPENCLAW_TEMPORAL_KEY_FILE = keyFile;
+}
+
 /** Starts the dev server, then the worker child, and waits until the worker polls both task queues. */
 export async function startBenchStack(): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-temporal-bench-'));
   const port = await freePort();
+  useBenchKey(dir);
   let server: DevServer | null = null;
   let worker: WorkerProcess | null = null;
   const stop = async (removeDir: boolean): Promise<void> => {
@@ -53,7 +67,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     const connection = await Connection.connect({ address });
     let workerReadyMs: number;
     try {
-      workerReadyMs = await waitUntilPolling(new Client({ connection, namespace: 'default' }), worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
+      workerReadyMs = await waitUntilPolling(new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() }), worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
     } finally {
       await connection.close();
     }

@@ -4,7 +4,9 @@
  * look at the service the deployment uses.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 
 /** No Temporal service answered at `address`; the message says which settings to check. */
 export class TemporalUnreachableError extends Error {
@@ -22,6 +24,8 @@ export interface OpsClient {
   readonly client: Client;
   readonly address: string;
   readonly namespace: string;
+  /** The payload codec the client uses (from the same environment as the worker's); replay decodes with it. */
+  readonly dataConverter: DataConverter;
   close(): Promise<void>;
 }
 
@@ -31,8 +35,9 @@ export async function connectOps(env: NodeJS.ProcessEnv = process.env): Promise<
   const config = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars });
   const address = config.connectionOptions.address ?? 'localhost:7233';
   const namespace = config.namespace ?? 'default';
+  const dataConverter = payloadDataConverter({ env });
   const connection = await Connection.connect({ ...config.connectionOptions, address, connectTimeout: '10 seconds' }).catch((err: unknown) => {
     throw new TemporalUnreachableError(address, err instanceof Error ? err.message : String(err));
   });
-  return { client: new Client({ connection, namespace }), address, namespace, close: () => connection.close() };
+  return { client: new Client({ connection, namespace, dataConverter }), address, namespace, dataConverter, close: () => connection.close() };
 }

@@ -4,6 +4,7 @@
  * different path through a live workflow (non-determinism) before any worker runs it.
  */
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { DownloadedHistory } from './histories.ts';
 
@@ -39,10 +40,13 @@ export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<W
   return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger });
 }
 
-/** Replays every history against `bundle`; never throws for a bad history, it reports it. */
-export async function replayHistories(bundle: WorkflowBundle, histories: readonly DownloadedHistory[]): Promise<ReplaySummary> {
+/**
+ * Replays every history against `bundle`, decoding payloads with `dataConverter` (the configured payload keys);
+ * never throws for a bad history, it reports it.
+ */
+export async function replayHistories(bundle: WorkflowBundle, histories: readonly DownloadedHistory[], dataConverter: DataConverter = {}): Promise<ReplaySummary> {
   const outcomes: ReplayOutcome[] = [];
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'openclaw-temporal-replay' }, histories);
+  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'openclaw-temporal-replay', dataConverter }, histories);
   for await (const result of results) {
     const error = result.error;
     const verdict: ReplayVerdict = error === undefined ? 'ok' : error.name === 'DeterminismViolationError' ? 'non-deterministic' : 'failed';

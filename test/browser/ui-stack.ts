@@ -8,11 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { temporalCliPath } from '../../scripts/paths.mjs';
+import { startCodecServer, type RunningCodecServer } from '../../worker/codec-server.ts';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { bundleWorkflows, createWorkerSet } from '../../worker/workers.ts';
 import { gateWorkflowId, LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
@@ -28,6 +30,8 @@ const THREAD_SCENARIO = 'orchestrator-worker-lifecycle';
 export interface UiStack {
   readonly server: DevServer;
   readonly uiUrl: string;
+  /** The codec server the Web UI decodes through (as `npm start` runs it), or null for a UI without one. */
+  readonly codecServer: RunningCodecServer | null;
   readonly namespace: string;
   readonly client: Client;
   /** Workflow ids the conversation produced. */
@@ -35,8 +39,11 @@ export interface UiStack {
   stop(): Promise<void>;
 }
 
-/** Starts the stack and plays the conversation; the caller must `stop()` it. On failure it stops what it started. */
-export async function startUiStack(): Promise<UiStack> {
+/**
+ * Starts the stack and plays the conversation; the caller must `stop()` it. On failure it stops what it started.
+ * With `codecEndpoint: false` the Web UI gets no codec server and shows the encrypted payloads.
+ */
+export async function startUiStack(options: { codecEndpoint?: boolean } = {}): Promise<UiStack> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = await mkdtemp(join(tmpdir(), 'openclaw-temporal-ui-'));
   const closers: Array<() => Promise<void>> = [() => rm(dir, { recursive: true, force: true })];
@@ -44,12 +51,21 @@ export async function startUiStack(): Promise<UiStack> {
     for (const close of closers.splice(0).reverse()) await close();
   };
   try {
+    const uiPort = await freePort();
+    const [codec] = payloadDataConverter().payloadCodecs ?? [];
+    let codecServer: RunningCodecServer | null = null;
+    if (options.codecEndpoint !== false && codec !== undefined) {
+      const running = await startCodecServer({ host: '127.0.0.1', port: 0, allowedOrigins: [`http://127.0.0.1:${uiPort}`], token: null }, codec);
+      closers.push(() => running.close());
+      codecServer = running;
+    }
     const server = await startDevServer({
       cliPath: temporalCliPath(),
       dbFile: join(dir, 'temporal.db'),
       logFile: join(dir, 'temporal-server.log'),
       port: await freePort(),
-      uiPort: await freePort(),
+      uiPort,
+      ...(codecServer && { codecEndpoint: codecServer.url }),
     });
     closers.push(() => server.stop());
     const nativeConnection = await untilServing(() => NativeConnection.connect({ address: server.address }));
@@ -71,7 +87,7 @@ export async function startUiStack(): Promise<UiStack> {
     });
     const connection = await Connection.connect({ address: server.address });
     closers.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
     const bridge = new TemporalBridge({ address: server.address, namespace: 'default' });
     bridge.start();
     closers.push(() => bridge.stop());
@@ -83,6 +99,7 @@ export async function startUiStack(): Promise<UiStack> {
     return {
       server,
       uiUrl: server.uiUrl ?? '',
+      codecServer,
       namespace: 'default',
       client,
       workflows: { armedGate: gateWorkflowId('whatsapp', CAST.lorene), idleGate: gateWorkflowId('whatsapp', CAST.other), thread },

@@ -73,3 +73,24 @@ export async function readUserMetadata(page: Page, uiUrl: string, namespace: str
     currentDetails: await frameText(page, 'Current Details'),
   };
 }
+
+/**
+ * The "Input" panel of the workflow's page as the UI renders it: decoded through the codec server when the UI has
+ * one, else the encrypted payload itself (`metadata.encoding` = base64 of `binary/encrypted`, `data`). The UI
+ * first renders the payload as stored and replaces it once the codec server answered: read until `done` holds.
+ */
+export async function readWorkflowInput(page: Page, uiUrl: string, namespace: string, workflowId: string, done: (input: string) => boolean): Promise<string> {
+  await page.goto(`${uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`);
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const input = await shownInput(page);
+    if (done(input) || Date.now() > deadline) return input;
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The "Input" panel of the workflow page open in `page`, as shown right now. */
+export async function shownInput(page: Page): Promise<string> {
+  const text = await page.locator('body').innerText({ timeout: TIMEOUT_MS });
+  return /\nInput\n([\s\S]*?)\nResult\n/.exec(text)?.[1]?.replace(/⌄/g, '').trim() ?? '';
+}

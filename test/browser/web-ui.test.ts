@@ -12,7 +12,7 @@ import { orchestratorThreadQuery } from '../../workflows/orchestrator/contract.t
 import { describeThread } from '../../workflows/orchestrator/thread-summary.ts';
 import { chromiumMissing, launchChromium } from './chromium.ts';
 import { CAST, startUiStack, type UiStack } from './ui-stack.ts';
-import { readUserMetadata, readWorkflowList, showColumns } from './web-ui-pages.ts';
+import { readUserMetadata, readWorkflowInput, readWorkflowList, showColumns } from './web-ui-pages.ts';
 
 const COLUMNS = ['OpenClawPlugin', 'OpenClawPeer', 'OpenClawGateState'] as const;
 
@@ -61,6 +61,12 @@ describe('the Temporal Web UI shows our workflows to an operator', { skip: chrom
     assert.equal(shown.summary, `lorene-gate · whatsapp · ${maskPeer(CAST.other)}`);
     assert.match(shown.currentDetails, /^idle\b/);
     assert.equal(shown.currentDetails, describeGate(state, Date.now()));
+  });
+
+  test('payloads are encrypted on the server; through the codec server the UI shows a gate\'s input decoded', async () => {
+    assert.ok(stack.codecServer !== null, 'the UI runs with the codec server, as npm start runs it');
+    const input = await readWorkflowInput(page, stack.uiUrl, stack.namespace, stack.workflows.armedGate, (text) => text.includes('"peer"'));
+    assert.deepEqual(JSON.parse(input), { channel: 'whatsapp', peer: CAST.lorene });
   });
 
   test('an orchestrator thread is listed and shows its orchestrator and workers as current details', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import Database from 'better-sqlite3';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
@@ -172,7 +173,7 @@ before(async () => {
   port = await freePort();
   await startServer();
   connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  client = new Client({ connection, namespace: 'default' });
+  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
   await startWorker();
   bridge = new TemporalBridge({ address: `127.0.0.1:${port}`, namespace: 'default' });
   bridge.start();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
@@ -43,7 +44,7 @@ before(async () => {
   port = await freePort();
   server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(tmp.dir, 'temporal.db'), logFile: join(tmp.dir, 'temporal.log'), port, uiPort: null });
   connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  client = new Client({ connection, namespace: 'default' });
+  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
   await startWorker();
   bridge = new TemporalBridge({ address: `127.0.0.1:${port}`, namespace: 'default' });
   bridge.start();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import Database from 'better-sqlite3';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
@@ -62,7 +63,7 @@ before(async () => {
   port = await freePort();
   await startServer();
   connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  client = new Client({ connection, namespace: 'default' });
+  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
   await startWorker();
   host = await startOpenClawHost();
   const loaded = await host.load({

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keySource } from '../../plugin-bridge/shared/codec/data-converter.ts';
 
 export const PLUGIN_BRIDGE_DIR = fileURLToPath(new URL('../../plugin-bridge/', import.meta.url));
 
@@ -52,6 +53,9 @@ export function pluginEntry(plugin: ExpectedPlugin, temporalAddress: string): Re
   const config: Record<string, unknown> = {};
   if (properties.includes('temporalAddress')) config.temporalAddress = temporalAddress;
   if (properties.includes('temporalNamespace')) config.temporalNamespace = 'default';
+  // The sandbox drops OPENCLAW_* variables: the plugins get the worker's key file through their config.
+  const keys = keySource();
+  if (properties.includes('payloadKeyFile') && keys.kind === 'file') config.payloadKeyFile = keys.path;
   return {
     enabled: true,
     config,

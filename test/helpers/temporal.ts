@@ -11,6 +11,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes.
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
 import { bundleWorkflows, createWorkerSet, type WorkerSet } from '../../worker/workers.ts';
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 
 let runtimeInstalled = false;
 
@@ -21,7 +23,7 @@ function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
-/** Starts a local dev server (no Web UI) with our search attributes registered. */
+/** Starts a local dev server (no Web UI) with our search attributes registered; `env.client` has the payload codec. */
 export function startTestServer(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
@@ -30,6 +32,7 @@ export function startTestServer(): Promise<TestWorkflowEnvironment> {
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
       ui: false,
     },
+    client: { dataConverter: payloadDataConverter() },
   });
 }
 
@@ -56,8 +59,15 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-/** Starts the project's workers against `env`; on another `taskQueue` only the workflow worker (no ledger). */
-export async function startWorkers(env: TestWorkflowEnvironment, taskQueue: string = WORKFLOW_TASK_QUEUE): Promise<RunningWorkers> {
+/**
+ * Starts the project's workers against `env`; on another `taskQueue` only the workflow worker (no ledger).
+ * Payloads are encrypted with the environment's keys unless `dataConverter` says otherwise.
+ */
+export async function startWorkers(
+  env: TestWorkflowEnvironment,
+  taskQueue: string = WORKFLOW_TASK_QUEUE,
+  dataConverter: DataConverter = payloadDataConverter(),
+): Promise<RunningWorkers> {
   const set = await createWorkerSet({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -67,6 +77,7 @@ export async function startWorkers(env: TestWorkflowEnvironment, taskQueue: stri
     maxCachedWorkflows: 50,
     bundle: await testBundle(),
     logger: quietLogger,
+    dataConverter,
   });
   const done = set.run();
   return {

@@ -87,8 +87,9 @@ interface Pending { op: string; resolve(value: unknown): void; reject(err: Error
 const REQUEST_TIMEOUT_MS = 60_000;
 
 function childEnv(base: NodeJS.ProcessEnv, own: Record<string, string>): NodeJS.ProcessEnv {
-  // Drop the developer's OpenClaw settings and Node/test-runner switches meant for this Node 20 process.
-  const inherited = Object.entries(base).filter(([key]) => !/^(OPENCLAW_|NODE_OPTIONS$|NODE_TEST_CONTEXT$|VITEST)/.test(key));
+  // Drop the developer's OpenClaw settings and Node/test-runner switches meant for this Node 20 process; keep the
+  // payload key settings, which a gateway shares with the worker (`npm test` points both at the test key).
+  const inherited = Object.entries(base).filter(([key]) => !/^(OPENCLAW_(?!TEMPORAL_(KEY_FILE|PAYLOAD_KEYS|CODEC)$)|NODE_OPTIONS$|NODE_TEST_CONTEXT$|VITEST)/.test(key));
   return { ...Object.fromEntries(inherited), ...own };
 }
 

@@ -32,6 +32,7 @@ function parsedValue(config: GateConfig, key: GateConfigKey): unknown {
     case 'temporalAddress': return config.temporal.address;
     case 'temporalNamespace': return config.temporal.namespace;
     case 'temporalProfile': return config.temporal.profile;
+    case 'payloadKeyFile': return config.temporal.payloadKeyFile;
     default: return config[key];
   }
 }
@@ -205,7 +206,7 @@ describe('the manifest schema and the parser agree', () => {
   test('keys without a schema default have no parser default either (dbPath → state dir, Temporal → environment)', () => {
     const omitted = parseGateConfig({});
     const withoutDefault = schemaProperties.filter(([, property]) => !('default' in property)).map(([key]) => key);
-    assert.deepEqual(withoutDefault.sort(), ['dbPath', 'temporalAddress', 'temporalNamespace', 'temporalProfile']);
+    assert.deepEqual(withoutDefault.sort(), ['dbPath', 'payloadKeyFile', 'temporalAddress', 'temporalNamespace', 'temporalProfile']);
     assert.equal(omitted.dbPath, null);
     for (const key of withoutDefault) assert.ok(parsedValue(omitted, key as GateConfigKey) == null, key);
   });
