@@ -42,7 +42,7 @@ describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
       pluginConfig: { protectedTo: [PROTECTED], armTtlMs: 0, maxUsesPerArm: 0.5, missedResponseTtlMs: -1, triggerRegex: '', dbPath: '' },
     });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-    assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending']);
+    assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending', 'reply_payload_sending']);
     const warnings = await warningsSince(before);
     for (const [field, says] of [['armTtlMs', /raised to 15000/], ['maxUsesPerArm', /1 is used/], ['missedResponseTtlMs', /raised to 30000/], ['triggerRegex', /empty/], ['dbPath', /empty/]] as const) {
       assert.ok(warnings.some((w) => w.includes(`config: ${field} `) && says.test(w)), `a warning for ${field}: ${warnings.join('\n')}`);

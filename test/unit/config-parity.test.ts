@@ -33,7 +33,7 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
     requireBodyAfterTrigger: [false], missedResponseTtlMs: [-1, 0, 29_999, 1e15], wrapperTargets: [NOT_SET, ['']], wrapperPrefix: [''],
     wrapperSuffix: [''], dbPath: [NOT_SET, '', '/data/gate.db', 'ledgers/gate.db'], debug: [true],
     decisionTimeoutMs: [50, 3000], taskQueue: ['', 'gate-queue'], temporalAddress: ['temporal:7233'], temporalNamespace: ['family'],
-    temporalProfile: ['prod'],
+    temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'],
   },
   orchestrator: {
     injectOrchestratorPrompt: [false], enforceMainDelegation: [true], autoRetryFailedSubagents: [false],
@@ -41,7 +41,7 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
     allowedOrchestratorTools: [['exec']], orchestratorLabelPrefix: ['My Lead!'], decisionTimeoutMs: [50, 3000], onTemporalError: ['block'],
     retryBackoff: [{ initialMs: 1000 }, { initialMs: -1 }], retryPickupTimeoutMs: [999, 60_000], notifyRequesterOnExhausted: [true],
     gatewayId: ['a b', 'gw-1'], temporalAddress: ['temporal:7233'], temporalNamespace: ['prod'], temporalProfile: ['prod'], taskQueue: ['q'],
-    debug: [true],
+    debug: [true], retryRedelivery: [{ maxDeliveries: 5 }, { maxDeliveries: 0 }], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'],
   },
   'token-audit': {
     enabled: [false], auditPath: ['', 'audit/a.jsonl'], dumpPath: ['/tmp/dump.json'], largePromptChars: [999, 1000], debug: [true],
@@ -50,7 +50,7 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
   'usage-ledger': {
     enabled: [false], dbPath: [NOT_SET, '', '/data/usage.db', 'u.db'], debug: [true], batchMaxRecords: [0, 500], sendTimeoutMs: [5000],
     retryIntervalMs: [2000], bufferMaxRecords: [10], outboxMaxBytes: [1_048_576], taskQueue: ['q'], temporalAddress: ['temporal:7233'],
-    temporalNamespace: ['prod'], temporalProfile: ['prod'],
+    temporalNamespace: ['prod'], temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'],
   },
 };
 
@@ -73,7 +73,9 @@ const EXPECTED: Record<string, string> = {
   'usage-ledger.dbPath="u.db"': 'relative to the state dir, not the working directory',
 };
 
-const TEMPORAL_KEYS: Record<string, 'address' | 'namespace' | 'profile'> = { temporalAddress: 'address', temporalNamespace: 'namespace', temporalProfile: 'profile' };
+const TEMPORAL_KEYS: Record<string, 'address' | 'namespace' | 'profile' | 'payloadKeyFile'> = {
+  temporalAddress: 'address', temporalNamespace: 'namespace', temporalProfile: 'profile', payloadKeyFile: 'payloadKeyFile',
+};
 
 function ourValue(plugin: string, key: string, value: unknown): Effect {
   const raw = value === undefined ? {} : { [key]: value };
