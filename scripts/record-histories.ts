@@ -14,11 +14,12 @@ import { startTestServer, startWorkers, tempDir } from '../test/helpers/temporal
 import { gateScenarios } from '../test/scenarios/gate.ts';
 import { orchestratorScenarios } from '../test/scenarios/orchestrator.ts';
 import { subagentScenarios } from '../test/scenarios/subagent.ts';
+import { subagentRequesterScenarios } from '../test/scenarios/subagent-requester.ts';
 import { usageScenarios } from '../test/scenarios/usage.ts';
 import type { Scenario } from '../test/scenarios/types.ts';
 
 /** Every scenario; a new workflow adds its list here. */
-const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios, ...orchestratorScenarios, ...usageScenarios];
+const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios, ...subagentRequesterScenarios, ...orchestratorScenarios, ...usageScenarios];
 
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));
 
