@@ -21,7 +21,8 @@ import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import { subagentTaskWorkflowId, taskStateQuery } from '../../workflows/subagent/contract.ts';
-import { requesterStateQuery, subagentRequesterWorkflowId } from '../../workflows/subagent/requester-contract.ts';
+import { requesterEndedSignal, requesterSpawnedSignal, requesterStateQuery, subagentRequesterWorkflowId, type SubagentRequesterArgs } from '../../workflows/subagent/requester-contract.ts';
+import { retryConfigOf } from '../../workflows/orchestrator/task-routing.ts';
 import type { TaskState } from '../../workflows/subagent/state.ts';
 import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
 
@@ -101,4 +102,27 @@ test('one worker spawn costs one call (a signal-with-start of the requester’s 
   assert.equal(bridge.calls - before, 3, 'the requester’s end: one call');
   await env.client.workflow.getHandle(subagentRequesterWorkflowId(requester)).result();
   assert.equal(((await task.result()) as TaskState).status, 'ended');
+});
+
+test('the record continues as new with its children: an end after it still reaches the task', async () => {
+  const requester = 'agent:main:subagent:many';
+  const config = retryConfigOf(parseOrchestratorConfig({}));
+  const spec = (i: number) => ({ task: `task ${i}` });
+  const handle = await env.client.workflow.signalWithStart('subagentRequesterWorkflow', {
+    workflowId: subagentRequesterWorkflowId(requester),
+    taskQueue: 'openclaw-temporal',
+    args: [{ requester, maxHistoryEvents: 40 } satisfies SubagentRequesterArgs],
+    signal: requesterSpawnedSignal,
+    signalArgs: [{ eventId: 'spawned:c0', childKey: 'c0', spec: spec(0), config }],
+  });
+  const firstRun = handle.signaledRunId;
+  for (let i = 1; i < 8; i += 1) {
+    await handle.signal(requesterSpawnedSignal, { eventId: `spawned:c${i}`, childKey: `c${i}`, spec: spec(i), config });
+  }
+  await eventually('continued as new', async () => ((await handle.describe()).runId !== firstRun ? true : undefined), 30_000);
+  await handle.signal(requesterEndedSignal, { eventId: 'ended:c0', childKey: 'c0', outcome: 'ok', config });
+  const task = env.client.workflow.getHandle(subagentTaskWorkflowId(retryTaskKey(requester, spec(0))));
+  await eventually('the first child’s task saw its end', async () => (((await task.query(taskStateQuery)) as TaskState).status === 'succeeded' ? true : undefined));
+  const record = await handle.query(requesterStateQuery);
+  assert.deepEqual([record.spawns, record.endings, record.tasks.length], [8, 1, 8]);
 });

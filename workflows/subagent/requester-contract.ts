@@ -29,6 +29,8 @@ export interface RequesterEndedEvent {
 export interface SubagentRequesterArgs {
   readonly requester: string;
   readonly state?: RequesterState;
+  /** History length past which the record continues as new (tests lower it). @default 5000 */
+  readonly maxHistoryEvents?: number;
 }
 
 export const requesterSpawnedSignal = defineSignal<[RequesterSpawnedEvent]>('subagent-requester.spawned');

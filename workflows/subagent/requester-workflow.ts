@@ -28,10 +28,11 @@ import {
 import { TASK_FORGET_AFTER_MS } from './state.ts';
 
 /** History length past which the record continues as new (its state is small). */
-const MAX_HISTORY_EVENTS = 5000;
+const DEFAULT_MAX_HISTORY_EVENTS = 5000;
 
 export async function subagentRequesterWorkflow(args: SubagentRequesterArgs): Promise<RequesterState> {
   let state: RequesterState = args.state ?? initialRequesterState(args.requester);
+  const maxHistoryEvents = args.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   let events = 0;
   let chain: Promise<void> = Promise.resolve();
   /** Applies an event; its task messages go out one after another, in event order, and the handler waits for them. */
@@ -48,7 +49,7 @@ export async function subagentRequesterWorkflow(args: SubagentRequesterArgs): Pr
   setHandler(requesterEndedSignal, (event) => apply(applyRequesterEnded(state, event), event.config));
   setHandler(requesterSessionEndedSignal, ({ sessionKey }) => apply(applyRequesterSessionEnded(state, sessionKey), state.config));
 
-  const tooLong = (): boolean => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= MAX_HISTORY_EVENTS;
+  const tooLong = (): boolean => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistoryEvents;
   for (;;) {
     setCurrentDetails(describeRequester(state));
     const seen = events;
@@ -61,7 +62,7 @@ export async function subagentRequesterWorkflow(args: SubagentRequesterArgs): Pr
     }
     if (tooLong()) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof subagentRequesterWorkflow>({ requester: state.requester, state });
+      await continueAsNew<typeof subagentRequesterWorkflow>({ requester: state.requester, state, maxHistoryEvents });
     }
   }
 }
