@@ -15,11 +15,14 @@ import { gateScenarios } from '../test/scenarios/gate.ts';
 import { orchestratorScenarios } from '../test/scenarios/orchestrator.ts';
 import { privacyScenarios } from '../test/scenarios/privacy.ts';
 import { subagentScenarios } from '../test/scenarios/subagent.ts';
+import { subagentRequesterScenarios } from '../test/scenarios/subagent-requester.ts';
 import { usageScenarios } from '../test/scenarios/usage.ts';
 import type { Scenario } from '../test/scenarios/types.ts';
 
 /** Every scenario; a new workflow adds its list here. */
-const ALL_SCENARIOS: readonly Scenario[] = [...gateScenarios, ...subagentScenarios, ...orchestratorScenarios, ...usageScenarios, ...privacyScenarios];
+const ALL_SCENARIOS: readonly Scenario[] = [
+  ...gateScenarios, ...subagentScenarios, ...subagentRequesterScenarios, ...orchestratorScenarios, ...usageScenarios, ...privacyScenarios,
+];
 
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));
 

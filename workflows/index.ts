@@ -8,3 +8,4 @@ export { usageLedgerWorkflow } from './usage/workflow.ts';
 export { orchestratorThreadWorkflow } from './orchestrator/workflow.ts';
 export { subagentTaskWorkflow } from './subagent/task-workflow.ts';
 export { subagentRetryWorkflow } from './subagent/retry-workflow.ts';
+export { subagentRequesterWorkflow } from './subagent/requester-workflow.ts';

@@ -17,6 +17,7 @@ import { LocalSpawns } from './outage-rules.ts';
 import { createBeforePromptBuild } from './prompt-hook.ts';
 import { ThreadClient } from './thread-client.ts';
 import { createBeforeToolCall, type OrchestratorHookDeps } from './tool-hook.ts';
+import { UnthreadedSpawns } from './unthreaded.ts';
 import { RecentUserMessages } from './user-messages.ts';
 import { gatewayActivityService } from './gateway-service.ts';
 
@@ -30,7 +31,7 @@ function register(api: PluginApi): void {
   const directory = new ThreadDirectory();
   const threads = new ThreadClient(bridge, new KeyedChain(), config.taskQueue);
   const loader = new DirectoryLoader(directory, threads, log);
-  const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), log };
+  const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue), log };
 
   api.registerService({
     id: 'orchestrator-temporal',

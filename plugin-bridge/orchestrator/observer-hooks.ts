@@ -12,6 +12,7 @@ import {
   orchestratorSubagentEndedSignal,
   type SubagentActivitySignal,
 } from '../../workflows/orchestrator/contract.ts';
+import { hasFrontControllerShape } from '../../workflows/orchestrator/session.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import type { AfterToolCallEvent, SessionContext, SessionEndEvent, SubagentContext, SubagentDeliveryTargetEvent, SubagentEndedEvent, SubagentSpawnedEvent, ToolContext } from '../shared/openclaw-types.ts';
 import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events.ts';
@@ -51,6 +52,13 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
         .then(() => body(...args))
         .catch((err: unknown) => log.error({ hook, err }, 'orchestrator observer failed'));
 
+  /** A call to a requester's record of unthreaded worker spawns: logged, never thrown. */
+  const toRecord = (hook: string, sessionKey: string, sent: Promise<unknown>): Promise<void> =>
+    sent.then(
+      (route) => log.debug({ hook, sessionKey, route }, 'told the requester record'),
+      (err: unknown) => log.warn({ hook, sessionKey, err }, 'could not reach the requester record of a worker spawn outside any thread'),
+    );
+
   /** Touch hooks are not awaited: nothing in the gateway waits on them, so a slow Temporal must not either. */
   const touch = (hook: SubagentActivitySignal['hook'], requester: string | undefined, child: string | undefined, eventId: string): void => {
     if (requester === undefined || child === undefined) return;
@@ -68,9 +76,13 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
       if (call === undefined || normalizeToolName(call.toolName) !== 'sessions_spawn') return;
       const receipt = spawnReceipt(event?.result, event?.error);
       if (receipt.accepted) await adoptLocalSpawn(deps, call, deadline());
-      const frontKey = threadOf(call.sessionKey);
-      if (frontKey === undefined) return;
       const key = callSpawnKey(call);
+      const unthreaded = deps.unthreaded.take(key);
+      const frontKey = threadOf(call.sessionKey);
+      if (frontKey === undefined) {
+        if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
+        return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawned(unthreaded, receipt.childSessionKey, deps.config, deadline()));
+      }
       directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
       const signal = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, runId: call.runId, toolCallId: call.toolCallId, ...receipt };
       await settle('after_tool_call', frontKey, threads.signal(frontKey, orchestratorSpawnResultSignal, signal, deadline()));
@@ -89,10 +101,14 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
       const member = directory.lookup(target);
       const requester = eventText(ctx?.requesterSessionKey);
       const frontKey = member !== undefined && member.role !== 'front' ? member.frontKey : requester && threadOf(requester);
-      if (frontKey === undefined) return;
-      directory.learnEnded(target, 'subagent');
       const outcome = eventText(event.outcome);
       const eventId = `subagent-ended:${target}:${eventText(event.runId, ctx?.runId) ?? ''}:${outcome ?? ''}`;
+      if (frontKey === undefined) {
+        // A front's spawns are orchestrators (thread members), so only another requester can have a record.
+        const candidate = requester !== undefined && hasFrontControllerShape(requester) ? undefined : requester;
+        return toRecord('subagent_ended', target, deps.unthreaded.ended(target, candidate, outcome, eventId, deps.config, deadline()));
+      }
+      directory.learnEnded(target, 'subagent');
       const signal = { eventId, targetSessionKey: target, targetKind: event.targetKind, ...(outcome === undefined ? {} : { outcome }) };
       await settle('subagent_ended', frontKey, threads.signal(frontKey, orchestratorSubagentEndedSignal, signal, deadline()));
     }),
@@ -104,8 +120,10 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
         return;
       }
       deps.messages.forget(sessionKey);
+      const recorded = toRecord('session_end', sessionKey, deps.unthreaded.sessionEnded(sessionKey, deadline()));
       const member = directory.lookup(sessionKey);
       const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));
+      await recorded;
       if (frontKey === undefined) return;
       directory.learnEnded(sessionKey, 'session');
       const eventId = `session-end:${eventText(event?.sessionId, ctx?.sessionId) ?? ''}:${sessionKey}`;

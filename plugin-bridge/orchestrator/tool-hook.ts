@@ -17,6 +17,7 @@ import { callSpawnKey, toHookResult, toolCallUpdateId, toToolCall, type KeyedToo
 import { mainDelegationBlock, spawnWithoutThread, type LocalSpawns } from './outage-rules.ts';
 import { routeToolCall } from './route.ts';
 import type { ThreadClient } from './thread-client.ts';
+import type { UnthreadedSpawns } from './unthreaded.ts';
 import type { RecentUserMessages } from './user-messages.ts';
 
 /** What the orchestrator hooks share: the policy, the cache, the Temporal calls, remembered messages, the log. */
@@ -27,18 +28,25 @@ export interface OrchestratorHookDeps {
   readonly messages: RecentUserMessages;
   /** Front spawns decided without their thread, until their result arrives (outage-rules.ts). */
   readonly localSpawns: LocalSpawns;
+  /** Worker spawns of sessions in no thread, recorded per requester (unthreaded.ts). */
+  readonly unthreaded: UnthreadedSpawns;
   readonly log: BridgeLogger;
 }
 
 /** Pause before asking again when a front's spawn reached a thread that was just finishing. */
 const ENDED_RETRY_MS = 50;
 
-/** The decision of the pure rules on a thread with nothing bound (plus the caller's remembered message). */
+/**
+ * The decision of the pure rules on a thread with nothing bound (plus the caller's remembered message). A worker
+ * spawn it records is kept for its result, so a session in no thread gets retries too.
+ */
 export function decideLocally(deps: OrchestratorHookDeps, call: KeyedToolCall): BeforeToolCallResult | undefined {
   const empty = emptyThreadState(call.sessionKey);
   const remembered = deps.messages.get(call.sessionKey);
   const state = remembered === undefined ? empty : { ...empty, lastUserMessages: { [call.sessionKey]: remembered } };
-  return toHookResult(decideToolCall(state, call, deps.config, Date.now()).decision);
+  const decided = decideToolCall(state, call, deps.config, Date.now());
+  if (normalizeToolName(call.toolName) === 'sessions_spawn' && decided.decision.block !== true) deps.unthreaded.capture(decided.state, callSpawnKey(call));
+  return toHookResult(decided.decision);
 }
 
 /** The `onTemporalError` decision, logged with why it was needed. */

@@ -13,6 +13,7 @@ import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts'
 import { createBeforeToolCall } from '../../plugin-bridge/orchestrator/tool-hook.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
 import { LocalSpawns } from '../../plugin-bridge/orchestrator/outage-rules.ts';
+import { UnthreadedSpawns } from '../../plugin-bridge/orchestrator/unthreaded.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { ThreadDriver } from '../../test/helpers/orchestrator.ts';
 import { timeAsync, timeSync, type Timed } from './timing.ts';
@@ -50,7 +51,7 @@ export async function benchOrchestrator(address: string, plan: OrchestratorBench
     await rebuildDirectory(directory, threads, Date.now() + 10_000);
     directory.setStatus('ready');
     const log = createBridgeLogger(quiet, { plugin: 'orchestrator' }, false);
-    const hook = createBeforeToolCall({ config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), log });
+    const hook = createBeforeToolCall({ config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue), log });
     let n = 0;
     const call = (sessionKey: string, toolName: string, params: Record<string, unknown>) => {
       const toolCallId = `bench-${++n}`;

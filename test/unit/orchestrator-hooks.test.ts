@@ -12,6 +12,7 @@ import { createBeforePromptBuild } from '../../plugin-bridge/orchestrator/prompt
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { createBeforeToolCall, type OrchestratorHookDeps } from '../../plugin-bridge/orchestrator/tool-hook.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
+import { UnthreadedSpawns } from '../../plugin-bridge/orchestrator/unthreaded.ts';
 import { LocalSpawns } from '../../plugin-bridge/orchestrator/outage-rules.ts';
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
@@ -24,12 +25,14 @@ const STRANGER = 'agent:main:subagent:stranger';
 function setup(onTemporalError: 'allow' | 'block' = 'block', directory = new ThreadDirectory()) {
   const lines: Array<{ level: string; message: string }> = [];
   const logger = { info: (m: string) => lines.push({ level: 'info', message: m }), warn: (m: string) => lines.push({ level: 'warn', message: m }), error: (m: string) => lines.push({ level: 'error', message: m }) };
+  const bridge = new TemporalBridge({});
   const deps: OrchestratorHookDeps = {
     config: parseOrchestratorConfig({ onTemporalError, decisionTimeoutMs: 500 }),
     directory,
-    threads: new ThreadClient(new TemporalBridge({}), new KeyedChain(), 'openclaw-temporal'),
+    threads: new ThreadClient(bridge, new KeyedChain(), 'openclaw-temporal'),
     messages: new RecentUserMessages(),
     localSpawns: new LocalSpawns(),
+    unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), 'openclaw-temporal'),
     log: createBridgeLogger(logger, { plugin: 'orchestrator' }, false),
   };
   return { deps, lines, tool: createBeforeToolCall(deps), prompt: createBeforePromptBuild(deps), observers: createObservers(deps) };
