@@ -3,6 +3,7 @@
  * for a limited time. The arm, its timers and the ledger live in one durable gate workflow per peer; this entry
  * only maps hooks to those workflows and decides what a failure means: protected peers fail closed.
  */
+import { withLiveRegistration } from '../shared/live-registration.ts';
 import { randomUUID } from 'node:crypto';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
@@ -99,5 +100,5 @@ export default {
   id: 'lorene-gate',
   name: 'Lorene WhatsApp Gate',
   description: 'Durable outbound gate for protected chats, on Temporal.',
-  register,
+  register: withLiveRegistration('lorene-gate', register),
 };
