@@ -125,3 +125,17 @@ export function gatewayLogViolations(logs: string): string[] {
     .filter((line) => bad.some((re) => re.test(line)))
     .map((line) => `no plugin error in the gateway log: ${line.slice(0, 200)}`);
 }
+
+/** The gate ledger's seen messages and responses as text, for failure messages. */
+export function gateDump(stateDir: string): string {
+  const path = ledgerPaths(stateDir).gate;
+  if (!existsSync(path)) return '(no gate ledger yet)';
+  const seen = readRows<object>(path, 'SELECT message_id, sender, peer, triggered, request_id FROM seen_messages');
+  const requests = readRows<object>(path, 'SELECT request_id, sender, peer, status FROM requests');
+  return [...seen.map((r) => `seen ${JSON.stringify(r)}`), ...requests.map((r) => `request ${JSON.stringify(r)}`), ...gateResponses(stateDir).map((r) => `response ${JSON.stringify(r)}`)].join('\n');
+}
+
+/** Gateway log lines that mention `pattern`, for failure messages. */
+export function logLines(logs: string, pattern: RegExp, max = 40): string {
+  return logs.split('\n').filter((l) => pattern.test(l)).slice(-max).map((l) => l.slice(0, 400)).join('\n');
+}

@@ -96,12 +96,21 @@ export async function startStack(prefix: string, respond: Responder, options: St
     await gateway.ready(READY_TIMEOUT_MS);
     return gateway;
   };
+  let first: GatewayProcess;
+  try {
+    first = await startGateway();
+  } catch (err) {
+    await worker.kill();
+    await model.close();
+    await server.teardown();
+    throw err; // the sandbox stays for inspection: its path is in the error's output
+  }
   const stack: E2EStack = {
     server,
     model,
     sandbox,
     port,
-    gateway: await startGateway(),
+    gateway: first,
     worker,
     modelTrace: () =>
       model.calls
