@@ -31,7 +31,8 @@ export interface E2EStack {
   readonly server: TestWorkflowEnvironment;
   readonly model: FakeModelServer;
   readonly sandbox: OpenClawSandbox;
-  readonly port: number;
+  /** The gateway's current port (a restart may move it when another process took it meanwhile). */
+  port: number;
   gateway: GatewayProcess;
   worker: WorkerProcess;
   /** What the fake model was asked and answered, one line per call (for failure messages). */
@@ -82,20 +83,32 @@ export async function startStack(prefix: string, respond: Responder, options: St
   const server = await startTestServer();
   const model = await startFakeModelServer(respond);
   const sandbox = await createSandbox(prefix);
-  const port = await freePort();
+  let port = await freePort();
   const startWorker = async () => {
     const worker = startWorkerProcess({ address: server.address, dataDir: join(sandbox.root, 'worker-data'), logFile: join(sandbox.root, 'worker.log') });
     await waitUntilPolling(server.client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
     return worker;
   };
   const worker = await startWorker();
-  await sandbox.writeConfig(gatewayConfig(sandbox, port, server.address, model.baseUrl, options));
   const previous: string[] = [];
-  const startGateway = async () => {
-    const gateway = sandbox.startGateway(port, { withChannels: options.withChannels === true });
-    await gateway.ready(READY_TIMEOUT_MS);
-    return gateway;
+  // Other test processes on the machine take ports too: a port taken between freePort() and the gateway's listen
+  // (EADDRINUSE) is replaced by a fresh one, at most twice.
+  const startGateway = async (): Promise<GatewayProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      await sandbox.writeConfig(gatewayConfig(sandbox, port, server.address, model.baseUrl, options));
+      const gateway = sandbox.startGateway(port, { withChannels: options.withChannels === true });
+      try {
+        await gateway.ready(READY_TIMEOUT_MS);
+        return gateway;
+      } catch (err) {
+        if (attempt >= 3 || !/EADDRINUSE/.test(gateway.output())) throw err;
+        previous.push(gateway.output());
+        port = await freePort();
+        if (stackRef !== null) stackRef.port = port;
+      }
+    }
   };
+  let stackRef: E2EStack | null = null;
   let first: GatewayProcess;
   try {
     first = await startGateway();
@@ -118,7 +131,7 @@ export async function startStack(prefix: string, respond: Responder, options: St
         .join('\n'),
     gatewayLogs: () => [...previous, stack.gateway.output()].join('\n'),
     async chat(sessionKey, message) {
-      const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      const response = await fetch(`http://127.0.0.1:${stack.port}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-openclaw-session-key': sessionKey },
         body: JSON.stringify({ model: 'openclaw', messages: [{ role: 'user', content: message }] }),
@@ -148,5 +161,6 @@ export async function startStack(prefix: string, respond: Responder, options: St
       await sandbox.cleanup();
     },
   };
+  stackRef = stack;
   return stack;
 }
