@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const bin = (name) => join(repo, 'node_modules', '.bin', name);
-const HEAVY = ['test/gateway/', 'test/durability/', 'test/browser/'];
+const HEAVY = ['test/gateway/', 'test/durability/', 'test/browser/', 'test/e2e/'];
 
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -6,6 +6,7 @@
  * durable outbox ({@link GateFacts}), so an outage or a restart loses none of it.
  */
 import { join } from 'node:path';
+import { withLiveRegistration } from '../shared/live-registration.ts';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
@@ -148,5 +149,5 @@ export default {
   id: 'lorene-gate',
   name: 'Lorene WhatsApp Gate',
   description: 'Durable outbound gate for protected chats, on Temporal.',
-  register,
+  register: withLiveRegistration('lorene-gate', register),
 };

@@ -4,6 +4,7 @@
  * (`orchestrator/<frontSessionKey>`); this entry maps hooks to it, keeps a cache so sessions outside every
  * thread are decided locally, and decides explicitly what a failure means for each hook.
  */
+import { withLiveRegistration } from '../shared/live-registration.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
 import type { PluginApi } from '../shared/openclaw-types.ts';
@@ -69,5 +70,5 @@ export default {
   id: ORCHESTRATOR_PLUGIN_ID,
   name: 'Orchestrator Delegation',
   description: 'Front-controller sessions delegate to one hidden orchestrator per thread; threads are durable Temporal workflows.',
-  register,
+  register: withLiveRegistration(ORCHESTRATOR_PLUGIN_ID, register),
 };

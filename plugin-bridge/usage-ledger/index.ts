@@ -5,6 +5,7 @@
  * and outcome. The plugin's service owns delivery: a bounded buffer, a sender loop, and an on-disk outbox for
  * while Temporal is unreachable.
  */
+import { withLiveRegistration } from '../shared/live-registration.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { outboxPathOf, parseUsageLedgerConfig, PLUGIN_ID, resolveUsageDbPath } from './config.ts';
@@ -105,5 +106,5 @@ export default {
   id: PLUGIN_ID,
   name: 'Usage Ledger',
   description: 'Records token usage per LLM response in a SQLite ledger, durably through Temporal.',
-  register,
+  register: withLiveRegistration(PLUGIN_ID, register),
 };

@@ -31,7 +31,8 @@ export interface OpenClawSandbox {
   readonly logFile: string;
   /** Runs one CLI command to its end; rejects unless it exits 0. */
   run(args: readonly string[], timeoutMs?: number): Promise<CliResult>;
-  startGateway(port: number): GatewayProcess;
+  /** `openclaw gateway run`; headless (no channels, cron, canvas…) unless `withChannels` (the e2e suite's fakes). */
+  startGateway(port: number, options?: { withChannels?: boolean }): GatewayProcess;
   writeConfig(config: object): Promise<void>;
   readConfig(): Promise<Record<string, unknown>>;
   /** Removes every folder of the sandbox and the lock files OpenClaw kept for it under /tmp. */
@@ -106,7 +107,10 @@ export async function createSandbox(prefix: string): Promise<OpenClawSandbox> {
     configPath,
     logFile: join(root, 'openclaw.log'),
     run: (args, timeoutMs = 300_000) => runToEnd(launch(args), args, timeoutMs),
-    startGateway: (port) => gateway(launch(['gateway', 'run', '--port', String(port)], HEADLESS_SIDECARS_OFF)),
+    startGateway: (port, options) => {
+      const sidecarsOff = Object.entries(HEADLESS_SIDECARS_OFF).filter(([key]) => !(options?.withChannels && key === 'OPENCLAW_SKIP_CHANNELS'));
+      return gateway(launch(['gateway', 'run', '--port', String(port)], Object.fromEntries(sidecarsOff)));
+    },
     writeConfig: (config) => writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`),
     readConfig: async () => JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>,
     async cleanup() {

@@ -22,7 +22,8 @@ import type { TaskState } from '../../workflows/subagent/state.ts';
 import { recordingGateway, RecordingSystemRuntime } from '../helpers/gateway.ts';
 import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
 
-const KEYS = 25;
+/** Task keys (4 failures each); `OPENCLAW_TEMPORAL_LOAD_KEYS=250` runs the issue's 1 000 failures. */
+const KEYS = Number(process.env.OPENCLAW_TEMPORAL_LOAD_KEYS ?? 25);
 const GATEWAY = 'gw-load';
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 let env: TestWorkflowEnvironment;
