@@ -106,7 +106,7 @@ function register(api: PluginApi): void {
   async function onSending(event: MessageSendingEvent, ctx: MessageContext): Promise<MessageSendingResult | undefined> {
     const action = classifyOutbound(config, event, ctx);
     if (action.kind === 'pass') return action.content === null ? undefined : { content: action.content };
-    let content = action.content;
+    let content = action.ledgerText; // the ledger keeps the text before wrapping; the peer gets action.content
     if (content.trim().length === 0) {
       // No text: media (or nothing visible). Allowed already in reply_payload_sending? Then not a second use.
       const media = eventMedia(event.metadata);

@@ -119,9 +119,9 @@ describe('classifyOutbound (SEED-BEHAVIOUR §2.3.1–2.3.2)', () => {
     assert.deepEqual(classifyOutbound(config, sending({ to: STRANGER }), ctx()), { kind: 'pass', content: null });
   });
 
-  test('a protected peer goes to the gate with the wrapped content', () => {
-    assert.deepEqual(classifyOutbound(config, sending(), ctx()), { kind: 'decide', peer: PEER, content: `${PREFIX}\nHere you go.\n${SUFFIX}`, changed: true });
+  test('a protected peer goes to the gate; it delivers the wrapped content and the ledger keeps the text before wrapping', () => {
+    assert.deepEqual(classifyOutbound(config, sending(), ctx()), { kind: 'decide', peer: PEER, content: `${PREFIX}\nHere you go.\n${SUFFIX}`, changed: true, ledgerText: 'Here you go.' });
     const unwrapped = parseGateConfig({ protectedTo: [PEER] });
-    assert.deepEqual(classifyOutbound(unwrapped, sending(), ctx()), { kind: 'decide', peer: PEER, content: 'Here you go.', changed: false });
+    assert.deepEqual(classifyOutbound(unwrapped, sending(), ctx()), { kind: 'decide', peer: PEER, content: 'Here you go.', changed: false, ledgerText: 'Here you go.' });
   });
 });

@@ -47,7 +47,7 @@ export interface GateTriggerEvent {
 export interface GateOutboundRequest {
   /** Unique per `message_sending` call: the ledger row of this decision is written once. */
   readonly decisionId: string;
-  /** The text as it will be delivered (already wrapped by the bridge). */
+  /** The text for the ledger: as the agent wrote it, before the bridge wraps it for a wrapper target (as the original stored it). */
   readonly content: string;
   readonly config: GateRuntimeConfig;
   /**
