@@ -5,6 +5,7 @@
  * decision's own deadline. What the gate must hear about (triggers, seen messages, cancels) goes through a
  * durable outbox ({@link GateFacts}), so an outage or a restart loses none of it.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
@@ -92,7 +93,8 @@ function register(api: PluginApi): void {
     const now = Date.now();
     const action = classifyInbound(config, runtime, event, ctx, now);
     if (action.kind === 'trigger') {
-      await facts.record({ kind: 'trigger', peer: action.peer, trigger: { ...action.trigger, observedAt: now } });
+      // The fact id lets the gate recognise this trigger when the outbox delivers it twice (it may lack a message id).
+      await facts.record({ kind: 'trigger', peer: action.peer, trigger: { ...action.trigger, observedAt: now, factId: randomUUID() } });
       log.debug({ hook: 'message_received', peer: maskPeer(action.peer), messageId: action.trigger.messageId }, 'trigger recorded');
     } else if (action.kind === 'seen') {
       await facts.record({ kind: 'seen', dbPath: runtime.dbPath, row: action.row });

@@ -40,6 +40,11 @@ export interface GateTriggerEvent {
    * Absent in old histories: workflow time is used.
    */
   readonly observedAt?: number;
+  /**
+   * Given by the bridge when it observes the trigger (a UUID). The outbox delivers at least once: a trigger
+   * without a message id is recognised by this id when it arrives twice. Absent in old histories.
+   */
+  readonly factId?: string;
   readonly config: GateRuntimeConfig;
 }
 
