@@ -64,7 +64,7 @@ function table(plan: OutagePlan, figures: OutageFigures): string {
     ...rows,
     `  requests ${figures.requests} · uses consumed ${figures.usesConsumed} (gate counts ${figures.gateDelivered} delivered) · blocked rows ${figures.blockedRows}`,
     `  most uses of one request ${figures.mostUsesOfOneRequest} (max ${plan.maxUsesPerArm}) · slowest reply ${figures.slowestReplyMs} ms (hook budget ${plan.decisionTimeoutMs + 2000} ms)`,
-    `  ledger complete ${figures.settledAfterMs} ms after Temporal was back · violations ${figures.violations.length}`,
+    `  outbox backlog delivered ${figures.backlogDeliveredAfterMs ?? '(not during the run)'} ms after Temporal was back · audit passed after ${figures.settledAfterMs} ms · violations ${figures.violations.length}`,
     ...figures.violations.slice(0, 20).map((v) => `    ✗ ${v}`),
   ].join('\n');
 }

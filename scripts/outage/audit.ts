@@ -30,7 +30,9 @@ export interface OutageFigures {
   readonly blockedRows: number;
   /** Most uses consumed by one request, against maxUsesPerArm. */
   readonly mostUsesOfOneRequest: number;
-  /** From Temporal being back until the plugin's outbox was empty and every row was written (ms). */
+  /** From Temporal being back until the plugin's outbox had delivered the outage's backlog (ms; null: not during the run). */
+  readonly backlogDeliveredAfterMs: number | null;
+  /** From Temporal being back until the audit first passed (ms): at least the run's time after the outage. */
   readonly settledAfterMs: number;
   readonly violations: readonly string[];
 }
@@ -39,7 +41,7 @@ type Row = { readonly key: string; readonly n: number };
 const countBy = (dbPath: string, sql: string, peer: string) => new Map(readRows<Row>(dbPath, sql, peer).map((r) => [r.key, r.n]));
 
 /** Checks the ledger against `run`; `violations` is empty when every rule holds. */
-export async function auditOutage(stack: OutageStack, run: OutageRun): Promise<Omit<OutageFigures, 'settledAfterMs'>> {
+export async function auditOutage(stack: OutageStack, run: OutageRun): Promise<Omit<OutageFigures, 'settledAfterMs' | 'backlogDeliveredAfterMs'>> {
   const { dbPath } = stack;
   const peer = OUTAGE_PEERS.protected;
   const text = countBy(dbPath, "SELECT content AS key, COUNT(*) AS n FROM responses WHERE peer = ? AND kind = 'text' GROUP BY content", peer);
@@ -113,5 +115,6 @@ export async function auditWhenSettled(stack: OutageStack, run: OutageRun, timeo
   }
   await new Promise((r) => setTimeout(r, settleMs));
   const final = await auditOutage(stack, run);
-  return { ...final, settledAfterMs: Math.max(0, settledAt - run.outageEndedAt) };
+  const backlogDeliveredAfterMs = run.outboxDrainedAt === null ? null : run.outboxDrainedAt - run.outageEndedAt;
+  return { ...final, backlogDeliveredAfterMs, settledAfterMs: Math.max(0, settledAt - run.outageEndedAt) };
 }

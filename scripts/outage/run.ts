@@ -4,6 +4,8 @@
  * then unreachable for a while, then reachable again. Events are fired without waiting for each other, as a
  * gateway does. What each hook answered is recorded for the auditor (audit.ts).
  */
+import { existsSync } from 'node:fs';
+import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
 import type { HookRun } from '../../test/openclaw/host-client.ts';
 import type { ProxyMode } from '../../test/helpers/tcp-proxy.ts';
 import { seededRandom } from './prng.ts';
@@ -46,10 +48,26 @@ export interface OutageRun {
   readonly outageStartedAt: number;
   readonly outageEndedAt: number;
   readonly lastEventEndedAt: number;
+  /** When the plugin's outbox was first seen empty after Temporal was back (100 ms polling); null: not by the end. */
+  readonly outboxDrainedAt: number | null;
 }
 
 const sleepUntil = (at: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 const whatsapp = { channelId: 'whatsapp', conversationId: OUTAGE_PEERS.protected };
+
+/** Polls for the outbox file to disappear; `stop()` ends the polling and tells when it did (null: not yet). */
+function watchOutbox(path: string): { stop(): number | null } {
+  let at: number | null = null;
+  const timer = setInterval(() => {
+    if (at === null && !existsSync(path)) at = Date.now();
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return at;
+    },
+  };
+}
 
 /** The events' offsets (ms from the start) and kinds, from the seed alone. */
 export function schedule(plan: OutagePlan): Array<{ readonly at: number; readonly kind: 'trigger' | 'reply' }> {
@@ -82,11 +100,15 @@ export async function runOutage(stack: OutageStack, plan: OutagePlan, progress: 
   let phase = 'before' as OutagePhase; // moved on by switchTo()
   let outageStartedAt = outageAt;
   let outageEndedAt = backAt;
+  let drained: { stop(): number | null } | null = null;
   const switchTo = (next: OutagePhase) => {
     phase = next;
     stack.proxy.setMode(next === 'outage' ? plan.mode : 'forward');
     if (next === 'outage') outageStartedAt = Date.now();
-    else outageEndedAt = Date.now();
+    else {
+      outageEndedAt = Date.now();
+      drained = watchOutbox(gateOutboxPath(stack.stateDir));
+    }
     progress(`${new Date().toISOString()} Temporal ${next === 'outage' ? `unreachable (${plan.mode})` : 'reachable again'}`);
   };
   const runs: Array<Promise<OutageEvent>> = [];
@@ -113,5 +135,6 @@ export async function runOutage(stack: OutageStack, plan: OutagePlan, progress: 
     switchTo('after');
   }
   const events = await Promise.all(runs);
-  return { plan, events, startedAt, outageStartedAt, outageEndedAt, lastEventEndedAt: Math.max(...events.map((e) => e.endedAt)) };
+  const outboxDrainedAt = (drained as { stop(): number | null } | null)?.stop() ?? null;
+  return { plan, events, startedAt, outageStartedAt, outageEndedAt, lastEventEndedAt: Math.max(...events.map((e) => e.endedAt)), outboxDrainedAt };
 }
