@@ -108,6 +108,7 @@ export async function auditWhenSettled(stack: OutageStack, run: OutageRun, timeo
   let settledAt = Date.now();
   for (;;) {
     const drained = !existsSync(gateOutboxPath(stack.stateDir));
+    // A query that fails while the gate catches up is asked again; the final audit below reports a lasting failure.
     const audit = drained ? await auditOutage(stack, run).catch(() => null) : null;
     settledAt = Date.now();
     if ((audit !== null && audit.violations.length === 0) || Date.now() > deadline) break;
