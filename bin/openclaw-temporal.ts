@@ -3,6 +3,8 @@
  * the pre-deploy replay check (scripts/ops/). Exit codes: 0 done, 1 the check failed or Temporal was unreachable,
  * 2 a command line it does not understand.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { OpsUsageError, parseOpsArgs, USAGE, type OpsCommand } from '../scripts/ops/args.ts';
 import { connectOps } from '../scripts/ops/connect.ts';
@@ -12,6 +14,8 @@ import { bundleFrom, formatReplay, replayHistories, replayPassed } from '../scri
 import { collectStatus, formatStatus } from '../scripts/ops/status.ts';
 
 const out = (text: string) => process.stdout.write(text);
+/** The gateway's state dir, as OpenClaw resolves it: OPENCLAW_STATE_DIR, else ~/.openclaw. */
+const gatewayStateDir = (env: NodeJS.ProcessEnv) => env.OPENCLAW_STATE_DIR?.trim() || join(homedir(), '.openclaw');
 
 async function run(command: OpsCommand): Promise<number> {
   if (command.command === 'help') {
@@ -24,7 +28,7 @@ async function run(command: OpsCommand): Promise<number> {
   const where = `${ops.address} (namespace ${ops.namespace})`;
   try {
     if (command.command === 'status') {
-      out(formatStatus(await collectStatus(ops.client, Date.now()), where));
+      out(formatStatus(await collectStatus(ops.client, Date.now(), gatewayStateDir(process.env)), where));
       return 0;
     }
     if (command.command === 'replay-dead-letters') {

@@ -5,12 +5,15 @@
  * Temporal is unreachable they wait there until it is back. Delivery is at least once; the gate applies each
  * fact once (message ids, decision ids, seen-row keys). An outbound decision waits, bounded by its own deadline,
  * until the facts observed before it for its peer are delivered: it never overtakes the trigger sent before it.
+ * A fact Temporal refuses (rather than cannot be reached for) 5 times in a row goes to a dead-letter file
+ * (dead-facts.ts) so the facts behind it move on.
  */
 import { randomUUID } from 'node:crypto';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
+import { deadFactsPath, moveToDeadFacts } from './dead-facts.ts';
 import { FactsPendingError, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
 
 export { FACT_SHAPE, FactsPendingError, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
@@ -141,7 +144,10 @@ export class GateFacts {
             if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
             continue;
           }
-          this.log.error({ fact: entry.fact, err }, 'Temporal keeps refusing a gate fact: it is skipped');
+          if (!(await moveToDeadFacts(deadFactsPath(outbox.path), entry, err, this.log))) {
+            if (this.#running) await this.#stopping.wait(1, this.options.retryIntervalMs);
+            continue; // not on disk: it stays in the outbox
+          }
           rejected = 0;
         }
       }

@@ -5,6 +5,7 @@
  * decision's own deadline. What the gate must hear about (triggers, seen messages, cancels) goes through a
  * durable outbox ({@link GateFacts}), so an outage or a restart loses none of it.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { withLiveRegistration } from '../shared/live-registration.ts';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
@@ -93,7 +94,8 @@ function register(api: PluginApi): void {
     const now = Date.now();
     const action = classifyInbound(config, runtime, event, ctx, now);
     if (action.kind === 'trigger') {
-      await facts.record({ kind: 'trigger', peer: action.peer, trigger: { ...action.trigger, observedAt: now } });
+      // The fact id lets the gate recognise this trigger when the outbox delivers it twice (it may lack a message id).
+      await facts.record({ kind: 'trigger', peer: action.peer, trigger: { ...action.trigger, observedAt: now, factId: randomUUID() } });
       log.debug({ hook: 'message_received', peer: maskPeer(action.peer), messageId: action.trigger.messageId }, 'trigger recorded');
     } else if (action.kind === 'seen') {
       await facts.record({ kind: 'seen', dbPath: runtime.dbPath, row: action.row });
@@ -107,7 +109,7 @@ function register(api: PluginApi): void {
   async function onSending(event: MessageSendingEvent, ctx: MessageContext): Promise<MessageSendingResult | undefined> {
     const action = classifyOutbound(config, event, ctx);
     if (action.kind === 'pass') return action.content === null ? undefined : { content: action.content };
-    let content = action.content;
+    let content = action.ledgerText; // the ledger keeps the text before wrapping; the peer gets action.content
     if (content.trim().length === 0) {
       // No text: media (or nothing visible). Allowed already in reply_payload_sending? Then not a second use.
       const media = eventMedia(event.metadata);

@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { workflowMetadataQuery } from '@temporalio/workflow';
+import { countDeadFacts, gateDeadFactsPath } from '../../plugin-bridge/lorene-gate/dead-facts.ts';
 import { SUBAGENT_RETRY_WORKFLOW_TYPE } from '../../workflows/subagent/contract.ts';
 import { gateStateQuery } from '../../workflows/gate/contract.ts';
 import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
@@ -37,8 +38,16 @@ export interface RetryStatus {
   readonly line: string;
 }
 
+/** Gate facts Temporal refused, waiting in the gateway's dead-letter file (plugin-bridge/lorene-gate/dead-facts.ts). */
+export interface DeadFactsStatus {
+  readonly path: string;
+  readonly count: number;
+}
+
 export interface StatusReport {
   readonly gates: readonly GateStatus[];
+  /** Null when no gateway state dir was given. */
+  readonly deadFacts?: DeadFactsStatus | null;
   readonly threads: readonly ThreadStatus[];
   readonly retries: readonly RetryStatus[];
 }
@@ -60,8 +69,11 @@ async function ask<T>(client: Client, what: () => Promise<T>): Promise<T | strin
   }
 }
 
-/** Collects the report; `now` decides whether an arm is still live. */
-export async function collectStatus(client: Client, now: number): Promise<StatusReport> {
+/**
+ * Collects the report; `now` decides whether an arm is still live. `stateDir`: the gateway's state dir on this
+ * host, whose lorene-gate dead-letter file is counted.
+ */
+export async function collectStatus(client: Client, now: number, stateDir?: string): Promise<StatusReport> {
   const gates: GateStatus[] = [];
   for (const { workflowId } of await openIds(client, running('gateWorkflow'))) {
     const state = await ask(client, () => client.workflow.getHandle(workflowId).query(gateStateQuery));
@@ -86,7 +98,8 @@ export async function collectStatus(client: Client, now: number): Promise<Status
     const metadata = await ask(client, () => client.workflow.getHandle(workflowId).query(workflowMetadataQuery));
     retries.push({ workflowId, type, line: typeof metadata === 'string' ? metadata : (metadata.currentDetails ?? '') });
   }
-  return { gates, threads, retries };
+  const deadFacts = stateDir === undefined ? null : { path: gateDeadFactsPath(stateDir), count: await countDeadFacts(gateDeadFactsPath(stateDir)) };
+  return { gates, deadFacts, threads, retries };
 }
 
 /** A retry delivered to its requester and not yet answered by the respawn (from its current details). */
@@ -101,6 +114,8 @@ export function formatStatus(report: StatusReport, where: string): string {
   const ledger = deadLetters > 0 ? `, ${deadLetters} ledger write(s) dead-lettered — npm run ops -- replay-dead-letters` : '';
   lines.push(`Gates (${report.gates.length} open, ${report.gates.filter((g) => g.armed).length} armed${ledger})`);
   for (const g of report.gates) lines.push(`  ${g.armed ? 'ARMED' : 'idle '}  ${g.workflowId}  ${g.line}`);
+  const dead = report.deadFacts;
+  if (dead != null) lines.push(`  gate facts Temporal refused (dead-lettered on this host): ${dead.count}${dead.count > 0 ? ` in ${dead.path}` : ''}`);
   lines.push('', `Orchestrator threads (${report.threads.length} open)`);
   for (const t of report.threads) {
     lines.push(`  ${t.workflowId}  ${t.line}`);

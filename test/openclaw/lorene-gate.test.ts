@@ -100,6 +100,9 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     assert.notEqual(sent.cancel, true);
     assert.equal(sent.content, '↓↓↓ F.R.I.D.A.Y. ↓↓↓\na film\n↑↑↑ F.R.I.D.A.Y. ↑↑↑');
     await eventually('responded request', () => (rows("SELECT * FROM requests WHERE status = 'responded' AND peer = ?", PROTECTED).length >= 1 ? true : undefined));
+    // The ledger keeps the text before wrapping, trimmed, as the original did; the peer got the wrapped text.
+    await eventually('the response row', () => (rows("SELECT * FROM responses WHERE kind = 'text' AND content = ?", 'a film').length === 1 ? true : undefined));
+    assert.equal(rows('SELECT * FROM responses WHERE content LIKE ?', '%F.R.I.D.A.Y.%').length, 0);
   });
 
   test('an outbound decision never overtakes the inbound trigger fired just before it', async () => {

@@ -179,5 +179,19 @@ export const gateScenarios: readonly Scenario[] = [
       await sleep(500);
       return { workflowId: seenLedgerWorkflowId(CHANNEL) };
     },
+  },  {
+    name: 'gate-duplicate-fact-id',
+    async run(ctx) {
+      // A trigger without a message id, delivered twice from the bridge's outbox: recognised by its fact id.
+      const peer = '+4911100010';
+      const config = cfg(ctx.dbPath);
+      const event = { messageId: '', sender: SENDER, text: 'friday: no id please', body: 'no id please', receivedAt: Date.now(), observedAt: Date.now(), factId: 'fact-dup-1', config };
+      await ctx.gate.trigger(peer, event, deadline());
+      await send(ctx, peer, config);
+      await ctx.gate.trigger(peer, event, deadline());
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.counters.duplicates === 1 && s.counters.delivered === 2 && s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
   },
 ];

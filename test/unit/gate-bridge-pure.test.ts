@@ -77,6 +77,19 @@ describe('classifyInbound (SEED-BEHAVIOUR §2.2)', () => {
     assert.equal(applyTrigger(initialGateState('whatsapp', PEER), action.trigger, NOW).state.arm?.requestId, `whatsapp:${NOW}`);
   });
 
+  test('a trigger without an id delivered twice (the outbox delivers at least once) is applied once, by its fact id', () => {
+    const action = inbound(received({ messageId: undefined }));
+    assert.ok(action.kind === 'trigger');
+    const fact = { ...action.trigger, factId: 'fact-1' };
+    const first = applyTrigger(initialGateState('whatsapp', PEER), fact, NOW);
+    const used = { ...first.state, arm: first.state.arm === null ? null : { ...first.state.arm, usesLeft: 1 } };
+    const again = applyTrigger(used, fact, NOW + 1000);
+    assert.equal(again.result.accepted, false);
+    assert.deepEqual(again.ops, []);
+    assert.equal(again.state.arm?.usesLeft, 1, 'the uses spent are not given back');
+    assert.equal(applyTrigger(used, { ...fact, factId: 'fact-2', receivedAt: NOW + 5 }, NOW + 1000).result.accepted, true, 'another trigger without an id still arms');
+  });
+
   test('message id = event.messageId, else event.metadata.messageId (older hosts)', () => {
     assert.equal(inboundMessageId(received({ messageId: 'typed', metadata: { messageId: 'legacy' } })), 'typed');
     assert.equal(inboundMessageId(received({ messageId: undefined, metadata: { messageId: 'legacy' } })), 'legacy');
@@ -119,9 +132,9 @@ describe('classifyOutbound (SEED-BEHAVIOUR §2.3.1–2.3.2)', () => {
     assert.deepEqual(classifyOutbound(config, sending({ to: STRANGER }), ctx()), { kind: 'pass', content: null });
   });
 
-  test('a protected peer goes to the gate with the wrapped content', () => {
-    assert.deepEqual(classifyOutbound(config, sending(), ctx()), { kind: 'decide', peer: PEER, content: `${PREFIX}\nHere you go.\n${SUFFIX}`, changed: true });
+  test('a protected peer goes to the gate; it delivers the wrapped content and the ledger keeps the text before wrapping', () => {
+    assert.deepEqual(classifyOutbound(config, sending(), ctx()), { kind: 'decide', peer: PEER, content: `${PREFIX}\nHere you go.\n${SUFFIX}`, changed: true, ledgerText: 'Here you go.' });
     const unwrapped = parseGateConfig({ protectedTo: [PEER] });
-    assert.deepEqual(classifyOutbound(unwrapped, sending(), ctx()), { kind: 'decide', peer: PEER, content: 'Here you go.', changed: false });
+    assert.deepEqual(classifyOutbound(unwrapped, sending(), ctx()), { kind: 'decide', peer: PEER, content: 'Here you go.', changed: false, ledgerText: 'Here you go.' });
   });
 });

@@ -40,6 +40,11 @@ export interface GateTriggerEvent {
    * Absent in old histories: workflow time is used.
    */
   readonly observedAt?: number;
+  /**
+   * Given by the bridge when it observes the trigger (a UUID). The outbox delivers at least once: a trigger
+   * without a message id is recognised by this id when it arrives twice. Absent in old histories.
+   */
+  readonly factId?: string;
   readonly config: GateRuntimeConfig;
 }
 
@@ -47,7 +52,7 @@ export interface GateTriggerEvent {
 export interface GateOutboundRequest {
   /** Unique per `message_sending` call: the ledger row of this decision is written once. */
   readonly decisionId: string;
-  /** The text as it will be delivered (already wrapped by the bridge). */
+  /** The text for the ledger: as the agent wrote it, before the bridge wraps it for a wrapper target (as the original stored it). */
   readonly content: string;
   readonly config: GateRuntimeConfig;
   /**

@@ -35,12 +35,14 @@ function rememberId(ids: readonly string[], id: string): string[] {
 
 /**
  * An allowed person's trigger: records the request in its topic thread and (re-)arms the peer with a fresh use
- * count and expiry; a new trigger replaces the previous arm. A message id seen before is ignored.
+ * count and expiry; a new trigger replaces the previous arm. A message id seen before is ignored, and so is a
+ * trigger without one whose bridge fact id was seen before (the outbox delivers at least once).
  */
 export function applyTrigger(state: GateState, event: GateTriggerEvent, now: number): Decided<{ accepted: boolean }> {
   const { channel, peer } = state;
   const messageId = event.messageId || null;
-  if (messageId !== null && state.recentMessageIds.includes(messageId)) {
+  const dedupeKey = messageId ?? (event.factId === undefined ? null : `fact:${event.factId}`);
+  if (dedupeKey !== null && state.recentMessageIds.includes(dedupeKey)) {
     const counters = { ...state.counters, duplicates: state.counters.duplicates + 1 };
     return { state: { ...state, counters }, ops: [], result: { accepted: false } };
   }
@@ -78,7 +80,7 @@ export function applyTrigger(state: GateState, event: GateTriggerEvent, now: num
     arm,
     pending: [...state.pending.slice(dropped.length), request],
     threads: { ...state.threads, [topic]: threadId },
-    recentMessageIds: messageId === null ? state.recentMessageIds : rememberId(state.recentMessageIds, messageId),
+    recentMessageIds: dedupeKey === null ? state.recentMessageIds : rememberId(state.recentMessageIds, dedupeKey),
     lastEvent: `armed by ${maskPeer(event.sender)} for request ${requestId}`,
     config,
     counters: {

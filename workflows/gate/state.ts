@@ -51,7 +51,7 @@ export interface GateState {
   readonly pending: readonly PendingRequest[];
   /** The newest thread id per topic (`media`, `scheduling`, `general`). */
   readonly threads: Readonly<Record<string, string>>;
-  /** Recent inbound message ids, newest last, at most {@link DEDUPE_WINDOW}: duplicates are ignored. */
+  /** Recent inbound message ids (or `fact:<id>` of triggers without one), newest last, at most {@link DEDUPE_WINDOW}: duplicates are ignored. */
   readonly recentMessageIds: readonly string[];
   /** What happened last, for the Web UI ("request … missed"). */
   readonly lastEvent: string | null;

@@ -28,6 +28,7 @@ export function validateTriggerEvent(event: unknown): string | null {
   }
   if (typeof e.receivedAt !== 'number' || !Number.isFinite(e.receivedAt)) return 'receivedAt must be a number';
   if (e.observedAt !== undefined && (typeof e.observedAt !== 'number' || !Number.isFinite(e.observedAt))) return 'observedAt must be a number';
+  if (e.factId !== undefined && (typeof e.factId !== 'string' || e.factId.length === 0)) return 'factId must be a non-empty string';
   return configProblem(e.config);
 }
 
