@@ -97,7 +97,12 @@ interface ResponseRow {
 /** The gate ledger's responses (none when the file does not exist yet). */
 export function gateResponses(stateDir: string): ResponseRow[] {
   const path = ledgerPaths(stateDir).gate;
-  return existsSync(path) ? readRows<ResponseRow>(path, 'SELECT peer, kind, content, reason FROM responses ORDER BY id') : [];
+  // Sent messages are `responses` rows (as in the original); cancelled ones are `blocked_messages` rows.
+  return existsSync(path)
+    ? readRows<ResponseRow>(path, `SELECT peer, kind, content, reason FROM (
+        SELECT peer, 'text' AS kind, content, NULL AS reason, created_at FROM responses
+        UNION ALL SELECT peer, 'blocked', content, reason, created_at FROM blocked_messages) ORDER BY created_at`)
+    : [];
 }
 
 /**
