@@ -38,8 +38,6 @@ const FACT_SEND_TIMEOUT_MS = 5000;
 const FACT_RETRY_INTERVAL_MS = 2000;
 /** Outbox bound: about 100 000 facts; beyond it new facts are refused and logged. */
 const OUTBOX_MAX_BYTES = 64 * 1024 * 1024;
-/** How long after a failed call the connection may still hold a gRPC retry timer (see usage-ledger). */
-const GRPC_RETRY_WINDOW_MS = 10_000;
 
 /** Where the gate's facts wait while Temporal is unreachable: under the state dir OpenClaw gives the service. */
 export function gateOutboxPath(stateDir: string): string {
@@ -78,11 +76,8 @@ function register(api: PluginApi): void {
     async stop() {
       runtime = null;
       await facts.stop(); // undelivered facts stay in the outbox for the next start
-      // A failed call's gRPC retry timer may fire after close and throw into the gateway: close after its window.
-      const close = () => bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
-      const wait = facts.lastFailureAt === null ? 0 : facts.lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
-      if (wait <= 0) await close();
-      else setTimeout(close, wait).unref();
+      // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
+      await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
     },
   });
 

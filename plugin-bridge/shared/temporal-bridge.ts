@@ -19,12 +19,15 @@ export interface TemporalSettings {
 
 /** How long `stop()` waits for calls still in flight before it closes the connection under them. */
 const STOP_DRAIN_MS = 2000;
+/** How long after a failed call the SDK may still hold a gRPC retry timer for it (its backoff window). */
+export const GRPC_RETRY_WINDOW_MS = 10_000;
 
 /** Opens on `start()`, closes on `stop()`; `call()` before start fails with kind `not-started`. */
 export class TemporalBridge {
   #connection: Connection | null = null;
   #client: Client | null = null;
   readonly #inFlight = new Set<Promise<unknown>>();
+  #lastFailureAt: number | null = null;
 
   constructor(private readonly settings: TemporalSettings) {}
 
@@ -41,7 +44,10 @@ export class TemporalBridge {
   /**
    * Stops taking calls, lets the calls in flight end (each is bounded by its own gRPC deadline, so this is
    * short), then closes the connection: closing it under a call the SDK still retries would throw into the
-   * gateway as an uncaught "Channel has been shut down".
+   * gateway as an uncaught "Channel has been shut down". A call that failed recently may still have a retry
+   * timer pending in the SDK even though its promise settled, so after a failure within
+   * {@link GRPC_RETRY_WINDOW_MS} the close happens once that window has passed (the timer does not hold the
+   * process open, and `stop()` does not wait for it: OpenClaw gives a stopping service only a few seconds).
    */
   async stop(): Promise<void> {
     const connection = this.#connection;
@@ -53,7 +59,18 @@ export class TemporalBridge {
       await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS)))]);
       clearTimeout(timer);
     }
-    await connection?.close();
+    if (connection === null) return;
+    const wait = this.#lastFailureAt === null ? 0 : this.#lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
+    if (wait <= 0) {
+      await connection.close();
+      return;
+    }
+    setTimeout(() => void connection.close().catch(() => undefined), wait).unref();
+  }
+
+  /** When the last call failed (epoch ms), or null: a retry timer of the SDK may be pending until the window ends. */
+  get lastFailureAt(): number | null {
+    return this.#lastFailureAt;
   }
 
   get started(): boolean {
@@ -82,13 +99,16 @@ export class TemporalBridge {
     const running = connection.withDeadline(deadline, () => connection.withAbortSignal(abort.signal, () => fn(client)));
     const tracked = running.then(
       () => undefined,
-      () => undefined,
+      () => {
+        this.#lastFailureAt = Date.now();
+      },
     );
     this.#inFlight.add(tracked);
     void tracked.then(() => this.#inFlight.delete(tracked));
     try {
       return await Promise.race([running, timedOut]);
     } catch (err) {
+      this.#lastFailureAt = Date.now();
       if (err instanceof TemporalCallError) throw err;
       const kind = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) ? 'timeout' : classify(err);
       throw new TemporalCallError(operation, kind, describe(err));

@@ -21,11 +21,6 @@ import type { UsageLedgerApi } from './types.ts';
  * below the 2 MB limit even if every character took three bytes.
  */
 const BATCH_MAX_CHARS = 400_000;
-/**
- * How long after a failed delivery the connection may still hold a gRPC retry timer: the SDK's retry interceptor
- * schedules the next attempt up to 5 s ahead, even when the call's deadline has passed in between.
- */
-const GRPC_RETRY_WINDOW_MS = 10_000;
 
 /**
  * Parses the config (an invalid one fails the plugin load, naming the field) and registers both hooks and the
@@ -50,18 +45,6 @@ function register(api: UsageLedgerApi): void {
   });
   const calls = new CallCorrelator();
 
-  /**
-   * The bridge drains calls in flight before it closes (2 s), but a retry timer of a call that already failed can
-   * fire later, and a retry on a closed connection throws "Channel has been shut down" from that timer: an
-   * uncaught exception in the gateway. So after a recent failure the connection is closed once the window has
-   * passed (the timer does not hold the process open).
-   */
-  const closeBridgeSafely = (): void => {
-    const close = () => bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
-    const wait = sender.lastFailureAt === null ? 0 : sender.lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
-    if (wait <= 0) void close();
-    else setTimeout(close, wait).unref();
-  };
 
   api.registerService({
     id: 'usage-ledger-delivery',
@@ -74,7 +57,8 @@ function register(api: UsageLedgerApi): void {
     },
     async stop() {
       await sender.stop(); // waits for the delivery in flight (bounded by sendTimeoutMs); what is left goes to the outbox
-      closeBridgeSafely();
+      // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
+      await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
     },
   });
 
