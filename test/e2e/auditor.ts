@@ -15,7 +15,7 @@ export function ledgerPaths(stateDir: string) {
   return {
     gate: join(stateDir, 'lorene-gate.db'),
     usage: join(stateDir, 'usage-ledger', 'usage-ledger.db'),
-    tokenAudit: join(stateDir, 'token-audit', 'token-audit.jsonl'),
+    tokenAudit: join(stateDir, 'logs', 'token-audit.jsonl'),
   };
 }
 
