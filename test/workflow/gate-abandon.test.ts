@@ -7,19 +7,17 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { startGateStack, type GateStack } from '../helpers/gate-stack.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
 const tmp = tempDir('gate-abandon');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
 const cfg: GateRuntimeConfig = { armTtlMs: 60_000, maxUsesPerArm: 2, missedResponseTtlMs: 120_000, dbPath };
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let bridge: TemporalBridge;
+let stack: GateStack | undefined;
 let gate: GateClient;
 
 const soon = () => Date.now() + 10_000;
@@ -36,17 +34,12 @@ const responses = (decisionId: string) =>
     UNION ALL SELECT 'blocked', reason FROM blocked_messages WHERE event_id = ?`, decisionId, decisionId);
 
 before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-  gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
+  stack = await startGateStack(CHANNEL);
+  ({ env, gate } = stack);
 });
 
 after(async () => {
-  await bridge?.stop();
-  await workers?.stop();
-  await env?.teardown();
+  await stack?.stop();
   tmp.cleanup();
 });
 

@@ -13,9 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import Database from 'better-sqlite3';
-import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { startGateStack, type GateStack } from '../helpers/gate-stack.ts';
 import { formatReplays, replayDeadLetters } from '../../scripts/ops/dead-letters.ts';
 import { collectStatus, formatStatus } from '../../scripts/ops/status.ts';
 import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
@@ -23,12 +22,11 @@ import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
 import { GATE_TABLES as TABLES, ORIGINAL_GATE_SCHEMA as SCHEMA, REFUSAL, refusingLedger } from '../helpers/refusing-ledger.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let bridge: TemporalBridge;
+let stack: GateStack | undefined;
 let gate: GateClient;
 const tmp = tempDir('gate-dead');
 
@@ -38,17 +36,12 @@ const handle = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CH
 const state = (peer: string) => handle(peer).query(gateStateQuery) as Promise<GateState>;
 
 before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-  gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
+  stack = await startGateStack(CHANNEL);
+  ({ env, gate } = stack);
 });
 
 after(async () => {
-  await bridge?.stop();
-  await workers?.stop();
-  await env?.teardown();
+  await stack?.stop();
   tmp.cleanup();
 });
 

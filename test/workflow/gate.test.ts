@@ -8,16 +8,14 @@ import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
-import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
+import { startGateStack, type GateStack } from '../helpers/gate-stack.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
 let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let bridge: TemporalBridge;
+let stack: GateStack | undefined;
 let gate: GateClient;
 const tmp = tempDir('gate-wf');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
@@ -38,17 +36,12 @@ const ledger = <T>(sql: string, ...params: unknown[]): T[] => readRows<T>(dbPath
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-  gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
+  stack = await startGateStack(CHANNEL);
+  ({ env, gate } = stack);
 });
 
 after(async () => {
-  await bridge?.stop();
-  await workers?.stop();
-  await env?.teardown();
+  await stack?.stop();
   tmp.cleanup();
 });
 
