@@ -35,7 +35,6 @@ export class GateFacts {
   readonly #newFact = new Wakeup();
   readonly #stopping = new Wakeup();
   #failures = 0;
-  #lastFailureAt: number | null = null;
 
   constructor(
     private readonly deliver: DeliverFact,
@@ -62,11 +61,6 @@ export class GateFacts {
     this.#stopping.wake();
     await this.#loop;
     await this.#io;
-  }
-
-  /** When a delivery last failed (epoch ms): the connection may still hold a gRPC retry timer for it. */
-  get lastFailureAt(): number | null {
-    return this.#lastFailureAt;
   }
 
   /** Records a fact: ordered at once (before any await), resolved once it is on disk. Rejects on a disk error. */
@@ -137,7 +131,6 @@ export class GateFacts {
           rejected = 0;
         } catch (err) {
           this.#failures += 1;
-          this.#lastFailureAt = Date.now();
           rejected = unreachable(err) ? 0 : rejected + 1;
           if (rejected < REJECTED_ATTEMPTS) {
             if (this.#failures === 1 || this.#failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, attempts: this.#failures, err }, 'gate fact not delivered; it waits in the outbox');
