@@ -7,7 +7,13 @@ const NON_DETERMINISTIC = [
   { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'net', 'http', 'https', 'worker_threads'], message: 'workflows/ must be deterministic: no Node built-ins.' },
   { group: ['better-sqlite3', 'pino'], message: 'workflows/ must be deterministic: side effects belong in activities/.' },
   { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing', '@temporalio/envconfig'], message: 'workflows/ may import only @temporalio/workflow and @temporalio/common.' },
-  { group: ['**/activities/*', '**/worker/*', '**/plugin-bridge/*', '**/scripts/*'], message: 'workflows/ imports only pure sibling modules.', allowTypeImports: true },
+  { group: ['**/activities/**', '**/worker/**', '**/plugin-bridge/**', '**/scripts/**', '**/test/**'], message: 'workflows/ imports only workflows/ (types included): see docs/architecture.md.' },
+];
+
+// activities/ runs in the worker (and, for the gateway activities, inside the gateway): it may use the workflows'
+// contracts but never the bridge, the worker's wiring or the scripts (see docs/architecture.md).
+const ACTIVITY_BOUNDARY = [
+  { group: ['**/plugin-bridge/**', '**/worker/**', '**/scripts/**', '**/test/**'], message: 'activities/ imports only workflows/ contracts and activities/ (types included): see docs/architecture.md.' },
 ];
 
 export default tseslint.config(
@@ -41,5 +47,9 @@ export default tseslint.config(
       ],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the workflow-safe random from @temporalio/workflow (uuid4) or pass values in.' }],
     },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: ACTIVITY_BOUNDARY }] },
   },
 );

@@ -11,7 +11,7 @@
  * queue, where `false` is a failure too.
  */
 import type { GatewayActivities, SystemEventDelivery } from '../workflows/subagent/contract.ts';
-import type { PluginSessionWorkflow } from '../plugin-bridge/shared/openclaw-types.ts';
+import type { PluginSessionWorkflow } from './gateway-host.ts';
 
 /** The slice of OpenClaw's `api.runtime.system` these activities use (openclaw@2026.9.6). */
 export interface GatewaySystemRuntime {

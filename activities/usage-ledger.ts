@@ -1,4 +1,4 @@
-import { isUsageRecord, type UsageRecord } from '../plugin-bridge/usage-ledger/extract.ts';
+import { isUsageRecord, type UsageRecord } from '../workflows/usage/usage-record.ts';
 import type { LedgerPool } from './ledger-db.ts';
 import { initUsageLedgerSchema } from './usage-ledger-schema.ts';
 

@@ -8,7 +8,7 @@ import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/e
 import { keySource, type KeySource } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { PayloadKeyError } from '../plugin-bridge/shared/codec/encryption-codec.ts';
 import type { CodecServerConfig } from './codec-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/shared/task-queues.ts';
 
 /** A configuration value the worker cannot use; `variable` names the environment variable. */
 export class InvalidWorkerConfigError extends Error {

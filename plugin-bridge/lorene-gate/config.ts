@@ -10,6 +10,7 @@
 import { isAbsolute, join } from 'node:path';
 import { InvalidConfigError } from '../shared/errors.ts';
 import { compileTrigger, normalizePhone } from '../../workflows/gate/text.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
 
 const PLUGIN_ID = 'lorene-gate';
@@ -160,7 +161,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
     debug: bool(raw, 'debug', false),
     decisionTimeoutMs,
     temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
-    taskQueue: str(raw, 'taskQueue', 'openclaw-temporal'),
+    taskQueue: str(raw, 'taskQueue', WORKFLOW_TASK_QUEUE),
   };
 }
 

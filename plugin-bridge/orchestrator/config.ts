@@ -5,8 +5,9 @@
  */
 import { InvalidConfigError } from '../shared/errors.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
-import { InvalidConfigError as InvalidPolicyConfigError, parseOrchestratorConfig, type OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
-import { WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import type { OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from './policy-config.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { ORCHESTRATOR_PLUGIN_ID } from '../../workflows/orchestrator/contract.ts';
 
 /** The parsed config: the policy (plain JSON, sent to the thread workflows) and how to reach Temporal. */
@@ -43,13 +44,7 @@ export function parseBridgeConfig(input: unknown): OrchestratorBridgeConfig {
   const raw = (input ?? {}) as Record<string, unknown>;
   const unknown = Object.keys(raw).find((key) => !(ORCHESTRATOR_CONFIG_KEYS as readonly string[]).includes(key));
   if (unknown !== undefined) fail(unknown, 'is not an orchestrator config key');
-  let policy: OrchestratorConfig;
-  try {
-    policy = parseOrchestratorConfig(raw);
-  } catch (err) {
-    if (err instanceof InvalidPolicyConfigError) return fail(err.field, err.reason);
-    throw err;
-  }
+  const policy = parseOrchestratorConfig(raw);
   const debug = raw.debug;
   if (debug !== undefined && typeof debug !== 'boolean') fail('debug', 'must be a boolean');
   const address = optionalString(raw, 'temporalAddress');

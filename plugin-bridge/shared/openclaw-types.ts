@@ -3,6 +3,7 @@
  * bridge does not depend on the `openclaw` package: the host passes its real objects and they fit. Field names
  * follow `dist/hook-runner-global-*.d.ts` of that release (see shared/reference/openclaw-plugin-api.md §1–2).
  */
+import type { PluginSessionWorkflow } from '../../activities/gateway-host.ts';
 
 /** `api.logger`: message-only methods; `debug` may be missing. */
 export interface PluginLogger {
@@ -204,29 +205,6 @@ export interface HookHandlers {
 export interface PluginSystemRuntime {
   enqueueSystemEvent(text: string, options: { sessionKey: string; agentId?: string; contextKey?: string | null; replace?: boolean }): boolean;
   requestHeartbeat(options: { source: string; intent: string; reason?: string; sessionKey?: string; agentId?: string }): unknown;
-}
-
-/** One next-turn injection (openclaw@2026.9.6 `PluginNextTurnInjection`): stored with the session entry. */
-export interface NextTurnInjection {
-  readonly sessionKey: string;
-  readonly agentId?: string;
-  readonly text: string;
-  /** A pending injection with the same key is not added again. */
-  readonly idempotencyKey?: string;
-  readonly placement?: 'prepend_context' | 'append_context';
-  readonly ttlMs?: number;
-}
-
-/** `enqueued: false` with an empty `id` means nothing was stored (no such session, injection disabled, invalid). */
-export interface NextTurnInjectionResult {
-  readonly enqueued: boolean;
-  readonly id: string;
-  readonly sessionKey: string;
-}
-
-/** `api.session.workflow`: the persisted per-session injection queue the retry events go through. */
-export interface PluginSessionWorkflow {
-  enqueueNextTurnInjection(injection: NextTurnInjection): Promise<NextTurnInjectionResult>;
 }
 
 export interface PluginApi {

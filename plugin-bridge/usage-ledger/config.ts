@@ -6,6 +6,7 @@
 import { isAbsolute, join } from 'node:path';
 import { InvalidConfigError } from '../shared/errors.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 
 /** The plugin id, identical to the original plugin's so existing `plugins.entries.usage-ledger` config applies. */
 export const PLUGIN_ID = 'usage-ledger';
@@ -85,7 +86,7 @@ export function parseUsageLedgerConfig(input: unknown, warn: (field: string, mes
     dbPath: emptyDbPath ? null : optionalStr(raw, 'dbPath') ?? null,
     debug: bool(raw, 'debug', false),
     temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
-    taskQueue: optionalStr(raw, 'taskQueue') ?? 'openclaw-temporal',
+    taskQueue: optionalStr(raw, 'taskQueue') ?? WORKFLOW_TASK_QUEUE,
     sendTimeoutMs: int(raw, 'sendTimeoutMs', 5000, 100, 60_000),
     retryIntervalMs: int(raw, 'retryIntervalMs', 2000, 100, 600_000),
     batchMaxRecords: int(raw, 'batchMaxRecords', 500, 1, 1000),

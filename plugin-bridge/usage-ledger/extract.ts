@@ -6,47 +6,7 @@
  * and a latency of 0 is stored as NULL.
  */
 import { payloadFingerprint } from './fingerprint.ts';
-
-/** One usage row: the columns of `llm_usage_events` (camelCase) plus `eventId`, which makes inserts idempotent. */
-export interface UsageRecord {
-  /** Stable id of the observed event; a retried activity inserts the row once. See {@link usageEventId}. */
-  readonly eventId: string;
-  /** When the gateway observed the event (epoch ms). */
-  readonly ts: number;
-  readonly requestId: string | null;
-  readonly model: string | null;
-  readonly provider: string | null;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** As reported, else `inputTokens + outputTokens`. */
-  readonly totalTokens: number;
-  readonly cacheCreationInputTokens: number;
-  readonly cacheReadInputTokens: number;
-  readonly latencyMs: number | null;
-  /** 0 when the payload reports an error. */
-  readonly success: 0 | 1;
-  /** The hook the payload came from (`llm_output`, `model_call_ended`, ...). */
-  readonly sourceEvent: string;
-  /** The payload as JSON, made safe (cycles, huge strings, throwing getters) and capped; see {@link safeJson}. */
-  readonly rawJson: string;
-}
-
-const COUNT_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens'] as const;
-const NULLABLE_TEXT_KEYS = ['requestId', 'model', 'provider'] as const;
-
-/**
- * Whether `value` is a well-formed {@link UsageRecord}. Records cross a trust boundary (bridge → signal →
- * activity): the workflow's validator and the ledger activity use this to refuse one a bad peer produced.
- */
-export function isUsageRecord(value: unknown): value is UsageRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Record<string, unknown>;
-  const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-  return typeof r['eventId'] === 'string' && r['eventId'] !== '' && typeof r['ts'] === 'number' && Number.isFinite(r['ts'])
-    && COUNT_KEYS.every((k) => isCount(r[k])) && NULLABLE_TEXT_KEYS.every((k) => r[k] === null || typeof r[k] === 'string')
-    && (r['latencyMs'] === null || isCount(r['latencyMs'])) && (r['success'] === 0 || r['success'] === 1)
-    && typeof r['sourceEvent'] === 'string' && typeof r['rawJson'] === 'string';
-}
+import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 /** What the caller knows that the payload does not. */
 export interface ExtractOptions {

@@ -3,7 +3,7 @@
  * goes; a chunk holds records bound for one ledger and file, bounded by their raw JSON size.
  */
 import { Outbox as SharedOutbox, type OutboxChunk as SharedChunk } from '../shared/outbox.ts';
-import type { UsageRecord } from './extract.ts';
+import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 /** One outbox line: a record and where it goes. */
 export interface OutboxEntry {

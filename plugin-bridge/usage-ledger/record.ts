@@ -6,7 +6,8 @@
  * applied after the id, so they never change it; a latency of 0 is stored as NULL, as the original stored it.
  */
 import { usageLedgerIdOf } from '../../workflows/usage/contract.ts';
-import { extractUsage, latencyOf, type UsageRecord } from './extract.ts';
+import { extractUsage, latencyOf } from './extract.ts';
+import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 import type { CallSummary } from './correlate.ts';
 
 /** The hook name stored in `source_event`. */

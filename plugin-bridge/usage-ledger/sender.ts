@@ -8,7 +8,7 @@
 import { TemporalCallError, type TemporalFailureKind } from '../shared/errors.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { USAGE_LEDGER_BUSY, type UsageRecordsEvent } from '../../workflows/usage/contract.ts';
-import type { UsageRecord } from './extract.ts';
+import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
 import type { Outbox } from './outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 

@@ -11,7 +11,7 @@ import { keySource, payloadDataConverter } from '../../plugin-bridge/shared/code
 import { ensureKeyFile } from '../../plugin-bridge/shared/codec/keys.ts';
 import { temporalCliPath } from '../paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../../test/helpers/processes.ts';
 
 /** A running server + worker; `stop()` ends both processes (worker first) and is safe to call twice. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 
 /** Which histories to download. */
 export interface HistorySelection {

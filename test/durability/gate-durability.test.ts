@@ -11,14 +11,8 @@ import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-conv
 import Database from 'better-sqlite3';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import {
-  LEDGER_TASK_QUEUE,
-  WORKFLOW_TASK_QUEUE,
-  gateStateQuery,
-  gateWorkflowId,
-  type GateOutboundDecision,
-  type GateRuntimeConfig,
-} from '../../workflows/gate/contract.ts';
+import { gateStateQuery, gateWorkflowId, type GateOutboundDecision, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
 import { parseGateConfig } from '../../plugin-bridge/lorene-gate/config.ts';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';

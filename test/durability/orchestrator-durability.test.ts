@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';

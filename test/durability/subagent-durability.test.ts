@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { subagentRetryWorkflowId, subagentTaskWorkflowId, taskEndedSignal, taskSpawnedSignal, type RetryConfig } from '../../workflows/subagent/contract.ts';
 import { recordingGateway } from '../helpers/gateway.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';

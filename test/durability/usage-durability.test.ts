@@ -14,7 +14,7 @@ import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-conv
 import Database from 'better-sqlite3';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { usageLedgerStateQuery, usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
 import { startOpenClawHost, type OpenClawHost } from '../openclaw/host-client.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';

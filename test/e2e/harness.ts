@@ -11,7 +11,7 @@ import { EXPECTED_PLUGINS, PLUGIN_BRIDGE_DIR, pluginEntry } from '../gateway/exp
 import { createSandbox, type GatewayProcess, type OpenClawSandbox } from '../gateway/openclaw-cli.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
 import { startTestServer } from '../helpers/temporal.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { startFakeModelServer, textOf, type FakeModelServer, type Responder } from './fakes/model-server.ts';
 
 const READY_TIMEOUT_MS = 240_000;

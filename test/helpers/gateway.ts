@@ -5,7 +5,7 @@
  * injection with the same idempotency key is not added again; `takeTurn` drains a session like a turn does.
  */
 import { createGatewayActivities, DeliveredKeys, type GatewaySystemRuntime } from '../../activities/gateway.ts';
-import type { NextTurnInjection, NextTurnInjectionResult, PluginSessionWorkflow } from '../../plugin-bridge/shared/openclaw-types.ts';
+import type { NextTurnInjection, NextTurnInjectionResult, PluginSessionWorkflow } from '../../activities/gateway-host.ts';
 import { GatewayActivityWorker } from '../../plugin-bridge/shared/gateway-worker.ts';
 import { gatewayTaskQueue } from '../../workflows/subagent/contract.ts';
 

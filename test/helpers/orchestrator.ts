@@ -2,7 +2,8 @@
  * Builders for orchestrator thread tests and scenarios: tool calls, spawn receipts and signals as the bridge
  * sends them, played through the real ThreadClient (bounded calls, the per-thread chain).
  */
-import { parseOrchestratorConfig, type OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { type OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import {
   orchestratorSessionEndSignal,
   orchestratorSpawnResultSignal,

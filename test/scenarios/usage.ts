@@ -4,7 +4,8 @@
  * sends through the plugin's `UsageLedgerClient`, as the sender loop does.
  */
 import { join } from 'node:path';
-import { extractUsage, type UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 import { UsageLedgerClient, type UsageLedgerClientOptions } from '../../plugin-bridge/usage-ledger/ledger-client.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { usageLedgerStateQuery, usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';

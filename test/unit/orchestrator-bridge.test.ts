@@ -7,7 +7,7 @@ import { spawnReceipt, toHookResult, toolCallUpdateId, toToolCall } from '../../
 import { routeToolCall } from '../../plugin-bridge/orchestrator/route.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
 import { InvalidConfigError } from '../../plugin-bridge/shared/errors.ts';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { emptyThreadState, spawnKey } from '../../workflows/orchestrator/thread-state.ts';
 
 const FRONT = 'agent:main:main';

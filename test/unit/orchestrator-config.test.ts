@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidConfigError, parseOrchestratorConfig, ROUTER_TOOLS } from '../../workflows/orchestrator/config.ts';
+import { ROUTER_TOOLS } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
+import { InvalidConfigError } from '../../plugin-bridge/shared/errors.ts';
 
 test('all keys are optional: no config resolves to the original defaults', () => {
   assert.deepEqual(parseOrchestratorConfig(undefined), {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { emptyThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { ThreadDirectory } from '../../plugin-bridge/orchestrator/directory.ts';
 import { createObservers } from '../../plugin-bridge/orchestrator/observer-hooks.ts';

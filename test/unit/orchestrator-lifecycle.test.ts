@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { applySessionEnd, applySubagentEnded, retryTaskKey, touchWorker } from '../../workflows/orchestrator/lifecycle.ts';
 import { attemptKey, emptyThreadState, spawnKey, type ThreadState, type WorkerRecord } from '../../workflows/orchestrator/thread-state.ts';
 

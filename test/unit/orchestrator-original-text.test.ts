@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import { decideSpawn } from '../../workflows/orchestrator/spawn-policy.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';

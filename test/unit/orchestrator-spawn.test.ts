@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { emptyThreadState, spawnKey, type ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { DEFAULT_SPAWN_TASK } from '../../workflows/orchestrator/wording.ts';

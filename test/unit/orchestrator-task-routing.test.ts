@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import { endedMessages, requesterEndedMessages, retryConfigOf, spawnedMessages } from '../../workflows/orchestrator/task-routing.ts';
 import { emptyThreadState, type ThreadState, type WorkerRecord } from '../../workflows/orchestrator/thread-state.ts';

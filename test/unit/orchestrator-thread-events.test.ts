@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import {
   MAX_TRACKED_WORKERS,
   PENDING_SPAWN_TTL_MS,

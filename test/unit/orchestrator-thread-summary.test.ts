@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { frontKeyOfWorkflowId, orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import { emptyThreadState, type ThreadState, type WorkerRecord } from '../../workflows/orchestrator/thread-state.ts';
 import { describeThread, formatStatusCounts, threadResult } from '../../workflows/orchestrator/thread-summary.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { applySpawnResult } from '../../workflows/orchestrator/spawn-result.ts';
 import { emptyThreadState, sessionKindIn, type ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { isStateChanging, toolCallAccess } from '../../workflows/orchestrator/tool-access.ts';

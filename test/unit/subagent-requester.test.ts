@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { retryConfigOf } from '../../workflows/orchestrator/task-routing.ts';
 import { spawnKey } from '../../workflows/orchestrator/thread-state.ts';
 import { gatewayTaskQueue } from '../../workflows/subagent/contract.ts';

@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  RAW_JSON_MAX_CHARS,
-  extractUsage,
-  safeJson,
-  usageEventId,
-  type UsageRecord,
-} from '../../plugin-bridge/usage-ledger/extract.ts';
+import { RAW_JSON_MAX_CHARS, extractUsage, safeJson, usageEventId } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 const NOW = Date.UTC(2026, 8, 10, 12, 0, 0);
 

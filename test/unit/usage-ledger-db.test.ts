@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LedgerPool } from '../../activities/ledger-db.ts';
 import { createUsageLedgerActivities } from '../../activities/usage-ledger.ts';
-import { extractUsage, type UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'usage-ledger-db-'));
 const pool = new LedgerPool();

@@ -13,7 +13,8 @@ import {
 import { DEDUPE_WINDOW, MAX_BACKLOG_CHARS, MAX_BACKLOG_RECORDS, MAX_BATCH_CHARS, MAX_RECORDS_PER_BATCH, initialUsageLedgerState } from '../../workflows/usage/state.ts';
 import { usageLedgerIdOf, usageLedgerWorkflowId, type UsageLedgerActivities } from '../../workflows/usage/contract.ts';
 import { createUsageLedgerActivities } from '../../activities/usage-ledger.ts';
-import { extractUsage, type UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 const DB = '/var/lib/openclaw/usage.db';
 const AT = Date.UTC(2026, 8, 10, 12, 4, 31);

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { LedgerPool, type LedgerDb } from '../../activities/ledger-db.ts';
 import { createUsageLedgerActivities } from '../../activities/usage-ledger.ts';
 import { InvalidSinceError, parseSince, summarizeUsage } from '../../activities/usage-summary.ts';
-import { extractUsage, type UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'usage-summary-'));
 const dbPath = join(dir, 'usage.db');

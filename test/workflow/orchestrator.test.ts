@@ -11,7 +11,7 @@ import { OPENCLAW_FRONT_SESSION, OPENCLAW_ORCHESTRATOR_SESSION, OPENCLAW_PLUGIN 
 import { ThreadDirectory } from '../../plugin-bridge/orchestrator/directory.ts';
 import { DirectoryLoader, rebuildDirectory } from '../../plugin-bridge/orchestrator/directory-loader.ts';
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';

@@ -18,7 +18,7 @@ import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messag
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
-import { parseOrchestratorConfig } from '../../workflows/orchestrator/config.ts';
+import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import { subagentTaskWorkflowId, taskStateQuery } from '../../workflows/subagent/contract.ts';
 import { requesterEndedSignal, requesterSpawnedSignal, requesterStateQuery, subagentRequesterWorkflowId, type SubagentRequesterArgs } from '../../workflows/subagent/requester-contract.ts';

@@ -6,11 +6,6 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GateState } from './state.ts';
 import type { SeenOp } from './ledger-ops.ts';
 
-/** Task queue of every openclaw-temporal workflow. */
-export const WORKFLOW_TASK_QUEUE = 'openclaw-temporal';
-/** Task queue of the SQLite ledger activities: one worker host owns the ledger files. */
-export const LEDGER_TASK_QUEUE = 'openclaw-temporal-ledger';
-
 /** Durations and the ledger file the gateway's config gives the gate; carried on every event so a changed config applies at once. */
 export interface GateRuntimeConfig {
   /** How long an arm lives after a trigger, and after each use. */

@@ -5,7 +5,7 @@
  * malformed is given up at once, loudly, since retrying it can never succeed.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities } from '@temporalio/workflow';
-import { LEDGER_TASK_QUEUE } from './contract.ts';
+import { LEDGER_TASK_QUEUE } from '../shared/task-queues.ts';
 import type { GateLedgerActivities, GateLedgerOp } from './ledger-ops.ts';
 
 const ledger = proxyActivities<GateLedgerActivities>({

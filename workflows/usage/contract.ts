@@ -3,7 +3,7 @@
  * once and imported by both sides. Wire names are frozen: recorded histories contain them.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import type { UsageRecord } from './usage-record.ts';
 import type { UsageLedgerState } from './state.ts';
 
 export type { UsageRecord };

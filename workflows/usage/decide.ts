@@ -2,7 +2,7 @@
  * The usage ledger's decisions as pure functions over its plain-JSON state: which records of a signal are new,
  * which batch to write next, and what a written batch changes. The workflow is a thin loop around them.
  */
-import type { UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import type { UsageRecord } from './usage-record.ts';
 import {
   DEDUPE_WINDOW,
   MAX_BACKLOG_CHARS,

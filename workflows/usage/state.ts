@@ -2,7 +2,7 @@
  * The usage ledger workflow's state: one plain JSON value, exactly what continue-as-new carries (no Map, Set or
  * class). Records wait in `pending` until the ledger activity has written them.
  */
-import type { UsageRecord } from '../../plugin-bridge/usage-ledger/extract.ts';
+import type { UsageRecord } from './usage-record.ts';
 
 /** Records waiting for the ledger, grouped by ledger file (a changed `dbPath` starts a new group). */
 export interface PendingUsage {

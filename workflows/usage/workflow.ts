@@ -18,7 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { LEDGER_TASK_QUEUE } from '../gate/contract.ts';
+import { LEDGER_TASK_QUEUE } from '../shared/task-queues.ts';
 import { OPENCLAW_PLUGIN } from '../shared/search-attributes.ts';
 import {
   INVALID_USAGE_RECORDS,

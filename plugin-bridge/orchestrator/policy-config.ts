@@ -1,0 +1,144 @@
+/**
+ * The orchestrator's policy keys, parsed once at the edge (SEED-BEHAVIOUR §1.1) into the plain-JSON
+ * {@link OrchestratorConfig} the thread workflows receive.
+ *
+ * Users switch from the original extension without touching their OpenClaw config, so the original's lenient
+ * defaults and filters are kept exactly; keys without a "→ default" rule reject a wrong type with an
+ * {@link InvalidConfigError} naming the key.
+ */
+import { InvalidConfigError } from '../shared/errors.ts';
+import { sanitizeLabel } from '../../workflows/orchestrator/text.ts';
+import {
+  DEFAULT_PICKUP_TIMEOUT_MS,
+  DEFAULT_REDELIVERY,
+  DEFAULT_RETRY_BACKOFF,
+  OnTemporalError,
+  RETRYABLE_OUTCOMES,
+  ROUTER_TOOLS,
+  type OrchestratorConfig,
+} from '../../workflows/orchestrator/config.ts';
+import { ORCHESTRATOR_PLUGIN_ID } from '../../workflows/orchestrator/contract.ts';
+
+const DEFAULT_RETRY_OUTCOMES: readonly string[] = ['error', 'timeout'];
+const DEFAULT_LABEL_PREFIX = 'thread-orchestrator';
+
+function optionalBoolean(raw: Record<string, unknown>, field: string, fallback: boolean): boolean {
+  const value = raw[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, field, 'must be a boolean');
+  return value;
+}
+
+function maxRetries(value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0)) return 2;
+  return Math.min(5, Math.max(1, Math.floor(value)));
+}
+
+function retryOutcomes(value: unknown): readonly string[] {
+  if (!Array.isArray(value)) return DEFAULT_RETRY_OUTCOMES;
+  const allowed: readonly string[] = RETRYABLE_OUTCOMES;
+  const kept: string[] = [];
+  for (const entry of value) {
+    const outcome = typeof entry === 'string' ? entry.trim().toLowerCase() : '';
+    if (allowed.includes(outcome) && !kept.includes(outcome)) kept.push(outcome);
+  }
+  return kept.length > 0 ? kept : DEFAULT_RETRY_OUTCOMES;
+}
+
+function allowList(raw: Record<string, unknown>, field: string): readonly string[] {
+  const extra = raw[field];
+  if (extra !== undefined && !Array.isArray(extra)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, field, 'must be an array of tool names');
+  const wanted = [...ROUTER_TOOLS, ...(extra ?? []).map((t: unknown) => (typeof t === 'string' ? t.trim() : ''))];
+  const router: readonly string[] = ROUTER_TOOLS;
+  return router.filter((tool) => wanted.includes(tool));
+}
+
+function labelPrefix(value: unknown): string {
+  if (value === undefined) return DEFAULT_LABEL_PREFIX;
+  if (typeof value !== 'string') throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'orchestratorLabelPrefix', 'must be a string');
+  return sanitizeLabel(value) ?? DEFAULT_LABEL_PREFIX;
+}
+
+function decisionTimeout(value: unknown): number {
+  if (value === undefined) return 3000;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 100 || value > 14000) {
+    throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'decisionTimeoutMs', 'must be a number of milliseconds between 100 and 14000');
+  }
+  return Math.floor(value);
+}
+
+function onTemporalError(value: unknown): OnTemporalError {
+  if (value === undefined) return OnTemporalError.Allow;
+  if (value === OnTemporalError.Allow || value === OnTemporalError.Block) return value;
+  throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'onTemporalError', 'must be "allow" or "block"');
+}
+
+function retryBackoff(value: unknown): NonNullable<OrchestratorConfig['retryBackoff']> {
+  if (value === undefined) return DEFAULT_RETRY_BACKOFF;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'retryBackoff', 'must be an object');
+  const raw = value as Record<string, unknown>;
+  const unknown = Object.keys(raw).find((k) => !['initialMs', 'multiplier', 'maxMs'].includes(k));
+  if (unknown !== undefined) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryBackoff.${unknown}`, 'is not a retryBackoff key');
+  const number = (key: 'initialMs' | 'multiplier' | 'maxMs', min: number): number => {
+    const v = raw[key] ?? DEFAULT_RETRY_BACKOFF[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryBackoff.${key}`, `must be a number ≥ ${min}`);
+    return v;
+  };
+  return { initialMs: number('initialMs', 0), multiplier: number('multiplier', 1), maxMs: number('maxMs', 0) };
+}
+
+function retryRedelivery(value: unknown): NonNullable<OrchestratorConfig['retryRedelivery']> {
+  if (value === undefined) return DEFAULT_REDELIVERY;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'retryRedelivery', 'must be an object');
+  const raw = value as Record<string, unknown>;
+  const unknown = Object.keys(raw).find((k) => !['maxDeliveries', 'multiplier', 'maxIntervalMs'].includes(k));
+  if (unknown !== undefined) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryRedelivery.${unknown}`, 'is not a retryRedelivery key');
+  const number = (key: 'maxDeliveries' | 'multiplier' | 'maxIntervalMs', min: number, max: number): number => {
+    const v = raw[key] ?? DEFAULT_REDELIVERY[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryRedelivery.${key}`, `must be a number from ${min} to ${max}`);
+    return v;
+  };
+  return { maxDeliveries: Math.floor(number('maxDeliveries', 1, 20)), multiplier: number('multiplier', 1, 10), maxIntervalMs: number('maxIntervalMs', 1000, 86_400_000) };
+}
+
+function positiveMs(raw: Record<string, unknown>, field: string, fallback: number): number {
+  const value = raw[field];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, field, 'must be a number of milliseconds ≥ 1000');
+  return Math.floor(value);
+}
+
+function gatewayId(value: unknown): string {
+  if (value === undefined) return 'default';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'gatewayId', 'must be 1–64 characters of letters, digits, ".", "_" or "-"');
+  return value;
+}
+
+/**
+ * Resolves `api.pluginConfig` (anything) into an {@link OrchestratorConfig}.
+ * `undefined`/`null` mean "all defaults"; unknown keys are left to the manifest schema to reject.
+ * @throws InvalidConfigError when the value is not an object or a strictly typed key has a wrong value.
+ */
+export function parseOrchestratorConfig(input: unknown): OrchestratorConfig {
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
+    throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, '(root)', 'must be an object');
+  }
+  const raw: Record<string, unknown> = (input ?? {}) as Record<string, unknown>;
+  return {
+    injectOrchestratorPrompt: typeof raw.injectOrchestratorPrompt === 'boolean' ? raw.injectOrchestratorPrompt : true,
+    enforceMainDelegation: optionalBoolean(raw, 'enforceMainDelegation', false),
+    autoRetryFailedSubagents: optionalBoolean(raw, 'autoRetryFailedSubagents', true),
+    maxRetriesPerTask: maxRetries(raw.maxRetriesPerTask),
+    retryOutcomes: retryOutcomes(raw.retryOutcomes),
+    allowedMainTools: allowList(raw, 'allowedMainTools'),
+    allowedOrchestratorTools: allowList(raw, 'allowedOrchestratorTools'),
+    orchestratorLabelPrefix: labelPrefix(raw.orchestratorLabelPrefix),
+    decisionTimeoutMs: decisionTimeout(raw.decisionTimeoutMs),
+    onTemporalError: onTemporalError(raw.onTemporalError),
+    retryBackoff: retryBackoff(raw.retryBackoff),
+    retryPickupTimeoutMs: positiveMs(raw, 'retryPickupTimeoutMs', DEFAULT_PICKUP_TIMEOUT_MS),
+    notifyRequesterOnExhausted: optionalBoolean(raw, 'notifyRequesterOnExhausted', false),
+    gatewayId: gatewayId(raw.gatewayId),
+    retryRedelivery: retryRedelivery(raw.retryRedelivery),
+  };
+}
