@@ -5,27 +5,19 @@
  * original schema accepted — loads. Nothing is started: no Temporal is needed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const dirOf = (plugin: string) => fileURLToPath(new URL(`../../plugin-bridge/${plugin}/`, import.meta.url));
-let host: OpenClawHost;
+const stack = withOpenClawHost();
 
 async function status(plugin: string, pluginConfig: Record<string, unknown>): Promise<string> {
-  const loaded = await host.load({ pluginDir: dirOf(plugin), pluginId: plugin, pluginConfig });
+  const loaded = await stack.host.load({ pluginDir: dirOf(plugin), pluginId: plugin, pluginConfig });
   return loaded.status === 'error' ? `error: ${loaded.error ?? ''}` : loaded.status;
 }
 
 describe('config edge values on OpenClaw’s real loader', () => {
-  before(async () => {
-    host = await startOpenClawHost();
-  });
-
-  after(async () => {
-    await host?.close();
-  });
-
   test('orchestrator: maxRetriesPerTask is an integer from 1 to 5, exactly as the original schema', async () => {
     for (const ok of [1, 5]) assert.equal(await status('orchestrator', { maxRetriesPerTask: ok }), 'loaded', String(ok));
     for (const bad of [0, 2.5, 6]) assert.match(await status('orchestrator', { maxRetriesPerTask: bad }), /^error: .*maxRetriesPerTask/, String(bad));
@@ -37,9 +29,9 @@ describe('config edge values on OpenClaw’s real loader', () => {
   });
 
   test('usage-ledger: an empty dbPath loads, with a warning naming the field', async () => {
-    const before = (await host.logs()).length;
+    const before = (await stack.host.logs()).length;
     assert.equal(await status('usage-ledger', { dbPath: '' }), 'loaded');
-    const warnings = (await host.logs()).slice(before).filter((l) => l.level === 'warn').map((l) => l.message);
+    const warnings = (await stack.host.logs()).slice(before).filter((l) => l.level === 'warn').map((l) => l.message);
     assert.ok(warnings.some((w) => w.includes('config: dbPath ')), warnings.join('\n'));
   });
 

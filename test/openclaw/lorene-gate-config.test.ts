@@ -6,37 +6,29 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, startWorkers, tempDir } from '../helpers/temporal.ts';
-import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
 const PROTECTED = '+491701234567';
 const OTHER = '+15559999';
 
-let host: OpenClawHost;
+const stack = withOpenClawHost();
 type Sent = { content?: string; cancel?: boolean; cancelReason?: string };
 const send = async (to: string, content: string, channelId = 'whatsapp'): Promise<Sent> => {
-  const run = await host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
+  const run = await stack.host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
   assert.equal(run.ok, true, run.ok ? '' : run.error);
   return ((run.ok ? run.result : undefined) ?? {}) as Sent;
 };
 const warningsSince = async (count: number): Promise<string[]> =>
-  (await host.logs()).slice(count).filter((l) => l.level === 'warn').map((l) => l.message);
+  (await stack.host.logs()).slice(count).filter((l) => l.level === 'warn').map((l) => l.message);
 
 describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
-  before(async () => {
-    host = await startOpenClawHost();
-  });
-
-  after(async () => {
-    await host?.close();
-  });
-
   test('the original’s edge values load and are clamped, each with a warning naming the field', async () => {
-    const before = (await host.logs()).length;
-    const loaded = await host.load({
+    const before = (await stack.host.logs()).length;
+    const loaded = await stack.host.load({
       pluginDir,
       pluginId: 'lorene-gate',
       pluginConfig: { protectedTo: [PROTECTED], armTtlMs: 0, maxUsesPerArm: 0.5, missedResponseTtlMs: -1, triggerRegex: '', dbPath: '' },
@@ -50,18 +42,18 @@ describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
   });
 
   test('an empty channel loads too: no channel matches it, as in the original, and a warning says so', async () => {
-    const before = (await host.logs()).length;
-    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], channel: '' } });
+    const before = (await stack.host.logs()).length;
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], channel: '' } });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.ok((await warningsSince(before)).some((w) => w.includes('config: channel ')));
   });
 
   test('a triggerRegex that does not compile: the plugin stays loaded and protected chats are silent (fail closed)', async () => {
-    const before = (await host.logs()).length;
-    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: ['+49 170 1234567'], triggerRegex: '(' } });
+    const before = (await stack.host.logs()).length;
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: ['+49 170 1234567'], triggerRegex: '(' } });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames, ['message_sending']);
-    const errors = (await host.logs()).slice(before).filter((l) => l.level === 'error').map((l) => l.message);
+    const errors = (await stack.host.logs()).slice(before).filter((l) => l.level === 'error').map((l) => l.message);
     assert.ok(errors.some((e) => /FAIL CLOSED/.test(e) && e.includes('triggerRegex')), errors.join('\n'));
 
     const toProtected = await send(PROTECTED, 'a reply nobody asked for');
@@ -69,11 +61,11 @@ describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
     assert.match(toProtected.cancelReason ?? '', /triggerRegex/);
     assert.equal((await send(OTHER, 'to an unprotected peer')).cancel, undefined, 'unprotected peers are not affected');
     assert.equal((await send(PROTECTED, 'same number, other channel', 'telegram')).cancel, undefined, 'other channels are not affected');
-    assert.deepEqual(await host.unhandled(), []);
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 
   test('a bad triggerRegex with enabled: false registers nothing (the gate was switched off)', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], triggerRegex: '(', enabled: false } });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTo: [PROTECTED], triggerRegex: '(', enabled: false } });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames, []);
   });
@@ -86,15 +78,15 @@ describe('lorene-gate config edge values in OpenClaw’s real loader', () => {
       const ALLOWED = '+15550001';
       const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], triggerRegex: '', maxUsesPerArm: 0.5, armTtlMs: 0, missedResponseTtlMs: -1,
         temporalAddress: env.address, dbPath: join(tmp.dir, 'gate.db') };
-      const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
+      const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
       assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-      await host.startServices({ stateDir: tmp.dir });
-      const received = await host.run('runMessageReceived', { from: ALLOWED, content: 'no prefix at all', messageId: 'wa-e2e-1' }, { channelId: 'whatsapp', conversationId: PROTECTED });
+      await stack.host.startServices({ stateDir: tmp.dir });
+      const received = await stack.host.run('runMessageReceived', { from: ALLOWED, content: 'no prefix at all', messageId: 'wa-e2e-1' }, { channelId: 'whatsapp', conversationId: PROTECTED });
       assert.equal(received.ok, true);
       assert.notEqual((await send(PROTECTED, 'the one answer')).cancel, true);
       assert.equal((await send(PROTECTED, 'a second answer')).cancel, true, 'one use per arm');
     } finally {
-      await host.stopServices();
+      await stack.host.stopServices();
       await workers.stop();
       await env.teardown();
       tmp.cleanup();

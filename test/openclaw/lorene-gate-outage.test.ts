@@ -8,14 +8,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
 import { readRows } from '../helpers/sqlite.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type HookRun, type OpenClawHost } from './host-client.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
+import type { HookRun } from './host-client.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
 const PROTECTED = '+491701234567';
@@ -25,16 +25,21 @@ const DECISION_TIMEOUT_MS = 1500;
 const tmp = tempDir('gate-outage');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let host: OpenClawHost;
 let proxy: TcpProxy;
+const stack = withOpenClawHost({
+  temporal: true,
+  started: async ({ env, onTeardown }) => {
+    proxy = await startTcpProxy(env.address, 'blackhole');
+    onTeardown(() => proxy.close());
+  },
+});
+stack.onTeardown(() => tmp.cleanup());
 let counter = 0;
 
 const whatsapp = (conversationId: string) => ({ channelId: 'whatsapp', conversationId });
 const inbound = (from: string, content: string, messageId = `wa-out-${++counter}`, conversationId = PROTECTED) =>
-  host.run('runMessageReceived', { from, content, messageId }, whatsapp(conversationId));
-const outbound = (content: string) => host.run('runMessageSending', { to: PROTECTED, content }, whatsapp(PROTECTED));
+  stack.host.run('runMessageReceived', { from, content, messageId }, whatsapp(conversationId));
+const outbound = (content: string) => stack.host.run('runMessageSending', { to: PROTECTED, content }, whatsapp(PROTECTED));
 type Sent = { content?: string; cancel?: boolean; cancelReason?: string };
 const sent = (run: HookRun): Sent => {
   assert.equal(run.ok, true, run.ok ? '' : run.error);
@@ -45,9 +50,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Loads a fresh plugin instance and starts its service on `stateDir` (the outbox lives there). */
 async function loadGate(stateDir: string): Promise<void> {
   const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: proxy.address, dbPath, decisionTimeoutMs: DECISION_TIMEOUT_MS };
-  const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
+  const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-  await host.startServices({ stateDir });
+  await stack.host.startServices({ stateDir });
 }
 
 /** A reply through the real hook runner: cancelled (fail closed), with how long the runner took. */
@@ -65,25 +70,6 @@ function assertFailedClosed(label: string, reply: { result: Sent; ms: number }):
 }
 
 describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runner', () => {
-  before(async () => {
-    env = await startTestServer();
-    workers = await startWorkers(env);
-    host = await startOpenClawHost();
-    proxy = await startTcpProxy(env.address, 'blackhole');
-  });
-
-  after(async () => {
-    await host?.close();
-    await proxy?.close();
-    await workers?.stop();
-    await env?.teardown();
-    tmp.cleanup();
-  });
-
-  afterEach((t) => {
-    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
-  });
-
   test('unanswered Temporal: a reply queued behind a trigger, behind other replies and behind a slow call is cancelled in time', async () => {
     proxy.setMode('blackhole');
     await loadGate(join(tmp.dir, 'state-queued'));
@@ -102,7 +88,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     assertFailedClosed('slow reply', await slow);
     assertFailedClosed('reply behind a slow call and a trigger', queued);
     assert.equal((await lateTrigger).ok, true);
-    await host.stopServices();
+    await stack.host.stopServices();
   });
 
   test('cut connections: a reply right after a trigger is cancelled in time', async () => {
@@ -111,7 +97,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     const trigger = inbound(ALLOWED, 'friday: hello?');
     assertFailedClosed('reply behind a trigger (refused)', await timedReply('behind a trigger, refused'));
     assert.equal((await trigger).ok, true);
-    await host.stopServices();
+    await stack.host.stopServices();
   });
 
   test('facts observed while Temporal is down reach the ledger once it is back: in order, once, at their own time, across a restart', async () => {
@@ -125,7 +111,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     const cancelled = sent(await outbound('reply while Temporal is down'));
     assert.equal(cancelled.cancel, true);
     assert.equal((await inbound(OTHER, 'just chatting', 'wa-outage-seen', OTHER)).ok, true);
-    await host.stopServices();
+    await stack.host.stopServices();
     assert.ok(existsSync(gateOutboxPath(stateDir)), 'the facts wait on disk');
 
     await loadGate(stateDir); // a new plugin instance finds the outbox of the earlier one
@@ -160,7 +146,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     assert.equal(readRows(dbPath, 'SELECT * FROM requests WHERE request_id = ?', `whatsapp:${messageId}`).length, 1, 'still once');
     assert.equal(readRows(dbPath, 'SELECT * FROM blocked_messages WHERE content = ?', 'reply while Temporal is down').length, 1, 'still once');
     assert.equal(readRows(dbPath, 'SELECT * FROM responses WHERE content = ?', 'reply while Temporal is down').length, 0, 'never counted as sent');
-    await host.stopServices();
+    await stack.host.stopServices();
   });
 
   test('random triggers and replies during an outage: none delivered; afterwards every reply is blocked and every trigger a request, once', async () => {
@@ -193,11 +179,11 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     assert.equal(count(`SELECT COUNT(*) AS n FROM blocked_messages WHERE content IN (${placeholders(replies)})`, ...replies), replies.length, 'each reply once');
     assert.equal(count(`SELECT COUNT(*) AS n FROM responses WHERE content IN (${placeholders(replies)})`, ...replies), 0, 'none counted as sent');
     process.stderr.write(`random outage: ${triggers.length} triggers, ${replies.length} replies, all replies cancelled and recorded\n`);
-    await host.stopServices();
+    await stack.host.stopServices();
   });
 
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
     await sleep(11_000); // past the gRPC retry window of the last failed calls, after which the bridges close
-    assert.deepEqual(await host.unhandled(), []);
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 });

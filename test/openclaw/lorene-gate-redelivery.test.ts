@@ -7,15 +7,14 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
 import { gateStateQuery, gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { readRows } from '../helpers/sqlite.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
 const PROTECTED = '+491701234567';
@@ -24,38 +23,28 @@ const tmp = tempDir('gate-redelivery');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
 const stateDir = join(tmp.dir, 'state');
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let host: OpenClawHost;
 let proxy: TcpProxy;
+const stack = withOpenClawHost({
+  temporal: true,
+  started: async ({ env, onTeardown }) => {
+    proxy = await startTcpProxy(env.address, 'refuse');
+    onTeardown(() => proxy.close());
+  },
+});
+stack.onTeardown(() => tmp.cleanup());
 
 async function loadGate(): Promise<void> {
   const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: proxy.address, dbPath, decisionTimeoutMs: 1500, maxUsesPerArm: 3 };
-  const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
+  const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-  await host.startServices({ stateDir });
+  await stack.host.startServices({ stateDir });
 }
-
-before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  host = await startOpenClawHost();
-  proxy = await startTcpProxy(env.address, 'refuse');
-});
-
-after(async () => {
-  await host?.close();
-  await proxy?.close();
-  await workers?.stop();
-  await env?.teardown();
-  tmp.cleanup();
-});
 
 test('a trigger without a message id delivered twice from the outbox arms once', async () => {
   await loadGate();
   const whatsapp = { channelId: 'whatsapp', conversationId: PROTECTED };
-  assert.equal((await host.run('runMessageReceived', { from: ALLOWED, content: 'friday: no id on this one' }, whatsapp)).ok, true);
-  await host.stopServices();
+  assert.equal((await stack.host.run('runMessageReceived', { from: ALLOWED, content: 'friday: no id on this one' }, whatsapp)).ok, true);
+  await stack.host.stopServices();
   const outbox = gateOutboxPath(stateDir);
   const line = readFileSync(outbox, 'utf8').trim();
   assert.match(line, /"factId":"[0-9a-f-]{36}"/, 'the bridge gave the trigger its fact id when it observed it');
@@ -64,12 +53,12 @@ test('a trigger without a message id delivered twice from the outbox arms once',
   await loadGate();
   proxy.setMode('forward');
   await eventually('the outbox delivered', () => (existsSync(outbox) ? undefined : true), 30_000);
-  const state = await env.client.workflow.getHandle(gateWorkflowId('whatsapp', PROTECTED)).query(gateStateQuery);
+  const state = await stack.env.client.workflow.getHandle(gateWorkflowId('whatsapp', PROTECTED)).query(gateStateQuery);
   assert.equal(state.counters.triggers, 1, 'applied once');
   assert.equal(state.counters.duplicates, 1, 'the second delivery recognised');
   await eventually('the request row', () => (readRows(dbPath, 'SELECT * FROM requests WHERE peer = ?', PROTECTED).length === 1 ? true : undefined));
   // Two uses, then the third: the repeated delivery did not give any back.
-  const send = async (content: string) => ((await host.run('runMessageSending', { to: PROTECTED, content }, whatsapp)) as { ok: true; result?: { cancel?: boolean } }).result?.cancel === true;
+  const send = async (content: string) => ((await stack.host.run('runMessageSending', { to: PROTECTED, content }, whatsapp)) as { ok: true; result?: { cancel?: boolean } }).result?.cancel === true;
   assert.deepEqual([await send('one'), await send('two'), await send('three'), await send('four')], [false, false, false, true]);
-  await host.stopServices();
+  await stack.host.stopServices();
 });

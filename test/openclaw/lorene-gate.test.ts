@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
 const PROTECTED = '+491701234567';
@@ -19,24 +18,23 @@ const OTHER = '+15559999';
 const tmp = tempDir('gate-openclaw');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let host: OpenClawHost;
+const stack = withOpenClawHost({ temporal: true });
+stack.onTeardown(() => tmp.cleanup());
 let messageCounter = 0;
 
 const gateConfig = (overrides: Record<string, unknown> = {}) => ({
   protectedTo: ['+49 170 1234567'],
   allowedFrom: [ALLOWED],
   wrapperTargets: [PROTECTED],
-  temporalAddress: env.address,
+  temporalAddress: stack.env.address,
   dbPath,
   decisionTimeoutMs: 3000,
   ...overrides,
 });
 const whatsapp = (conversationId: string) => ({ channelId: 'whatsapp', conversationId });
 const inbound = (from: string, content: string, conversationId = PROTECTED) =>
-  host.run('runMessageReceived', { from, content, messageId: `wa-${++messageCounter}` }, whatsapp(conversationId));
-const outbound = (to: string, content: string, channelId = 'whatsapp') => host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
+  stack.host.run('runMessageReceived', { from, content, messageId: `wa-${++messageCounter}` }, whatsapp(conversationId));
+const outbound = (to: string, content: string, channelId = 'whatsapp') => stack.host.run('runMessageSending', { to, content }, { channelId, conversationId: to });
 const rows = <T>(sql: string, ...params: unknown[]): T[] => readRows<T>(dbPath, sql, ...params);
 type Sent = { content?: string; cancel?: boolean; cancelReason?: string };
 /** The runner's merged result; `{}` when no handler returned anything (the message goes out unchanged). */
@@ -46,45 +44,28 @@ const result = (run: Awaited<ReturnType<typeof outbound>>): Sent => {
 };
 
 describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
-  before(async () => {
-    env = await startTestServer();
-    workers = await startWorkers(env);
-    host = await startOpenClawHost();
-  });
-
-  after(async () => {
-    await host?.close();
-    await workers?.stop();
-    await env?.teardown();
-    tmp.cleanup();
-  });
-
-  afterEach((t) => {
-    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
-  });
-
   test('a config of the wrong type or with an unknown key is rejected by the manifest schema, naming the field', async () => {
-    const wrongType = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { armTtlMs: 'soon' } });
+    const wrongType = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { armTtlMs: 'soon' } });
     assert.equal(wrongType.status, 'error');
     assert.match(wrongType.error ?? '', /armTtlMs/);
-    const unknownKey = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTO: [] } });
+    const unknownKey = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: { protectedTO: [] } });
     assert.equal(unknownKey.status, 'error');
     assert.match(unknownKey.error ?? '', /protectedTO/);
   });
 
   test('enabled: false registers no hooks: both hooks do nothing', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ enabled: false }) });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ enabled: false }) });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames, []);
     assert.equal(result(await outbound(PROTECTED, 'not gated')).cancel, undefined);
   });
 
   test('the plugin loads from its folder with both hooks and its Temporal service', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig() });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig() });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames.toSorted(), ['message_received', 'message_sending', 'reply_payload_sending']);
     assert.deepEqual(loaded.services, ['lorene-gate-temporal']);
-    await host.startServices({ stateDir: tmp.dir });
+    await stack.host.startServices({ stateDir: tmp.dir });
   });
 
   test('a reply to a protected peer without a trigger is cancelled, and the ledger records it as blocked', async () => {
@@ -131,7 +112,7 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     assert.equal(passed.cancel, undefined);
     assert.equal(passed.content, undefined, 'unchanged');
     assert.notEqual(result(await outbound(PROTECTED, 'on telegram', 'telegram')).cancel, true);
-    const gates = await env.client.workflow.count(`OpenClawPeer = "${OTHER}"`);
+    const gates = await stack.env.client.workflow.count(`OpenClawPeer = "${OTHER}"`);
     assert.equal(gates.count, 0);
   });
 
@@ -140,9 +121,9 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     // buildLegacyInboundMessageSendingBeforeDeliver: `if (!payload.text) return payload`), so the gate also
     // answers reply_payload_sending for such payloads; the durable path sends them to message_sending with ''.
     const cat = 'https://media.example/cat.jpg';
-    const payload = (url: string) => host.run('runReplyPayloadSending', { payload: { mediaUrl: url }, kind: 'final', channel: 'whatsapp' }, whatsapp(PROTECTED));
+    const payload = (url: string) => stack.host.run('runReplyPayloadSending', { payload: { mediaUrl: url }, kind: 'final', channel: 'whatsapp' }, whatsapp(PROTECTED));
     const mediaSend = (url: string) =>
-      host.run('runMessageSending', { to: PROTECTED, content: '', metadata: { channel: 'whatsapp', mediaUrls: [url] } }, whatsapp(PROTECTED));
+      stack.host.run('runMessageSending', { to: PROTECTED, content: '', metadata: { channel: 'whatsapp', mediaUrls: [url] } }, whatsapp(PROTECTED));
     const cancelled = (run: Awaited<ReturnType<typeof payload>>) => (result(run) as { cancel?: boolean }).cancel === true;
     assert.ok(cancelled(await payload(cat)), 'no arm: the media payload is cancelled');
     assert.ok(cancelled(await mediaSend(cat)), 'no arm: media-only message_sending is cancelled');
@@ -150,15 +131,15 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     assert.ok(!cancelled(await payload(cat)), 'armed: allowed (one use)');
     assert.ok(!cancelled(await mediaSend(cat)), 'the same payload passes message_sending without a second use');
     assert.ok(!cancelled(await mediaSend('https://media.example/dog.jpg')), 'another media message: decided, one use');
-    const gate = await env.client.workflow.getHandle(`lorene-gate/whatsapp/${PROTECTED}`).query<{ arm: { usesLeft: number } | null }>('lorene-gate.state');
+    const gate = await stack.env.client.workflow.getHandle(`lorene-gate/whatsapp/${PROTECTED}`).query<{ arm: { usesLeft: number } | null }>('lorene-gate.state');
     assert.equal(gate.arm?.usesLeft, 1, 'two uses for two media messages');
     await eventually('media rows', () => (rows('SELECT * FROM responses WHERE kind = ? AND content LIKE ?', 'text', '[media] %').length === 2 ? true : undefined));
   });
 
   test('Temporal unreachable: protected peers are cancelled within decisionTimeoutMs, others unaffected, nothing thrown', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ temporalAddress: '127.0.0.1:1', decisionTimeoutMs: 1500 }) });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ temporalAddress: '127.0.0.1:1', decisionTimeoutMs: 1500 }) });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-    await host.startServices({ stateDir: tmp.dir });
+    await stack.host.startServices({ stateDir: tmp.dir });
     const started = Date.now();
     const sent = result(await outbound(PROTECTED, 'while Temporal is down'));
     const elapsed = Date.now() - started;
@@ -168,12 +149,12 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     assert.ok(elapsed < 1500 + 2000, `cancelled within the bound (${elapsed} ms)`);
     assert.equal(result(await outbound(OTHER, 'unaffected')).cancel, undefined);
     assert.equal((await inbound(ALLOWED, 'friday: still there?')).ok, true);
-    const logs = await host.logs();
+    const logs = await stack.host.logs();
     assert.ok(logs.some((l) => l.level === 'warn' && /cancelled \(fail closed\)/.test(l.message) && /\+49…67/.test(l.message)), 'warned with the peer and reason');
-    await host.stopServices();
+    await stack.host.stopServices();
   });
 
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
-    assert.deepEqual(await host.unhandled(), []);
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 });

@@ -7,13 +7,13 @@
  * the front's orchestrator spawn) must hold without Temporal.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
-import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type HookRun, type OpenClawHost } from './host-client.ts';
+import { eventually } from '../helpers/temporal.ts';
+import type { HookRun } from './host-client.ts';
+import { withOpenClawHost } from './with-host.ts';
 import { orchestratorDriver, value, type ToolResult } from './orchestrator-driver.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
@@ -26,23 +26,22 @@ const DECISION_TIMEOUT_MS = 2500;
 /** What the plugin registers as each hook's host timeout (index.ts: decisionTimeoutMs + 2000). */
 const HOST_BUDGET_MS = DECISION_TIMEOUT_MS + 2000;
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers | undefined;
-let host: OpenClawHost;
+const stack = withOpenClawHost({ temporal: true, started: async ({ host }) => {
+  driver = orchestratorDriver(host);
+} });
 let driver: ReturnType<typeof orchestratorDriver>;
-let serverUp = true;
 
-const load = async (overrides: Record<string, unknown>, address = env.address) => {
-  const loaded = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { temporalAddress: address, decisionTimeoutMs: DECISION_TIMEOUT_MS, enforceMainDelegation: true, ...overrides } });
+const load = async (overrides: Record<string, unknown>, address = stack.env.address) => {
+  const loaded = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { temporalAddress: address, decisionTimeoutMs: DECISION_TIMEOUT_MS, enforceMainDelegation: true, ...overrides } });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-  await host.startServices();
+  await stack.host.startServices();
 };
-const thread = (front: string) => env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
+const thread = (front: string) => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
 let calls = 0;
 /** One hook call, timed, with the runner's own verdict (a host timeout is `ok: false` for before_tool_call). */
 async function timed(label: string, method: `run${string}`, event: Record<string, unknown>, ctx: Record<string, unknown>): Promise<{ label: string; ms: number; run: HookRun }> {
   const started = Date.now();
-  const run = await host.run(method, event, ctx);
+  const run = await stack.host.run(method, event, ctx);
   return { label, ms: Date.now() - started, run };
 }
 const toolCall = (label: string, sessionKey: string, toolName: string, params: Record<string, unknown> = {}) => {
@@ -54,32 +53,14 @@ const promptCall = (label: string, sessionKey: string, text: string) =>
   timed(label, 'runBeforePromptBuild', { prompt: text, messages: [{ role: 'user', content: text }] }, { sessionKey, agentId: 'main', runId: `${sessionKey}-run` });
 
 describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook runner', () => {
-  before(async () => {
-    env = await startTestServer();
-    workers = await startWorkers(env);
-    host = await startOpenClawHost();
-    driver = orchestratorDriver(host);
-  });
-
-  after(async () => {
-    await host?.close();
-    await workers?.stop();
-    if (serverUp) await env?.teardown();
-  });
-
-  afterEach((t) => {
-    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
-  });
-
   test('server up, worker down, gateway restarted: every decision queued behind the cache rebuild and each other is onTemporalError within its deadline', async () => {
     await load({ onTemporalError: 'block' });
-    await eventually('cache loaded', async () => ((await host.logs()).some((l) => /orchestrator threads loaded/.test(l.message)) ? true : undefined), 60_000);
+    await eventually('cache loaded', async () => ((await stack.host.logs()).some((l) => /orchestrator threads loaded/.test(l.message)) ? true : undefined), 60_000);
     await driver.prompt(FRONT, 'Plan my trip');
     await driver.spawn(FRONT, ORCH);
     await driver.spawn(ORCH, W1, { task: 'Find flights', label: 'flights' });
     await eventually('bound', async () => ((await thread(FRONT).query<ThreadState>('orchestrator.thread')).workers[W1] === undefined ? undefined : true));
-    await workers?.stop();
-    workers = undefined;
+    await stack.stopWorkers();
 
     // A new plugin instance: its cache rebuild lists the thread and queries it (10 s bound, no worker to answer).
     await load({ onTemporalError: 'block' });
@@ -112,7 +93,7 @@ describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook r
     assert.match(String(decided.params?.label), /^thread-orchestrator-[0-9a-f]{10}$/);
     assert.match(String(decided.params?.task), /hidden orchestrator[\s\S]*Primary task:\nOrganise a party$/);
 
-    workers = await startWorkers(env);
+    await stack.startWorkers();
     await driver.accept(LATE_FRONT, LATE_ORCH, {}, decided);
     await eventually('the locally decided spawn bound in its thread', async () => ((await thread(LATE_FRONT).query<ThreadState>('orchestrator.thread')).orchestratorKey === LATE_ORCH ? true : undefined), 30_000);
     const again = await driver.tool(LATE_FRONT, 'sessions_spawn', { task: 'a second one' });
@@ -120,11 +101,9 @@ describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook r
   });
 
   test('server gone: main delegation still blocks (unbound wording), a front’s spawn still becomes the hidden orchestrator, nothing throws', async () => {
-    await workers?.stop();
-    workers = undefined;
-    await env.teardown();
-    serverUp = false;
-    await load({ onTemporalError: 'allow' });
+    const goneAddress = stack.env.address;
+    await stack.stopTemporal();
+    await load({ onTemporalError: 'allow' }, goneAddress);
 
     const results = await Promise.all([
       toolCall('front exec (rule 1)', FRONT, 'exec', { command: 'rm -rf /' }),
@@ -144,8 +123,8 @@ describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook r
     assert.match(String(spawned.params?.task), /hidden orchestrator[\s\S]*Primary task:\nWrite a poem$/);
     await driver.accept('agent:main:discord:channel:9', 'agent:main:subagent:poem-orch', {}, spawned);
     // after_tool_call is not awaited by the embedded runner; the adoption gives up at its own deadline and says so.
-    await eventually('the lost binding reported', async () => ((await host.logs()).some((l) => /could not be recorded: its orchestrator runs unbound/.test(l.message)) ? true : undefined));
-    await host.stopServices();
-    assert.deepEqual(await host.unhandled(), []);
+    await eventually('the lost binding reported', async () => ((await stack.host.logs()).some((l) => /could not be recorded: its orchestrator runs unbound/.test(l.message)) ? true : undefined));
+    await stack.host.stopServices();
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 });

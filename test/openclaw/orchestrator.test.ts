@@ -5,15 +5,14 @@
  * and finally Temporal stops. Only the model is fake: tool calls and subagent events are fired by hand.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { subagentTaskWorkflowId } from '../../workflows/subagent/contract.ts';
-import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type OpenClawHost } from './host-client.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { withOpenClawHost } from './with-host.ts';
 import { orchestratorDriver, value } from './orchestrator-driver.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
@@ -25,19 +24,18 @@ const UNBOUND_FRONT = 'agent:main:telegram:direct:4242';
 const STRANGER = 'agent:main:subagent:someone-else';
 const DECISION_TIMEOUT_MS = 2500;
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let host: OpenClawHost;
-let temporalStopped = false;
+const stack = withOpenClawHost({ temporal: true, started: async ({ host }) => {
+  driver = orchestratorDriver(host);
+} });
 
-const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: env.address, decisionTimeoutMs: DECISION_TIMEOUT_MS, onTemporalError: 'block', ...overrides });
-const cacheLoads = async () => (await host.logs()).filter((l) => /orchestrator threads loaded from Temporal/.test(l.message)).length;
+const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: stack.env.address, decisionTimeoutMs: DECISION_TIMEOUT_MS, onTemporalError: 'block', ...overrides });
+const cacheLoads = async () => (await stack.host.logs()).filter((l) => /orchestrator threads loaded from Temporal/.test(l.message)).length;
 /** Loads the plugin and starts its services; `ready` waits for the thread cache, like a gateway that finished starting. */
 const load = async (overrides: Record<string, unknown> = {}, ready = true) => {
   const before = await cacheLoads();
-  const loaded = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: config(overrides) });
+  const loaded = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: config(overrides) });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-  await host.startServices();
+  await stack.host.startServices();
   if (ready) await eventually('thread cache rebuilt', async () => ((await cacheLoads()) > before ? true : undefined), 60_000);
   return loaded;
 };
@@ -48,33 +46,14 @@ const tool = (...args: Parameters<Driver['tool']>) => driver.tool(...args);
 const spawn = (...args: Parameters<Driver['spawn']>) => driver.spawn(...args);
 const prompt = (...args: Parameters<Driver['prompt']>) => driver.prompt(...args);
 const subagentEnded = (...args: Parameters<Driver['subagentEnded']>) => driver.subagentEnded(...args);
-const thread = (front: string) => env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
+const thread = (front: string) => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
 
 describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
-  before(async () => {
-    env = await startTestServer();
-    workers = await startWorkers(env);
-    host = await startOpenClawHost();
-    driver = orchestratorDriver(host);
-  });
-
-  after(async () => {
-    await host?.close();
-    if (!temporalStopped) {
-      await workers?.stop();
-      await env?.teardown();
-    }
-  });
-
-  afterEach((t) => {
-    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
-  });
-
   test('an invalid config is rejected, naming the field (manifest schema and our parser)', async () => {
-    const unknownKey = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { allowedMainTool: [] } });
+    const unknownKey = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { allowedMainTool: [] } });
     assert.equal(unknownKey.status, 'error');
     assert.match(unknownKey.error ?? '', /allowedMainTool/);
-    const badEnum = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { onTemporalError: 'maybe' } });
+    const badEnum = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { onTemporalError: 'maybe' } });
     assert.equal(badEnum.status, 'error');
     assert.match(badEnum.error ?? '', /onTemporalError/);
   });
@@ -103,7 +82,7 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
 
     await spawn(ORCH, W1, { task: 'Find flights to Lisbon', label: 'flights' });
     await spawn(ORCH, W2, { task: 'Find a hotel in Alfama' });
-    const delivered = await host.run('runSubagentDeliveryTarget', { childSessionKey: W1, requesterSessionKey: ORCH, childRunId: `${W1}-run`, expectsCompletionMessage: true }, { childSessionKey: W1, requesterSessionKey: ORCH });
+    const delivered = await stack.host.run('runSubagentDeliveryTarget', { childSessionKey: W1, requesterSessionKey: ORCH, childRunId: `${W1}-run`, expectsCompletionMessage: true }, { childSessionKey: W1, requesterSessionKey: ORCH });
     assert.equal(value<{ origin?: unknown }>(delivered).origin, undefined, 'never claims the delivery origin');
 
     const report = await tool(ORCH, 'sessions_send', { message: 'Flights found, hotel pending' });
@@ -133,9 +112,9 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
     // What OpenClaw's shutdown drain fires for every active session, and what compaction fires for the front.
     const ends: Array<[string, string]> = [[FRONT, 'shutdown'], [ORCH, 'shutdown'], [W1, 'shutdown'], [W2, 'restart'], [FRONT, 'restart'], [ORCH, 'restart'], [FRONT, 'compaction']];
     for (const [sessionKey, reason] of ends) {
-      value(await host.run('runSessionEnd', { sessionId: `sess-${sessionKey}`, sessionKey, messageCount: 3, reason }, { sessionId: `sess-${sessionKey}`, sessionKey, agentId: 'main' }));
+      value(await stack.host.run('runSessionEnd', { sessionId: `sess-${sessionKey}`, sessionKey, messageCount: 3, reason }, { sessionId: `sess-${sessionKey}`, sessionKey, agentId: 'main' }));
     }
-    const flights = env.client.workflow.getHandle(subagentTaskWorkflowId(retryTaskKey(ORCH, { task: 'Find flights to Lisbon', label: 'flights' })));
+    const flights = stack.env.client.workflow.getHandle(subagentTaskWorkflowId(retryTaskKey(ORCH, { task: 'Find flights to Lisbon', label: 'flights' })));
     // Each hook awaited its signal (had one been sent); a query answers only after the signals before it are applied.
     assert.deepEqual(await thread(FRONT).query<ThreadState>('orchestrator.thread'), before, 'binding, workers, counters and delegated task unchanged');
     assert.equal((await thread(FRONT).describe()).status.name, 'RUNNING');
@@ -161,7 +140,7 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
   });
 
   test('the front session’s end closes the thread with a final summary; its sessions are unbound afterwards', async () => {
-    value(await host.run('runSessionEnd', { sessionId: 'sess-front', sessionKey: FRONT, messageCount: 9, reason: 'deleted' }, { sessionId: 'sess-front', sessionKey: FRONT, agentId: 'main' }));
+    value(await stack.host.run('runSessionEnd', { sessionId: 'sess-front', sessionKey: FRONT, messageCount: 9, reason: 'deleted' }, { sessionId: 'sess-front', sessionKey: FRONT, agentId: 'main' }));
     const result = (await thread(FRONT).result()) as ThreadResult;
     assert.equal(result.endedBy, 'front-session-ended');
     assert.deepEqual(result.byStatus, { error: 1, running: 1 });
@@ -175,9 +154,7 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
     await prompt(front, 'Book a table');
     await spawn(front, orch);
     await eventually('bound', async () => ((await thread(front).query<{ orchestratorKey?: string }>('orchestrator.thread')).orchestratorKey === orch ? true : undefined));
-    await workers.stop();
-    await env.teardown();
-    temporalStopped = true;
+    await stack.stopTemporal();
 
     const started = Date.now();
     const blocked = await tool(orch, 'exec', {});
@@ -195,11 +172,11 @@ describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
     assert.equal((await tool(UNBOUND_FRONT, 'session_status', {})).params, undefined);
     assert.match((await prompt(UNBOUND_FRONT, 'hi')) ?? '', /\[orchestrator mode is active\]/);
     assert.equal((await subagentEnded(orch, front, 'ok')).ok, true);
-    assert.equal((await host.run('runSessionEnd', { sessionId: 's2', sessionKey: front, messageCount: 2 }, { sessionId: 's2', sessionKey: front })).ok, true);
-    await host.stopServices();
+    assert.equal((await stack.host.run('runSessionEnd', { sessionId: 's2', sessionKey: front, messageCount: 2 }, { sessionId: 's2', sessionKey: front })).ok, true);
+    await stack.host.stopServices();
   });
 
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
-    assert.deepEqual(await host.unhandled(), []);
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 });

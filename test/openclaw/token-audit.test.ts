@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eventually, tempDir } from '../helpers/temporal.ts';
-import { startOpenClawHost, type HookRun, type OpenClawHost } from './host-client.ts';
+import type { HookRun } from './host-client.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/token-audit/', import.meta.url));
 const tmp = tempDir('token-audit-openclaw');
@@ -22,35 +23,23 @@ const settle = () => new Promise((r) => setTimeout(r, 300));
 /** The audit lines once there are `n` of them (writes are chained off the hook, so they land shortly after it returns). */
 const linesOnce = (path: string, n: number) => eventually(`${n} audit lines`, () => { const l = lines(path); return l.length === n ? l : undefined; }, 10_000);
 
-let host: OpenClawHost;
+const stack = withOpenClawHost();
+stack.onTeardown(() => tmp.cleanup());
 
 describe('token-audit in OpenClaw’s real loader and hook runner', () => {
-  before(async () => {
-    host = await startOpenClawHost();
-  });
-
-  after(async () => {
-    await host?.close();
-    tmp.cleanup();
-  });
-
-  afterEach((t) => {
-    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
-  });
-
   test('the plugin loads with llm_input and llm_output (with allowConversationAccess); an invalid config fails naming the field', async () => {
-    const bad = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { largePromptChars: 10 } });
+    const bad = await stack.host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { largePromptChars: 10 } });
     assert.equal(bad.status, 'error');
     assert.match(bad.error ?? '', /largePromptChars/);
-    const loaded = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath, largePromptChars: 100_000 } });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath, largePromptChars: 100_000 } });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames.toSorted(), ['llm_input', 'llm_output']);
   });
 
   test('one JSON line per llm_output, in order, with usage {input, output, cacheRead, cacheWrite, total}', async () => {
-    ok(await host.run('runLlmOutput', { runId: 'r-1', sessionId: 'sess-1', provider: 'anthropic', model: 'claude-opus-4-1', assistantTexts: [], usage: { input: 100, output: 20, cacheRead: 80, cacheWrite: 5, total: 205 } }, agent));
-    ok(await host.run('runLlmOutput', { runId: 'r-2', sessionId: 'sess-1', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 7, output: 3 } }, agent));
-    const fired = await host.fireLlmOutputs({ template: { sessionId: 'sess-1', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 1, output: 1 } }, ctx: agent, count: 200, runIdPrefix: 'bulk-' });
+    ok(await stack.host.run('runLlmOutput', { runId: 'r-1', sessionId: 'sess-1', provider: 'anthropic', model: 'claude-opus-4-1', assistantTexts: [], usage: { input: 100, output: 20, cacheRead: 80, cacheWrite: 5, total: 205 } }, agent));
+    ok(await stack.host.run('runLlmOutput', { runId: 'r-2', sessionId: 'sess-1', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 7, output: 3 } }, agent));
+    const fired = await stack.host.fireLlmOutputs({ template: { sessionId: 'sess-1', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 1, output: 1 } }, ctx: agent, count: 200, runIdPrefix: 'bulk-' });
     assert.deepEqual(fired.failures, []);
     const written = await linesOnce(auditPath, 202);
     assert.deepEqual(written.map((l) => l.runId), ['r-1', 'r-2', ...Array.from({ length: 200 }, (_, i) => `bulk-${i}`)]);
@@ -61,11 +50,11 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
   });
 
   test('a prompt over largePromptChars logs the warning with its breakdown and overwrites the dump; a small one does neither', async () => {
-    ok(await host.run('runLlmInput', { runId: 'small', sessionId: 'sess-1', provider: 'openai', model: 'gpt-4o', prompt: 'hi', historyMessages: [], imagesCount: 0 }, agent));
+    ok(await stack.host.run('runLlmInput', { runId: 'small', sessionId: 'sess-1', provider: 'openai', model: 'gpt-4o', prompt: 'hi', historyMessages: [], imagesCount: 0 }, agent));
     await settle();
     assert.equal(existsSync(dumpPath), false);
     const history = [{ role: 'user', content: 'h'.repeat(30_000) }, { role: 'assistant', content: 'ok' }];
-    ok(await host.run('runLlmInput', { runId: 'big', sessionId: 'sess-1', provider: 'anthropic', model: 'claude-opus-4-1', systemPrompt: 'S'.repeat(20_000), prompt: 'P'.repeat(60_000), historyMessages: history, imagesCount: 0 }, agent));
+    ok(await stack.host.run('runLlmInput', { runId: 'big', sessionId: 'sess-1', provider: 'anthropic', model: 'claude-opus-4-1', systemPrompt: 'S'.repeat(20_000), prompt: 'P'.repeat(60_000), historyMessages: history, imagesCount: 0 }, agent));
     await eventually('the dump file', () => (existsSync(dumpPath) ? true : undefined));
     const dump = JSON.parse(readFileSync(dumpPath, 'utf8')) as Record<string, unknown>;
     const historyChars = JSON.stringify(history).length;
@@ -75,48 +64,48 @@ describe('token-audit in OpenClaw’s real loader and hook runner', () => {
     );
     assert.equal(dump.promptPreview, 'P'.repeat(2000));
     assert.equal(dump.systemPromptPreview, 'S'.repeat(2000));
-    const warn = (await host.logs()).find((l) => l.level === 'warn' && /token-audit: large prompt/.test(l.message));
+    const warn = (await stack.host.logs()).find((l) => l.level === 'warn' && /token-audit: large prompt/.test(l.message));
     assert.ok(warn, 'a warning was logged');
     assert.match(warn.message, new RegExp(`"totalChars":${80_000 + historyChars}`));
   });
 
   test('malformed payloads (wrong types, huge strings, cycles) are ignored without throwing into the gateway', async () => {
     const before = lines(auditPath).length;
-    ok(await host.run('runLlmOutput', { runId: 5, provider: {}, usage: { input: 'x', output: null, total: 'many' } }, agent));
-    ok(await host.run('runLlmOutput', { runId: 'huge', model: 'm'.repeat(1_000_000), assistantTexts: ['a'.repeat(2_000_000)], usage: 'lots' }, agent));
-    ok(await host.run('runLlmInput', { prompt: 42, systemPrompt: ['x'], historyMessages: 'nope' }, agent));
-    const cyclic = await host.fireLlmOutputs({ template: { model: 'm', usage: { input: 2, output: 2 } }, ctx: agent, count: 2, runIdPrefix: 'cycle-', cyclic: true });
+    ok(await stack.host.run('runLlmOutput', { runId: 5, provider: {}, usage: { input: 'x', output: null, total: 'many' } }, agent));
+    ok(await stack.host.run('runLlmOutput', { runId: 'huge', model: 'm'.repeat(1_000_000), assistantTexts: ['a'.repeat(2_000_000)], usage: 'lots' }, agent));
+    ok(await stack.host.run('runLlmInput', { prompt: 42, systemPrompt: ['x'], historyMessages: 'nope' }, agent));
+    const cyclic = await stack.host.fireLlmOutputs({ template: { model: 'm', usage: { input: 2, output: 2 } }, ctx: agent, count: 2, runIdPrefix: 'cycle-', cyclic: true });
     assert.deepEqual(cyclic.failures, []);
     const written = (await linesOnce(auditPath, before + 4)).slice(before);
     assert.deepEqual(written.map((l) => [l.runId, (l.usage as Record<string, number>).total]), [[undefined, 0], ['huge', 0], ['cycle-0', 4], ['cycle-1', 4]]);
-    assert.doesNotMatch(host.stderrText(), /handler from token-audit failed/);
+    assert.doesNotMatch(stack.host.stderrText(), /handler from token-audit failed/);
   });
 
   test('without configured paths the audit file goes under the OpenClaw state dir', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: {} });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: {} });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-    ok(await host.run('runLlmOutput', { runId: 'default-path', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 1, output: 2 } }, agent));
-    const written = await linesOnce(join(host.dirs.stateDir, 'logs', 'token-audit.jsonl'), 1);
+    ok(await stack.host.run('runLlmOutput', { runId: 'default-path', provider: 'openai', model: 'gpt-4o', assistantTexts: [], usage: { input: 1, output: 2 } }, agent));
+    const written = await linesOnce(join(stack.host.dirs.stateDir, 'logs', 'token-audit.jsonl'), 1);
     assert.deepEqual(written.map((l) => l.runId), ['default-path']);
   });
 
   test('admission control (off by default): a run whose prompt exceeds maxPromptChars is blocked with a clear reason', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath, maxPromptChars: 5000 } });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath, maxPromptChars: 5000 } });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.ok(loaded.hookNames.includes('before_agent_run'));
-    const small = await host.run('runBeforeAgentRun', { prompt: 'hello', messages: [], systemPrompt: 'be brief' }, agent);
+    const small = await stack.host.run('runBeforeAgentRun', { prompt: 'hello', messages: [], systemPrompt: 'be brief' }, agent);
     assert.equal(small.ok, true);
     type Gate = { decision?: { outcome?: string; reason?: string }; pluginId?: string } | undefined;
     assert.notEqual((small.ok ? (small.result as Gate) : undefined)?.decision?.outcome, 'block');
-    const big = await host.run('runBeforeAgentRun', { prompt: 'x'.repeat(6000), messages: [{ role: 'user', content: 'y' }], systemPrompt: 'be brief' }, agent);
+    const big = await stack.host.run('runBeforeAgentRun', { prompt: 'x'.repeat(6000), messages: [{ role: 'user', content: 'y' }], systemPrompt: 'be brief' }, agent);
     const verdict = big.ok ? (big.result as Gate)?.decision : undefined;
     assert.equal(verdict?.outcome, 'block', JSON.stringify(big));
     assert.match(verdict?.reason ?? '', /over maxPromptChars 5000/);
-    const off = await host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath } });
+    const off = await stack.host.load({ pluginDir, pluginId: 'token-audit', pluginConfig: { auditPath, dumpPath } });
     assert.ok(!off.hookNames.includes('before_agent_run'), 'off by default');
   });
 
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
-    assert.deepEqual(await host.unhandled(), []);
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 });

@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import Database from 'better-sqlite3';
 import { RAW_JSON_MAX_CHARS } from '../../plugin-bridge/usage-ledger/extract.ts';
 import { usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
-import { startOpenClawHost, type HookRun, type OpenClawHost } from './host-client.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
+import type { HookRun } from './host-client.ts';
+import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/usage-ledger/', import.meta.url));
 const llmOutput = JSON.parse(readFileSync(new URL('../fixtures/usage/openclaw-llm-output.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -24,11 +24,10 @@ const dbPath = join(tmp.dir, 'usage-ledger.db');
 const stateDir = join(tmp.dir, 'state');
 const outboxFile = join(stateDir, 'usage-ledger', 'outbox.jsonl');
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let host: OpenClawHost;
+const stack = withOpenClawHost({ temporal: true });
+stack.onTeardown(() => tmp.cleanup());
 
-const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: env.address, dbPath, retryIntervalMs: 200, ...overrides });
+const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: stack.env.address, dbPath, retryIntervalMs: 200, ...overrides });
 const agent = { agentId: 'main', sessionKey: 'agent:main:main' };
 const ok = (run: HookRun) => assert.equal(run.ok, true, run.ok ? '' : run.error);
 function rows<T>(sql: string, ...params: unknown[]): T[] {
@@ -44,53 +43,36 @@ const rowCount = (requestIdLike: string) => rows<{ n: number }>('SELECT COUNT(*)
 const rowsFor = (n: number, requestIdLike: string) => eventually(`${n} rows for ${requestIdLike}`, () => (rowCount(requestIdLike) === n ? true : undefined), 20_000);
 
 describe('usage-ledger in OpenClaw’s real loader and hook runner', () => {
-  before(async () => {
-    env = await startTestServer();
-    workers = await startWorkers(env);
-    host = await startOpenClawHost();
-  });
-
-  after(async () => {
-    await host?.close();
-    await workers?.stop();
-    await env?.teardown();
-    tmp.cleanup();
-  });
-
-  afterEach((t) => {
-    if ('passed' in t && t.passed === false) process.stderr.write(`--- openclaw host stderr ---\n${host.stderrText()}\n`);
-  });
-
   test('an invalid config is rejected naming the field (manifest schema and our parser)', async () => {
-    const wrongType = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: { sendTimeoutMs: 'soon' } });
+    const wrongType = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: { sendTimeoutMs: 'soon' } });
     assert.equal(wrongType.status, 'error');
     assert.match(wrongType.error ?? '', /sendTimeoutMs/);
-    const unknownKey = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: { dbpath: '/x.db' } });
+    const unknownKey = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: { dbpath: '/x.db' } });
     assert.equal(unknownKey.status, 'error');
     assert.match(unknownKey.error ?? '', /dbpath/);
   });
 
   test('without allowConversationAccess the host drops the llm_output hook and says why', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config(), allowConversationAccess: false });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config(), allowConversationAccess: false });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames, ['model_call_ended']);
     assert.ok(loaded.diagnostics.some((d) => /llm_output.*allowConversationAccess/.test(d.message)));
   });
 
   test('the plugin loads from its folder with llm_output, model_call_ended and its delivery service', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config() });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config() });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual(loaded.hookNames.toSorted(), ['llm_output', 'model_call_ended']);
     assert.deepEqual(loaded.services, ['usage-ledger-delivery']);
-    await host.startServices({ stateDir });
+    await stack.host.startServices({ stateDir });
   });
 
   test('each llm_output becomes one row in the agent’s ledger, with latency and outcome from the run’s model_call_ended', async () => {
-    ok(await host.run('runModelCallEnded', { ...callEnded, runId: 'oc-1', callId: 'c1', durationMs: 700, outcome: 'error' }, { runId: 'oc-1' }));
-    ok(await host.run('runModelCallEnded', { ...callEnded, runId: 'oc-1', callId: 'c2', durationMs: 812, outcome: 'completed' }, { runId: 'oc-1' }));
+    ok(await stack.host.run('runModelCallEnded', { ...callEnded, runId: 'oc-1', callId: 'c1', durationMs: 700, outcome: 'error' }, { runId: 'oc-1' }));
+    ok(await stack.host.run('runModelCallEnded', { ...callEnded, runId: 'oc-1', callId: 'c2', durationMs: 812, outcome: 'completed' }, { runId: 'oc-1' }));
     const started = Date.now();
-    ok(await host.run('runLlmOutput', { ...llmOutput, runId: 'oc-1' }, { ...agent, runId: 'oc-1' }));
-    ok(await host.run('runLlmOutput', { ...llmOutput, runId: 'oc-2', usage: { input: 40, output: 2 } }, { runId: 'oc-2' }));
+    ok(await stack.host.run('runLlmOutput', { ...llmOutput, runId: 'oc-1' }, { ...agent, runId: 'oc-1' }));
+    ok(await stack.host.run('runLlmOutput', { ...llmOutput, runId: 'oc-2', usage: { input: 40, output: 2 } }, { runId: 'oc-2' }));
     const handedBack = Date.now() - started;
     await rowsFor(2, 'oc-%');
     assert.ok(handedBack < 1000, `the hooks returned at once (${handedBack} ms for two)`);
@@ -102,17 +84,17 @@ describe('usage-ledger in OpenClaw’s real loader and hook runner', () => {
     assert.match(String(row?.event_id), /^llm_output:oc-1:p[0-9a-f]{32}$/);
     const [other] = rows<Record<string, unknown>>("SELECT latency_ms, total_tokens FROM llm_usage_events WHERE request_id = 'oc-2'");
     assert.deepEqual(other, { latency_ms: null, total_tokens: 42 });
-    const main = await env.client.workflow.getHandle(usageLedgerWorkflowId('main')).describe();
-    const fallback = await env.client.workflow.getHandle(usageLedgerWorkflowId('default')).describe();
+    const main = await stack.env.client.workflow.getHandle(usageLedgerWorkflowId('main')).describe();
+    const fallback = await stack.env.client.workflow.getHandle(usageLedgerWorkflowId('default')).describe();
     assert.deepEqual([main.status.name, fallback.status.name], ['RUNNING', 'RUNNING']);
   });
 
   test('the same llm_output fired twice is counted once; an llm_output without usage writes no row', async () => {
     const event = { ...llmOutput, runId: 'twice-1' };
-    ok(await host.run('runLlmOutput', event, agent));
-    ok(await host.run('runLlmOutput', event, agent));
-    ok(await host.run('runLlmOutput', { ...llmOutput, runId: 'twice-none', usage: {} }, agent));
-    ok(await host.run('runLlmOutput', { ...llmOutput, runId: 'twice-2' }, agent));
+    ok(await stack.host.run('runLlmOutput', event, agent));
+    ok(await stack.host.run('runLlmOutput', event, agent));
+    ok(await stack.host.run('runLlmOutput', { ...llmOutput, runId: 'twice-none', usage: {} }, agent));
+    ok(await stack.host.run('runLlmOutput', { ...llmOutput, runId: 'twice-2' }, agent));
     await rowsFor(2, 'twice-%');
     await new Promise((r) => setTimeout(r, 1000));
     assert.deepEqual(rows("SELECT request_id FROM llm_usage_events WHERE request_id LIKE 'twice-%' ORDER BY id"), [{ request_id: 'twice-1' }, { request_id: 'twice-2' }]);
@@ -120,12 +102,12 @@ describe('usage-ledger in OpenClaw’s real loader and hook runner', () => {
 
   test('malformed payloads (wrong types, huge strings, cycles) never throw into the gateway; readable usage still counts', async () => {
     for (const event of [{ usage: 'lots' }, { runId: 42, model: { name: 'x' }, usage: { input: 'many', output: -1 } }, { usage: null }, {}]) {
-      ok(await host.run('runLlmOutput', event as Record<string, unknown>, agent));
+      ok(await stack.host.run('runLlmOutput', event as Record<string, unknown>, agent));
     }
-    ok(await host.run('runLlmOutput', { runId: 'bad-strings', model: 7, provider: ['x'], usage: { input: '12', output: '3' } }, agent));
-    ok(await host.run('runLlmOutput', { runId: 'bad-huge', prompt: 'p'.repeat(3_000_000), assistantTexts: ['a'.repeat(500_000)], usage: { input: 5 } }, agent));
-    ok(await host.run('runModelCallEnded', { runId: {}, durationMs: 'slow' }, {}));
-    const cyclic = await host.fireLlmOutputs({ template: { model: 'm', usage: { input: 1, output: 1 } }, ctx: agent, count: 3, runIdPrefix: 'bad-cycle-', cyclic: true });
+    ok(await stack.host.run('runLlmOutput', { runId: 'bad-strings', model: 7, provider: ['x'], usage: { input: '12', output: '3' } }, agent));
+    ok(await stack.host.run('runLlmOutput', { runId: 'bad-huge', prompt: 'p'.repeat(3_000_000), assistantTexts: ['a'.repeat(500_000)], usage: { input: 5 } }, agent));
+    ok(await stack.host.run('runModelCallEnded', { runId: {}, durationMs: 'slow' }, {}));
+    const cyclic = await stack.host.fireLlmOutputs({ template: { model: 'm', usage: { input: 1, output: 1 } }, ctx: agent, count: 3, runIdPrefix: 'bad-cycle-', cyclic: true });
     assert.deepEqual(cyclic.failures, []);
     await rowsFor(1, 'bad-strings');
     await rowsFor(1, 'bad-huge');
@@ -136,35 +118,35 @@ describe('usage-ledger in OpenClaw’s real loader and hook runner', () => {
     assert.ok((huge?.raw_json.length ?? Infinity) <= RAW_JSON_MAX_CHARS);
     const [cycle] = rows<{ raw_json: string }>("SELECT raw_json FROM llm_usage_events WHERE request_id = 'bad-cycle-0'");
     assert.equal(JSON.parse(cycle?.raw_json ?? '{}').self, '[Circular]');
-    assert.doesNotMatch(host.stderrText(), /handler from usage-ledger failed/);
+    assert.doesNotMatch(stack.host.stderrText(), /handler from usage-ledger failed/);
   });
 
   test('Temporal unreachable: hooks still return at once, records wait in the outbox in the state dir, and a restarted plugin delivers them', async () => {
-    const down = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config({ temporalAddress: '127.0.0.1:1', sendTimeoutMs: 1000 }) });
+    const down = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config({ temporalAddress: '127.0.0.1:1', sendTimeoutMs: 1000 }) });
     assert.equal(down.status, 'loaded', down.error ?? '');
-    await host.startServices({ stateDir });
-    const fired = await host.fireLlmOutputs({ template: llmOutput, ctx: agent, count: 50, runIdPrefix: 'outbox-' });
+    await stack.host.startServices({ stateDir });
+    const fired = await stack.host.fireLlmOutputs({ template: llmOutput, ctx: agent, count: 50, runIdPrefix: 'outbox-' });
     assert.deepEqual(fired.failures, []);
     await eventually('records in the outbox file', () => (existsSync(outboxFile) && readFileSync(outboxFile, 'utf8').trimEnd().split('\n').length === 50 ? true : undefined));
-    const logs = await host.logs();
+    const logs = await stack.host.logs();
     assert.ok(logs.some((l) => l.level === 'warn' && /Temporal unreachable: usage records wait in the outbox/.test(l.message)));
-    await host.stopServices();
+    await stack.host.stopServices();
     assert.equal(rowCount('outbox-%'), 0);
 
-    const back = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config() });
+    const back = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config() });
     assert.equal(back.status, 'loaded', back.error ?? '');
-    await host.startServices({ stateDir });
+    await stack.host.startServices({ stateDir });
     await rowsFor(50, 'outbox-%');
     await eventually('outbox removed once delivered', () => (existsSync(outboxFile) ? undefined : true));
   });
 
   test('enabled: false registers no hooks and no service', async () => {
-    const loaded = await host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config({ enabled: false }) });
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: config({ enabled: false }) });
     assert.equal(loaded.status, 'loaded', loaded.error ?? '');
     assert.deepEqual([loaded.hookNames, loaded.services], [[], []]);
   });
 
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {
-    assert.deepEqual(await host.unhandled(), []);
+    assert.deepEqual(await stack.host.unhandled(), []);
   });
 });
