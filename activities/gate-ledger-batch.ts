@@ -4,6 +4,7 @@
  */
 import { isAbsolute } from 'node:path';
 import type { GateLedgerBatch, GateLedgerOp } from '../workflows/gate/ledger-ops.ts';
+import { isRecord } from '../workflows/shared/is-record.ts';
 
 /**
  * A batch that does not match `ledger-ops.ts`. It reaches the worker only through a bug or a version skew
@@ -53,10 +54,6 @@ function fits(rule: FieldRule, value: unknown): boolean {
   if (value === null) return rule.endsWith('?');
   if (rule === 'int') return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
   return typeof value === 'string' && (value !== '' || rule.startsWith('text'));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isOpKind(kind: unknown): kind is OpKind {

@@ -8,16 +8,13 @@ import { findChildSessionKey, isSpawnAccepted } from '../../workflows/orchestrat
 import { spawnKey } from '../../workflows/orchestrator/thread-state.ts';
 import type { ToolCall, ToolDecision } from '../../workflows/orchestrator/tool-call.ts';
 import type { BeforeToolCallEvent, BeforeToolCallResult, ToolContext } from '../shared/openclaw-types.ts';
+import { isRecord } from '../../workflows/shared/is-record.ts';
 
 /** A tool call with the session that makes it: only those get a policy. */
 export type KeyedToolCall = ToolCall & { readonly sessionKey: string };
 
 const text = (...candidates: unknown[]): string | undefined =>
   candidates.find((c): c is string => typeof c === 'string' && c.length > 0);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The tool call of a `before_tool_call`/`after_tool_call`, or undefined when there is no session key or tool name. */
 export function toToolCall(event: Partial<BeforeToolCallEvent> | undefined, ctx: ToolContext | undefined): KeyedToolCall | undefined {

@@ -3,10 +3,7 @@
  * malformed outbound request is rejected by the update validator before it reaches history.
  */
 import type { GateAbandonEvent, GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../shared/is-record.ts';
 
 function configProblem(config: unknown): string | null {
   if (!isRecord(config)) return 'config must be an object';

@@ -2,6 +2,7 @@
  * Text helpers shared by the orchestrator rules (SEED-BEHAVIOUR §1.3–1.4): labels, previews, and reading
  * the latest user message out of a prompt's history. Pure, so the bridge and the workflow agree byte for byte.
  */
+import { isRecord } from '../shared/is-record.ts';
 
 /** The most characters a label may keep after sanitising (§1.4). */
 export const MAX_LABEL_LENGTH = 64;
@@ -60,10 +61,6 @@ export function paramsPreview(params: unknown): string {
 export function isInjectedOrchestratorText(text: string): boolean {
   const lower = text.toLowerCase();
   return lower.includes('[orchestrator mode is active]') && lower.includes('spawn exactly one hidden orchestrator session');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

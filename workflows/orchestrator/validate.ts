@@ -4,12 +4,9 @@
  * be refused). Each function returns why the value is malformed, or null when it is fine.
  */
 import type { OrchestratorConfig } from './config.ts';
+import { isRecord } from '../shared/is-record.ts';
 
 type Shape<T> = Partial<Record<keyof T, unknown>>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const nonEmpty = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
 const optionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';

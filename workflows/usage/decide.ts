@@ -13,6 +13,7 @@ import {
   type PendingUsage,
   type UsageLedgerState,
 } from './state.ts';
+import { isRecord } from '../shared/is-record.ts';
 
 /** What a delivered batch did to the state. `problem` says why a whole batch was dropped. */
 export interface Received {
@@ -27,10 +28,6 @@ export interface Received {
 export interface UsageBatch {
   readonly dbPath: string;
   readonly records: readonly UsageRecord[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
