@@ -8,6 +8,7 @@
  * `warn` naming the field. Only what can never work is rejected: a `triggerRegex` that does not compile.
  */
 import { isAbsolute, join } from 'node:path';
+import { configFields } from '../shared/config-fields.ts';
 import { InvalidConfigError } from '../shared/errors.ts';
 import { compileTrigger, normalizePhone } from '../../workflows/gate/text.ts';
 import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
@@ -53,26 +54,10 @@ const fail = (field: string, reason: string): never => {
   throw new InvalidConfigError(PLUGIN_ID, field, reason);
 };
 
-function bool(raw: Raw, field: string, fallback: boolean): boolean {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  return typeof value === 'boolean' ? value : fail(field, `must be a boolean, got ${JSON.stringify(value)}`);
-}
-
-function str(raw: Raw, field: string, fallback: string): string {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  return typeof value === 'string' && value.length > 0 ? value : fail(field, 'must be a non-empty string');
-}
-
 function text(raw: Raw, field: string, fallback: string): string {
   const value = raw[field];
   if (value === undefined) return fallback;
   return typeof value === 'string' ? value : fail(field, 'must be a string');
-}
-
-function optionalStr(raw: Raw, field: string): string | undefined {
-  return raw[field] === undefined ? undefined : str(raw, field, '');
 }
 
 function num(raw: Raw, field: string, fallback: number): number {
@@ -136,32 +121,29 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
   if (!Number.isInteger(decisionTimeoutMs) || decisionTimeoutMs < 100 || decisionTimeoutMs > 14_000) {
     fail('decisionTimeoutMs', 'must be an integer from 100 to 14000 (below OpenClaw’s 15 s hook budget)');
   }
-  const address = optionalStr(raw, 'temporalAddress');
-  const namespace = optionalStr(raw, 'temporalNamespace');
-  const profile = optionalStr(raw, 'temporalProfile');
+  const fields = configFields(PLUGIN_ID, raw);
   const channel = text(raw, 'channel', 'whatsapp').toLowerCase();
   if (channel === '') warn('channel', 'is empty: no channel id matches it, so the gate applies to no message (as in the original)');
   const dbPath = text(raw, 'dbPath', '');
   if (raw.dbPath !== undefined && dbPath === '') warn('dbPath', 'is empty: the default <state dir>/lorene-gate.db is used');
-  const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
   return {
-    enabled: bool(raw, 'enabled', true),
+    enabled: fields.bool('enabled', true),
     channel,
     protectedTo: phones(raw, 'protectedTo', warn),
     allowedFrom: phones(raw, 'allowedFrom', warn),
     trigger,
     armTtlMs: duration(raw, 'armTtlMs', 120_000, MIN_ARM_TTL_MS, warn),
     maxUsesPerArm: uses(raw, warn),
-    requireBodyAfterTrigger: bool(raw, 'requireBodyAfterTrigger', true),
+    requireBodyAfterTrigger: fields.bool('requireBodyAfterTrigger', true),
     missedResponseTtlMs: duration(raw, 'missedResponseTtlMs', 600_000, MIN_MISSED_RESPONSE_TTL_MS, warn),
     wrapperTargets: phones(raw, 'wrapperTargets', warn),
     wrapperPrefix: text(raw, 'wrapperPrefix', '↓↓↓ F.R.I.D.A.Y. ↓↓↓'),
     wrapperSuffix: text(raw, 'wrapperSuffix', '↑↑↑ F.R.I.D.A.Y. ↑↑↑'),
     dbPath: dbPath === '' ? null : dbPath,
-    debug: bool(raw, 'debug', false),
+    debug: fields.bool('debug', false),
     decisionTimeoutMs,
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
-    taskQueue: str(raw, 'taskQueue', WORKFLOW_TASK_QUEUE),
+    temporal: fields.temporal(),
+    taskQueue: fields.str('taskQueue', WORKFLOW_TASK_QUEUE),
   };
 }
 

@@ -3,7 +3,7 @@
  * parser the workflow shares (SEED-BEHAVIOUR §1.1: the original's defaults and filters), the connection keys
  * are the bridge's own. Unknown keys are rejected like the manifest's `additionalProperties: false`.
  */
-import { InvalidConfigError } from '../shared/errors.ts';
+import { configFields } from '../shared/config-fields.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
 import type { OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
 import { parseOrchestratorConfig } from './policy-config.ts';
@@ -28,33 +28,13 @@ export const ORCHESTRATOR_CONFIG_KEYS = [
   'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue', 'debug',
 ] as const;
 
-const fail = (field: string, reason: string): never => {
-  throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, field, reason);
-};
-
-function optionalString(raw: Record<string, unknown>, field: string): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  return typeof value === 'string' && value.length > 0 ? value : fail(field, 'must be a non-empty string');
-}
-
-/** Parses the whole plugin config; throws {@link InvalidConfigError} naming the field. */
+/** Parses the whole plugin config; throws the plugin's config error naming the field (`InvalidConfigError`). */
 export function parseBridgeConfig(input: unknown): OrchestratorBridgeConfig {
-  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) fail('(root)', 'must be an object');
   const raw = (input ?? {}) as Record<string, unknown>;
+  const { fail, bool, str, temporal } = configFields(ORCHESTRATOR_PLUGIN_ID, raw);
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) fail('(root)', 'must be an object');
   const unknown = Object.keys(raw).find((key) => !(ORCHESTRATOR_CONFIG_KEYS as readonly string[]).includes(key));
   if (unknown !== undefined) fail(unknown, 'is not an orchestrator config key');
   const policy = parseOrchestratorConfig(raw);
-  const debug = raw.debug;
-  if (debug !== undefined && typeof debug !== 'boolean') fail('debug', 'must be a boolean');
-  const address = optionalString(raw, 'temporalAddress');
-  const namespace = optionalString(raw, 'temporalNamespace');
-  const profile = optionalString(raw, 'temporalProfile');
-  const payloadKeyFile = optionalString(raw, 'payloadKeyFile');
-  return {
-    policy,
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
-    taskQueue: optionalString(raw, 'taskQueue') ?? WORKFLOW_TASK_QUEUE,
-    debug: debug === true,
-  };
+  return { policy, temporal: temporal(), taskQueue: str('taskQueue', WORKFLOW_TASK_QUEUE), debug: bool('debug', false) };
 }

@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { configFields } from '../shared/config-fields.ts';
 import { InvalidConfigError } from '../shared/errors.ts';
 
 /** The plugin id, identical to the original plugin's so existing `plugins.entries.token-audit` config applies. */
@@ -42,13 +43,6 @@ export function fallbackStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.OPENCLAW_STATE_DIR?.trim() || join(homedir(), '.openclaw');
 }
 
-function bool(raw: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidConfigError(PLUGIN_ID, key, 'must be a boolean');
-  return value;
-}
-
 function path(raw: Record<string, unknown>, key: string, stateDir: string, fallback: string): string {
   const value = raw[key];
   if (value === undefined) return join(stateDir, 'logs', fallback);
@@ -66,6 +60,7 @@ export function parseTokenAuditConfig(raw: unknown, stateDir: string): TokenAudi
   if (raw === undefined || raw === null) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidConfigError(PLUGIN_ID, '<root>', 'must be an object');
   const config = raw as Record<string, unknown>;
+  const fields = configFields(PLUGIN_ID, config);
   const unknown = Object.keys(config).find((key) => !KEYS.has(key));
   if (unknown !== undefined) throw new InvalidConfigError(PLUGIN_ID, unknown, 'is not a token-audit setting');
   const largePromptChars = config['largePromptChars'] ?? 100_000;
@@ -78,10 +73,10 @@ export function parseTokenAuditConfig(raw: unknown, stateDir: string): TokenAudi
   }
   return {
     maxPromptChars,
-    enabled: bool(config, 'enabled', true),
+    enabled: fields.bool('enabled', true),
     auditPath: path(config, 'auditPath', stateDir, 'token-audit.jsonl'),
     dumpPath: path(config, 'dumpPath', stateDir, 'token-audit-dump.json'),
     largePromptChars,
-    debug: bool(config, 'debug', false),
+    debug: fields.bool('debug', false),
   };
 }
