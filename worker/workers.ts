@@ -9,6 +9,7 @@ import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { workerIdentity } from '../plugin-bridge/shared/version.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
@@ -44,6 +45,8 @@ export interface WorkerSetOptions {
   readonly logger: WorkerLogger;
   /** How payloads are encoded (the encryption codec). @default {@link payloadDataConverter} from the environment */
   readonly dataConverter?: DataConverter;
+  /** The version the workflow worker announces in its identity. @default OPENCLAW_TEMPORAL_VERSION */
+  readonly version?: string;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -62,6 +65,8 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       connection,
       namespace,
       taskQueue: options.taskQueue,
+      // The plugins read this worker's version from its identity at their start (plugin-bridge/shared/version-check.ts).
+      identity: workerIdentity(options.version),
       workflowBundle: bundle,
       dataConverter,
       maxCachedWorkflows: options.maxCachedWorkflows,
