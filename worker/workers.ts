@@ -10,10 +10,11 @@ import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { workerIdentity } from '../plugin-bridge/shared/version.ts';
+import { compileOwnTypeScript } from './bundle-installed.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger, webpackConfigHook: compileOwnTypeScript });
 }
 
 /** The bundler logs webpack's whole module table at info; keep warnings only. */
