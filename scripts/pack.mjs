@@ -1,4 +1,4 @@
-// `npm run pack`: the installable artifacts of one release, in dist/ (gitignored):
+// `npm run pack [-- --out <dir>]`: the installable artifacts of one release, in dist/ (gitignored):
 //   dist/openclaw-temporal-<plugin>-<version>.tgz   one OpenClaw plugin package per plugin (`openclaw plugins install <tgz>`)
 //   dist/openclaw-temporal-<version>.tgz            the worker and ops CLI (`npx openclaw-temporal worker`, the Dockerfile)
 // A plugin package is self-contained JavaScript: esbuild bundles its sources, the workflow contracts it imports and
@@ -10,7 +10,7 @@
 // Plain JS on purpose: it runs on the project's Node 20 before anything is built.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { OPENCLAW_VERSION } from './openclaw-host.mjs';
@@ -104,8 +104,15 @@ function packWorker(stageRoot, destination) {
   return npmPack(stage, destination);
 }
 
+/** `--out <dir>`: where the tarballs go (default dist/; tests pack into their own temp dir). */
+function destinationOf(argv) {
+  const at = argv.indexOf('--out');
+  return at >= 0 && argv[at + 1] ? resolve(argv[at + 1]) : join(repo, 'dist');
+}
+
 async function main() {
-  const destination = join(repo, 'dist');
+  const destination = destinationOf(process.argv.slice(2));
+  mkdirSync(destination, { recursive: true });
   const stageRoot = join(destination, 'stage');
   rmSync(stageRoot, { recursive: true, force: true });
   mkdirSync(stageRoot, { recursive: true });
