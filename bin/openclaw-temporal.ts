@@ -1,6 +1,6 @@
 /**
- * `npx openclaw-temporal <command>` / `npm run ops -- <command>`: the operator's view of the durable state and
- * the pre-deploy replay check (scripts/ops/). Exit codes: 0 done, 1 the check failed or Temporal was unreachable,
+ * `npx openclaw-temporal <command>` / `npm run ops -- <command>`: the deployable worker (`worker`), the operator's
+ * view of the durable state and the pre-deploy replay check (scripts/ops/). Exit codes: 0 done, 1 the check failed or Temporal was unreachable,
  * 2 a command line it does not understand.
  */
 import { homedir } from 'node:os';
@@ -61,10 +61,15 @@ function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`openclaw-temporal failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+// `worker` runs the deployable worker (worker/main.ts: it exits when the worker stops); every other command is ops.
+if (process.argv[2] === 'worker') {
+  await import('../worker/main.ts');
+} else {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`openclaw-temporal failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,6 +1,6 @@
 // Health check of a worker container (docker-compose.yml, Dockerfile): healthy while a worker of this container
-// polls the workflow task queue. The SDK names each worker `<pid>@<hostname>`, and a container's hostname is its
-// own, so the check ignores every other worker. Connection settings: the Temporal environment configuration.
+// polls the workflow task queue. A worker's identity starts with `<pid>@<hostname>` (then `openclaw-temporal@<version>`),
+// and a container's hostname is its own, so the check ignores every other worker. Connection settings: the Temporal environment configuration.
 // Plain JS (no tsx): it runs once per interval and must start fast.
 import { hostname } from 'node:os';
 import process from 'node:process';
@@ -16,7 +16,7 @@ async function main() {
   const connection = await Connection.connect({ address: 'localhost:7233', ...config.connectionOptions, connectTimeout: '5 seconds' });
   try {
     const { pollers } = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: WORKFLOW_TASK_QUEUE_TYPE });
-    const ours = (pollers ?? []).filter((p) => (p.identity ?? '').endsWith(`@${hostname()}`));
+    const ours = (pollers ?? []).filter((p) => (p.identity ?? '').split(' ')[0].endsWith(`@${hostname()}`));
     if (ours.length === 0) throw new Error(`no worker of ${hostname()} polls ${taskQueue} in ${namespace}`);
     process.stdout.write(`healthy: ${ours.map((p) => p.identity).join(', ')} polling ${taskQueue}\n`);
   } finally {

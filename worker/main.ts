@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection } from '@temporalio/worker';
+import { OPENCLAW_TEMPORAL_VERSION } from '../plugin-bridge/shared/version.ts';
 import { parseWorkerConfig } from './config.ts';
 import { installLogger } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
   try {
     const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger, dataConverter });
-    logger.info({ namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, 'worker running');
+    logger.info({ version: OPENCLAW_TEMPORAL_VERSION, namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, `openclaw-temporal worker ${OPENCLAW_TEMPORAL_VERSION} running`);
     await set.run();
     logger.info('worker stopped');
   } finally {

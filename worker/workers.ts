@@ -9,10 +9,12 @@ import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { workerIdentity } from '../plugin-bridge/shared/version.ts';
+import { compileOwnTypeScript } from './bundle-installed.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger, webpackConfigHook: compileOwnTypeScript });
 }
 
 /** The bundler logs webpack's whole module table at info; keep warnings only. */
@@ -44,6 +46,8 @@ export interface WorkerSetOptions {
   readonly logger: WorkerLogger;
   /** How payloads are encoded (the encryption codec). @default {@link payloadDataConverter} from the environment */
   readonly dataConverter?: DataConverter;
+  /** The version the workflow worker announces in its identity. @default OPENCLAW_TEMPORAL_VERSION */
+  readonly version?: string;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -62,6 +66,8 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       connection,
       namespace,
       taskQueue: options.taskQueue,
+      // The plugins read this worker's version from its identity at their start (plugin-bridge/shared/version-check.ts).
+      identity: workerIdentity(options.version),
       workflowBundle: bundle,
       dataConverter,
       maxCachedWorkflows: options.maxCachedWorkflows,

@@ -23,6 +23,7 @@ import type {
   ReplyPayloadSendingResult,
 } from '../shared/openclaw-types.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { WorkerVersionCheck } from '../shared/version-check.ts';
 import { resolveDbPath } from './config.ts';
 import { GateDecisions } from './decision.ts';
 import { FACT_SHAPE, GateFacts, type GateFact } from './facts.ts';
@@ -54,6 +55,7 @@ function register(api: PluginApi): void {
     return;
   }
   const bridge = new TemporalBridge(config.temporal);
+  const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
   const gate = new GateClient(bridge, new KeyedChain(), { channel: config.channel, taskQueue: config.taskQueue });
   const deliver = (fact: GateFact, deadline: number): Promise<void> => {
     if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline);
@@ -68,6 +70,7 @@ function register(api: PluginApi): void {
     async start(ctx) {
       const dbPath = resolveDbPath(config, ctx.stateDir);
       bridge.start();
+      versionCheck.start();
       const outbox = new Outbox(gateOutboxPath(ctx.stateDir), OUTBOX_MAX_BYTES, FACT_SHAPE);
       await facts.start(outbox);
       runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath };
@@ -75,6 +78,7 @@ function register(api: PluginApi): void {
     },
     async stop() {
       runtime = null;
+      await versionCheck.stop();
       await facts.stop(); // undelivered facts stay in the outbox for the next start
       // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
       await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));

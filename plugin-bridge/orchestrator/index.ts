@@ -9,6 +9,7 @@ import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
 import type { PluginApi } from '../shared/openclaw-types.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { WorkerVersionCheck } from '../shared/version-check.ts';
 import { ORCHESTRATOR_PLUGIN_ID } from '../../workflows/orchestrator/contract.ts';
 import { parseBridgeConfig } from './config.ts';
 import { ThreadDirectory } from './directory.ts';
@@ -29,6 +30,7 @@ function register(api: PluginApi): void {
   const config = parseBridgeConfig(api.pluginConfig);
   const log = createBridgeLogger(api.logger, { plugin: ORCHESTRATOR_PLUGIN_ID }, config.debug);
   const bridge = new TemporalBridge(config.temporal);
+  const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
   const directory = new ThreadDirectory();
   const threads = new ThreadClient(bridge, new KeyedChain(), config.taskQueue);
   const loader = new DirectoryLoader(directory, threads, log);
@@ -38,11 +40,13 @@ function register(api: PluginApi): void {
     id: 'orchestrator-temporal',
     start() {
       bridge.start();
+      versionCheck.start();
       loader.start();
       log.info({ taskQueue: config.taskQueue, onTemporalError: config.policy.onTemporalError }, 'orchestrator connected to Temporal (lazily)');
     },
     async stop() {
       loader.stop();
+      await versionCheck.stop();
       await bridge.stop();
     },
   });

@@ -8,6 +8,7 @@
 import { withLiveRegistration } from '../shared/live-registration.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { WorkerVersionCheck } from '../shared/version-check.ts';
 import { outboxPathOf, parseUsageLedgerConfig, PLUGIN_ID, resolveUsageDbPath } from './config.ts';
 import { CallCorrelator } from './correlate.ts';
 import { UsageLedgerClient } from './ledger-client.ts';
@@ -35,6 +36,7 @@ function register(api: UsageLedgerApi): void {
     return;
   }
   const bridge = new TemporalBridge(config.temporal);
+  const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
   const client = new UsageLedgerClient(bridge, { taskQueue: config.taskQueue });
   const sender = new UsageSender((ledgerId, event, deadline) => client.send(ledgerId, event, deadline), log, {
     batchMaxRecords: config.batchMaxRecords,
@@ -52,10 +54,12 @@ function register(api: UsageLedgerApi): void {
       const dbPath = resolveUsageDbPath(config, ctx.stateDir);
       const outbox = new Outbox(outboxPathOf(ctx.stateDir), config.outboxMaxBytes);
       bridge.start();
+      versionCheck.start();
       await sender.start(dbPath, outbox);
       log.info({ dbPath, outbox: outbox.path }, 'usage-ledger delivering to Temporal (connects lazily)');
     },
     async stop() {
+      await versionCheck.stop();
       await sender.stop(); // waits for the delivery in flight (bounded by sendTimeoutMs); what is left goes to the outbox
       // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
       await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));

@@ -24,6 +24,8 @@ export type OpsCommand =
 
 export const USAGE = `usage: openclaw-temporal <command>
 
+  worker                      run the worker (workflows + ledger activities) until SIGINT/SIGTERM; settings from
+                              the environment (TEMPORAL_*, OPENCLAW_TEMPORAL_*, see the README)
   status                      open gates with their arm state, open orchestrator threads with their workers,
                               subagent tasks and retries in flight
   replay [options]            download the histories of open and recent workflows and replay them against this

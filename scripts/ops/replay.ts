@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { DownloadedHistory } from './histories.ts';
+import { compileOwnTypeScript } from '../../worker/bundle-installed.ts';
 
 /** What one replayed history showed. */
 export type ReplayVerdict = 'ok' | 'non-deterministic' | 'failed';
@@ -37,7 +38,7 @@ const bundlerLogger = {
 
 /** Bundles the workflows at `workflowsPath` (an index module) with the SDK's bundler, as the worker does. */
 export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger });
+  return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger, webpackConfigHook: compileOwnTypeScript });
 }
 
 /**

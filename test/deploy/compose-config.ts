@@ -38,10 +38,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(COMPOSE_|DOCKER_|POSTGRES_)/.test(key)));
 }
 
-/** Runs `docker-compose config`; throws with its stderr when it rejects the file. */
-export function composeConfig(file = 'docker-compose.yml'): ComposeConfig {
-  const config = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: REPO, encoding: 'utf8', env: cleanEnv() });
-  if (config.status !== 0) throw new Error(`docker-compose config rejected ${file}:\n${config.stderr}`);
+/**
+ * Runs `docker-compose config` on one file or several merged in order (`-f a -f b`), with `env` added to the clean
+ * environment; throws with its stderr when it rejects them.
+ */
+export function composeConfig(files: string | readonly string[] = 'docker-compose.yml', env: Readonly<Record<string, string>> = {}): ComposeConfig {
+  const list = typeof files === 'string' ? [files] : files;
+  const config = spawnSync('docker-compose', [...list.flatMap((file) => ['-f', file]), 'config'], { cwd: REPO, encoding: 'utf8', env: { ...cleanEnv(), ...env } });
+  if (config.status !== 0) throw new Error(`docker-compose config rejected ${list.join(' + ')}:\n${config.stderr}`);
   const json = spawnSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
     input: config.stdout,
     encoding: 'utf8',

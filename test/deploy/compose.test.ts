@@ -11,6 +11,7 @@ import { before, describe, test } from 'node:test';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes.ts';
 import { composeConfig, composeMissing, mounts, publishedPorts, REPO, type ComposeConfig } from './compose-config.ts';
 import { dockerMentions } from './doc-mentions.ts';
+import { dockerfileCopies, GATEWAY_COMPOSE, GATEWAY_ENV, packageVersion } from './packed-images.ts';
 
 const SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'worker'];
 const read = (path: string) => readFileSync(join(REPO, path), 'utf8');
@@ -58,16 +59,15 @@ describe('docker-compose.yml', { skip: composeMissing() ?? false }, () => {
     assert.deepEqual(listed, expected);
   });
 
-  test('the worker is built from the Dockerfile (Node 20, worker/main.ts) and reaches the server by its service name', () => {
+  test('the worker is built from the Dockerfile (Node 20, the packed worker package) and reaches the server by its service name', () => {
     const worker = service('worker');
     assert.ok(worker.build?.context, 'the worker has a build context');
     assert.equal(worker.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
     const dockerfile = read('Dockerfile');
     assert.match(dockerfile, /^FROM node:20\.\d+\.\d+-bookworm-slim$/m);
-    assert.match(dockerfile, /^CMD \["node", "--import", "tsx", "worker\/main\.ts"\]$/m);
-    for (const copied of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
-      for (const source of (copied[1] ?? '').split(' ')) assert.ok(existsSync(join(REPO, source)), `Dockerfile copies ${source}, which exists`);
-    }
+    assert.match(dockerfile, /^CMD \["node", "node_modules\/openclaw-temporal\/bin\/openclaw-temporal\.mjs", "worker"\]$/m);
+    assert.ok(worker.image?.endsWith(`:${packageVersion()}`), `the worker image is tagged with package.json's version ${packageVersion()}`);
+    assert.deepEqual(dockerfileCopies('Dockerfile'), [`dist/openclaw-temporal-${packageVersion()}.tgz`], 'the image installs the tarball `npm run pack` writes');
   });
 
   test('every file the services mount or run exists in the repository', () => {
@@ -79,18 +79,20 @@ describe('docker-compose.yml', { skip: composeMissing() ?? false }, () => {
     assert.ok(existsSync(join(REPO, 'deploy/temporal/dynamicconfig', String(service('temporal').environment?.DYNAMIC_CONFIG_FILE_PATH).split('/').at(-1) ?? '')));
   });
 
-  test('every service, port, variable, volume and path the guide and the README name for Docker exists in the file', () => {
-    const raw = read('docker-compose.yml');
-    const ports = new Set(Object.values(compose.services).flatMap(publishedPorts));
-    const variables = new Set([...Object.values(compose.services).flatMap((s) => Object.keys(s.environment ?? {})), ...[...raw.matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1] ?? '')]);
-    const targets = Object.values(compose.services).flatMap((s) => mounts(s).map((m) => m.target));
+  test('every service, port, variable, volume and path the guide and the README name for Docker exists in the files', () => {
+    // The gateway example (docker-compose.gateway.yml) is merged in: a Docker section may name its parts too.
+    const merged = composeConfig(['docker-compose.yml', GATEWAY_COMPOSE], GATEWAY_ENV);
+    const raw = `${read('docker-compose.yml')}\n${read(GATEWAY_COMPOSE)}`;
+    const ports = new Set(Object.values(merged.services).flatMap(publishedPorts));
+    const variables = new Set([...Object.values(merged.services).flatMap((s) => Object.keys(s.environment ?? {})), ...[...raw.matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1] ?? '')]);
+    const targets = Object.values(merged.services).flatMap((s) => mounts(s).map((m) => m.target));
     const guide = dockerMentions(read('docs/deployment.md'));
     assert.ok(guide.sections > 0 && guide.services.size >= 6 && guide.ports.size >= 2 && guide.variables.size >= 4, 'the guide has a Docker section to check');
     for (const [doc, mentions] of [['docs/deployment.md', guide], ['README.md', dockerMentions(read('README.md'))]] as const) {
-      assert.deepEqual([...mentions.services].filter((s) => !(s in compose.services)), [], `${doc}: services not in docker-compose.yml`);
+      assert.deepEqual([...mentions.services].filter((s) => !(s in merged.services)), [], `${doc}: services not in the compose files`);
       assert.deepEqual([...mentions.ports].filter((p) => !ports.has(p)), [], `${doc}: ports not published`);
       assert.deepEqual([...mentions.variables].filter((v) => !variables.has(v)), [], `${doc}: variables not in docker-compose.yml`);
-      assert.deepEqual([...mentions.volumes].filter((v) => !(v in (compose.volumes ?? {}))), [], `${doc}: volumes not declared`);
+      assert.deepEqual([...mentions.volumes].filter((v) => !(v in (merged.volumes ?? {}))), [], `${doc}: volumes not declared`);
       assert.deepEqual([...mentions.containerPaths].filter((p) => !targets.some((t) => p.startsWith(t))), [], `${doc}: paths not mounted`);
     }
   });

@@ -24,6 +24,11 @@ export interface StackOptions {
   readonly pluginConfig?: Readonly<Record<string, Record<string, unknown>>>;
   readonly extraConfig?: Readonly<Record<string, unknown>>;
   readonly withChannels?: boolean;
+  /**
+   * Installs the plugins into the fresh sandbox (e.g. `openclaw plugins install <tarball>`) before anything starts,
+   * instead of loading this worktree's folders: the gateway config then names no `plugins.load.paths`.
+   */
+  readonly installPlugins?: (sandbox: OpenClawSandbox) => Promise<void>;
 }
 
 /** A running stack; `restartGateway` and `killGateway` are the faults. */
@@ -73,7 +78,11 @@ function gatewayConfig(sandbox: OpenClawSandbox, port: number, address: string, 
     agents: { defaults: { model: { primary: MODEL_REF } } },
     // Direct tool schemas (no tool_search bridge), so scripted tool calls name the real tools.
     tools: { toolSearch: false },
-    plugins: { allow: EXPECTED_PLUGINS.map((p) => p.id), load: { paths: EXPECTED_PLUGINS.map((p) => join(PLUGIN_BRIDGE_DIR, p.id)) }, entries },
+    plugins: {
+      allow: EXPECTED_PLUGINS.map((p) => p.id),
+      ...(options.installPlugins === undefined ? { load: { paths: EXPECTED_PLUGINS.map((p) => join(PLUGIN_BRIDGE_DIR, p.id)) } } : {}),
+      entries,
+    },
     ...(options.extraConfig ?? {}),
   };
 }
@@ -84,6 +93,17 @@ export async function startStack(prefix: string, respond: Responder, options: St
   const model = await startFakeModelServer(respond);
   const sandbox = await createSandbox(prefix);
   let port = await freePort();
+  // The config the install left carries OpenClaw's `meta` block: a later config without it looks clobbered to
+  // OpenClaw, which would restore the install-time one, so the gateway config keeps it.
+  let installedMeta: unknown;
+  try {
+    await options.installPlugins?.(sandbox);
+    if (options.installPlugins !== undefined) installedMeta = (await sandbox.readConfig()).meta;
+  } catch (err) {
+    await model.close();
+    await server.teardown();
+    throw err; // the sandbox stays for inspection
+  }
   const startWorker = async () => {
     const worker = startWorkerProcess({ address: server.address, dataDir: join(sandbox.root, 'worker-data'), logFile: join(sandbox.root, 'worker.log') });
     await waitUntilPolling(server.client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
@@ -95,7 +115,8 @@ export async function startStack(prefix: string, respond: Responder, options: St
   // (EADDRINUSE) is replaced by a fresh one, at most twice.
   const startGateway = async (): Promise<GatewayProcess> => {
     for (let attempt = 1; ; attempt++) {
-      await sandbox.writeConfig(gatewayConfig(sandbox, port, server.address, model.baseUrl, options));
+      const config = gatewayConfig(sandbox, port, server.address, model.baseUrl, options);
+      await sandbox.writeConfig(installedMeta === undefined ? config : { ...config, meta: installedMeta });
       const gateway = sandbox.startGateway(port, { withChannels: options.withChannels === true });
       try {
         await gateway.ready(READY_TIMEOUT_MS);

@@ -67,6 +67,8 @@ export async function startWorkers(
   env: TestWorkflowEnvironment,
   taskQueue: string = WORKFLOW_TASK_QUEUE,
   dataConverter: DataConverter = payloadDataConverter(),
+  /** The openclaw-temporal version the workflow worker announces (default: this release's). */
+  version?: string,
 ): Promise<RunningWorkers> {
   const set = await createWorkerSet({
     connection: env.nativeConnection,
@@ -78,6 +80,7 @@ export async function startWorkers(
     bundle: await testBundle(),
     logger: quietLogger,
     dataConverter,
+    ...(version === undefined ? {} : { version }),
   });
   const done = set.run();
   return {

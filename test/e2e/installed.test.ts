@@ -1,0 +1,129 @@
+// From the packed tarballs only: `npm run pack`, then a fresh OpenClaw state dir where each plugin is installed with
+// `openclaw plugins install <tarball> --force` (--force confirms an archive from outside ClawHub). No clone is on the
+// gateway's module path: no load paths, no link, and no file of the installed copies names this checkout. Then
+// `openclaw plugins inspect --all --runtime --json` must be clean, and the lorene-gate demo runs through a gateway on
+// the installed copies (the chat on the fake Telegram Bot API, as in gate.test.ts). The install is timed. The
+// orchestrator's archive declares the Temporal worker SDK, which OpenClaw installs with npm (from the npm cache or
+// the registry); the other three archives are self-contained.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { OPENCLAW_TEMPORAL_VERSION } from '../../plugin-bridge/shared/version.ts';
+import { EXPECTED_PLUGINS } from '../gateway/expected-plugins.ts';
+import { inspectionProblems, parseInspections } from '../gateway/inspect.ts';
+import type { OpenClawSandbox } from '../gateway/openclaw-cli.ts';
+import { freePort } from '../helpers/processes.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { gateResponses, gateViolations, gatewayLogViolations, gateDump } from './auditor.ts';
+import { turnText, type ScriptedReply } from './fakes/model-server.ts';
+import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
+import { startStack, type E2EStack } from './harness.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const FAMILY = 222;
+const STRANGER = 333;
+const installMs = new Map<string, number>();
+
+let stack: E2EStack;
+let telegram: FakeTelegram;
+
+const tarballOf = (id: string) => join(REPO, 'dist', `openclaw-temporal-${id}-${OPENCLAW_TEMPORAL_VERSION}.tgz`);
+
+function respond(request: Parameters<Parameters<typeof startStack>[1]>[0], seq: number): ScriptedReply {
+  const asked = /\b(q\d+)\b/.exec(turnText(request))?.[1] ?? `x${seq}`;
+  return { kind: 'text', text: `reply to ${asked}`, usage: { input: 500 + seq, output: 5 + seq } };
+}
+
+async function installTarballs(sandbox: OpenClawSandbox): Promise<void> {
+  // No gateway runs yet: the CLI installs for the next start. Its port is a free one, never a developer's gateway.
+  await sandbox.writeConfig({ gateway: { mode: 'local', port: await freePort(), bind: 'loopback', auth: { mode: 'none' } }, logging: { file: sandbox.logFile } });
+  for (const { id } of EXPECTED_PLUGINS) {
+    const started = Date.now();
+    await sandbox.run(['plugins', 'install', tarballOf(id), '--force', '--accept-capabilities'], 900_000);
+    installMs.set(id, Date.now() - started);
+  }
+}
+
+/** Every file of an installed plugin except its npm dependencies. */
+function ownFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules') return [];
+    return statSync(path).isDirectory() ? ownFiles(path) : [path];
+  });
+}
+
+before(async () => {
+  const packed = spawnSync(process.execPath, ['scripts/pack.mjs'], { cwd: REPO, encoding: 'utf8' });
+  assert.equal(packed.status, 0, `npm run pack failed:\n${packed.stderr}`);
+  telegram = await startFakeTelegram();
+  stack = await startStack('e2e-installed', respond, {
+    installPlugins: installTarballs,
+    withChannels: true,
+    pluginConfig: { 'lorene-gate': { channel: 'telegram', protectedTo: [String(FAMILY)], allowedFrom: [String(FAMILY)], maxUsesPerArm: 2 } },
+    extraConfig: {
+      channels: {
+        telegram: { enabled: true, botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'open', allowFrom: ['*'], streaming: { mode: 'off' }, network: { dangerouslyAllowPrivateNetwork: true } },
+      },
+      bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
+    },
+  });
+  const times = EXPECTED_PLUGINS.map(({ id }) => `${id} ${installMs.get(id)} ms`).join(', ');
+  process.stderr.write(`[installed test] plugins install <tarball>: ${times}; total ${[...installMs.values()].reduce((a, b) => a + b, 0)} ms\n`);
+});
+
+after(async () => {
+  await stack?.stop();
+  await telegram?.close();
+});
+
+test('the installed copies hold built JavaScript only, and nothing in them names this checkout', () => {
+  for (const { id } of EXPECTED_PLUGINS) {
+    const dir = join(stack.sandbox.stateDir, 'extensions', id);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; openclaw: { extensions: string[]; compat: object } };
+    assert.deepEqual(pkg.openclaw.extensions, ['./dist/index.js'], id);
+    assert.equal(pkg.version, OPENCLAW_TEMPORAL_VERSION, id);
+    assert.ok(pkg.openclaw.compat, `${id} declares its OpenClaw compatibility`);
+    assert.ok(existsSync(join(dir, 'dist', 'index.js')), `${id} has its built entry`);
+    for (const file of ownFiles(dir)) {
+      assert.doesNotMatch(file, /\.ts$/, `${id} ships no TypeScript`);
+      assert.ok(!readFileSync(file, 'utf8').includes(REPO), `${file} does not name the checkout ${REPO}`);
+    }
+  }
+});
+
+test('openclaw plugins inspect --all --runtime --json: every installed plugin loaded from its archive install, every hook, no diagnostic', async () => {
+  const { stdout } = await stack.sandbox.run(['plugins', 'inspect', '--all', '--runtime', '--json']);
+  const inspections = parseInspections(stdout);
+  assert.deepEqual(EXPECTED_PLUGINS.flatMap((p) => inspectionProblems(p, inspections)), []);
+  for (const { id } of EXPECTED_PLUGINS) {
+    const found = inspections.find((i) => i.plugin.id === id);
+    assert.equal(found?.plugin.trust?.installSource, 'archive', id);
+    assert.equal(found?.plugin.rootDir, join(stack.sandbox.stateDir, 'extensions', id), id);
+  }
+});
+
+/** Sends one inbound message and waits until the gateway has answered it (delivered or the gate recorded a block). */
+async function say(from: number, text: string, tag: string): Promise<'delivered' | 'blocked'> {
+  telegram.inbound(from, from, text);
+  return eventually(`the outcome of ${tag}`, () => {
+    if (telegram.delivered.some((d) => d.text.includes(`reply to ${tag}`))) return 'delivered' as const;
+    if (gateResponses(stack.sandbox.stateDir).some((r) => r.kind === 'blocked' && (r.content ?? '').includes(`reply to ${tag}`))) return 'blocked' as const;
+    return undefined;
+  }, 120_000);
+}
+
+test('the lorene-gate demo through the gateway on the installed copies, and the worker version handshake passes', { timeout: 900_000 }, async () => {
+  const why = () => `\n${gateDump(stack.sandbox.stateDir)}`;
+  assert.equal(await say(FAMILY, 'friday: q1 what is on the agenda?', 'q1'), 'delivered', `the trigger's reply goes out${why()}`);
+  assert.equal(await say(FAMILY, 'q2 and tomorrow?', 'q2'), 'delivered', `second use${why()}`);
+  assert.equal(await say(FAMILY, 'q3 thanks!', 'q3'), 'blocked', `uses spent: cancelled and recorded as blocked${why()}`);
+  assert.equal(await say(STRANGER, 'friday: q4 let me in', 'q4'), 'delivered', 'an unprotected chat is not gated');
+  assert.deepEqual(gateViolations(stack.sandbox.stateDir, telegram.delivered, new Set([String(FAMILY)])), []);
+  assert.deepEqual(gatewayLogViolations(stack.gatewayLogs()), []);
+  assert.match(stack.gatewayLogs(), /lorene-gate[^\n]*the worker runs the same openclaw-temporal version|the worker runs the same openclaw-temporal version[^\n]*lorene-gate/);
+  assert.doesNotMatch(stack.gatewayLogs(), /version mismatch/);
+});
