@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection } from '@temporalio/worker';
-import { OPENCLAW_TEMPORAL_VERSION } from '../plugin-bridge/shared/version.ts';
+import { OPENCLAW_TEMPORAL_VERSION } from '../workflows/shared/version.ts';
 import { parseWorkerConfig } from './config.ts';
 import { installLogger } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';

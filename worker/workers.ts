@@ -9,7 +9,8 @@ import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
-import { workerIdentity } from '../plugin-bridge/shared/version.ts';
+import { hostname } from 'node:os';
+import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
@@ -67,7 +68,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       namespace,
       taskQueue: options.taskQueue,
       // The plugins read this worker's version from its identity at their start (plugin-bridge/shared/version-check.ts).
-      identity: workerIdentity(options.version),
+      identity: workerIdentity(options.version ?? OPENCLAW_TEMPORAL_VERSION, process.pid, hostname()),
       workflowBundle: bundle,
       dataConverter,
       maxCachedWorkflows: options.maxCachedWorkflows,

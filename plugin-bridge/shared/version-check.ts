@@ -9,7 +9,7 @@ import type { Timestamp } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { BridgeLogger } from './bridge-logger.ts';
 import type { TemporalBridge } from './temporal-bridge.ts';
-import { OPENCLAW_TEMPORAL_VERSION, versionOfIdentity } from './version.ts';
+import { OPENCLAW_TEMPORAL_VERSION, versionOfIdentity } from '../../workflows/shared/version.ts';
 
 const WORKFLOW_QUEUE = proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW;
 

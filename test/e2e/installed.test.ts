@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { OPENCLAW_TEMPORAL_VERSION } from '../../plugin-bridge/shared/version.ts';
+import { OPENCLAW_TEMPORAL_VERSION } from '../../workflows/shared/version.ts';
 import { EXPECTED_PLUGINS } from '../gateway/expected-plugins.ts';
 import { inspectionProblems, parseInspections } from '../gateway/inspect.ts';
 import type { OpenClawSandbox } from '../gateway/openclaw-cli.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { OPENCLAW_TEMPORAL_VERSION } from '../../plugin-bridge/shared/version.ts';
+import { OPENCLAW_TEMPORAL_VERSION } from '../../workflows/shared/version.ts';
 import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { startOpenClawHost, type LogLine, type OpenClawHost } from './host-client.ts';

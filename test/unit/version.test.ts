@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { OPENCLAW_TEMPORAL_VERSION, versionOfIdentity, workerIdentity } from '../../plugin-bridge/shared/version.ts';
+import { OPENCLAW_TEMPORAL_VERSION, versionOfIdentity, workerIdentity } from '../../workflows/shared/version.ts';
 import { liveIdentities, versionVerdict } from '../../plugin-bridge/shared/version-check.ts';
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')) as { version?: string };
