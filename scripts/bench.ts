@@ -10,7 +10,7 @@
  * process (`node --import tsx worker/main.ts`), so bridge and worker do not share an event loop. It prints a
  * table and the bar's ratios, and overwrites `bench/results.json`. It never fails on a timing: it reports.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchGate, type GateBenchPlan, type GatePhase } from './bench/gate-bench.ts';
@@ -20,6 +20,8 @@ import { benchOrchestrator, type OrchestratorBenchPlan } from './bench/orchestra
 import { benchUsage, DEFAULT_USAGE_BENCH_PLAN } from './bench/usage.ts';
 import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, rounded, type OperationResult } from './bench/report.ts';
 import { startBenchStack, type BenchStack } from './bench/stack.ts';
+import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
+import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
 import type { Timed } from './bench/timing.ts';
 
@@ -31,6 +33,28 @@ const LOCAL_ROUNDS = 10;
 const plan: GateBenchPlan = { onePeerDecisions: 1000, manyPeerDecisions: 1000, peers: 50, concurrency: 10, warmupDecisions: 50, triggers: 100, decisionTimeoutMs: 3000 };
 const orchestratorPlan: OrchestratorBenchPlan = { localIterations: 100_000, boundDecisions: 500 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** `--gate-only[=file]`: the floor, the gate and the bound orchestrator update only, printed (and written to `file`). */
+const gateOnlyArg = process.argv.find((a) => a.startsWith('--gate-only'));
+const gateOnly = gateOnlyArg !== undefined;
+const floorPlan: FloorPlan = { sequential: plan.onePeerDecisions, parallel: plan.manyPeerDecisions, peers: plan.peers, concurrency: plan.concurrency, signals: plan.triggers, warmup: plan.warmupDecisions };
+
+/** The floor (issue 14), on the same server, before the gate: a minimal update and signal-with-start. */
+async function measureFloor(stack: BenchStack): Promise<FloorResult> {
+  say(`floor: ${floorPlan.sequential} minimal updates on one workflow, ${floorPlan.parallel} over ${floorPlan.peers} workflows at concurrency ${floorPlan.concurrency}, ${floorPlan.signals} signal-with-start…`);
+  return benchFloor(stack.address, stack.dir, floorPlan, (pid) => cpuTimes(stack.serverPid, pid));
+}
+
+/** Every decision row as a ratio to its floor, printed; returned for results.json. */
+async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof benchGate>>, floor: FloorResult, orchestratorUpdate: Timed): Promise<FloorComparison[]> {
+  const comparisons = await floorComparisons(stack.address, gate, plan.peers, floor, orchestratorUpdate);
+  say(`\nratios to the floor (same server, same run):\n${formatComparisons(comparisons)}`);
+  return comparisons;
+}
+
+/** `uptime` as it prints (the machine is shared: the load is part of every figure). */
+function uptime(): string {
+  return readFileSync('/proc/loadavg', 'utf8').trim();
+}
 
 function result(operation: string, timed: Timed): OperationResult {
   return { operation, ...summarize(timed.samplesNs, timed.wallNs), outcomes: timed.outcomes };
@@ -53,6 +77,17 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const readCpu = () => cpuTimes(stack.serverPid, stack.workerPid);
     const idle = await idleCpuPerSecond(readCpu, 3000);
     say(`idle CPU ms per second: server ${idle.server ?? '?'}, worker ${idle.worker ?? '?'}, bench ${idle.bench}`);
+    const temporalFloor = await measureFloor(stack);
+    if (gateOnly) {
+      const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu);
+      const orch = await benchOrchestrator(stack.address, orchestratorPlan);
+      const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
+      say(`loadavg before ${loadBefore.join(' / ')}, now ${uptime()}`);
+      const out = gateOnlyArg?.split('=')[1];
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadAverage() }, againstFloor }, null, 2)}\n`);
+      ok = true;
+      return;
+    }
     say(`(b, c) message_sending for an unprotected peer, pure decideOutbound, timer floor: ${LOCAL_ITERATIONS} each in ${LOCAL_ROUNDS} alternating rounds…`);
     const local = await benchLocal(stack.address, LOCAL_ITERATIONS, LOCAL_WARMUP, LOCAL_ROUNDS);
     const unprotected = result('message_sending, unprotected peer', local.unprotected);
@@ -82,11 +117,12 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       unboundVsBaselineLimit: 2,
       unboundVsBaseline: { meanRatio: (orchRows[2]?.meanMs ?? 0) / (orchRows[3]?.meanMs ?? 1), p50Ratio: (orchRows[2]?.p50Ms ?? 0) / (orchRows[3]?.p50Ms ?? 1) },
     };
+    const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
     const loadAfter = loadAverage();
     say(`\n${formatTable(rows)}\n\n${formatBar(bar)}`);
     say(`orchestrator: bound p99 update ${orchestratorBar.boundDecisionP99Ms.update} ms, query ${orchestratorBar.boundDecisionP99Ms.query} ms (bar 50 ms); unbound / pure: mean ${orchestratorBar.unboundVsBaseline.meanRatio.toFixed(2)}×, p50 ${orchestratorBar.unboundVsBaseline.p50Ratio.toFixed(2)}× (bar 2×)`);
     say(`usage-ledger ingest: ${usage.ingest.records} records in ${usage.ingest.wallMs} ms = ${Math.round(usage.ingest.recordsPerSec)} records/s`);
-    say(`load average before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')}`);
+    say(`load average before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')} (loadavg ${uptime()})`);
     const report = {
       generatedAt: new Date().toISOString(),
       durationSec: Math.round((Date.now() - started) / 100) / 10,
@@ -106,6 +142,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       operations: rows.map(rounded),
       bar,
       orchestratorBar,
+      againstFloor,
       usageIngest: usage.ingest,
     };
     writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
