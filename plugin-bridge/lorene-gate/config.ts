@@ -8,6 +8,7 @@
  * `warn` naming the field. Only what can never work is rejected: a `triggerRegex` that does not compile.
  */
 import { isAbsolute, join } from 'node:path';
+import { DEFAULT_MAX_IN_FLIGHT } from '../shared/admission.ts';
 import { InvalidConfigError } from '../shared/errors.ts';
 import { compileTrigger, normalizePhone } from '../../workflows/gate/text.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
@@ -33,7 +34,12 @@ export interface GateConfig {
   readonly decisionTimeoutMs: number;
   readonly temporal: TemporalSettings;
   readonly taskQueue: string;
+  /** Calls for one peer queued or in flight; one more is refused at once (fail closed). @default 8 */
+  readonly maxQueuedPerPeer: number;
 }
+
+/** @default calls for one peer queued or in flight */
+export const DEFAULT_MAX_QUEUED_PER_PEER = 8;
 
 /** Minimums the original enforced by raising smaller values. */
 export const MIN_ARM_TTL_MS = 15_000;
@@ -111,7 +117,14 @@ export const GATE_CONFIG_KEYS = [
   'enabled', 'channel', 'protectedTo', 'allowedFrom', 'triggerRegex', 'armTtlMs', 'maxUsesPerArm',
   'requireBodyAfterTrigger', 'missedResponseTtlMs', 'wrapperTargets', 'wrapperPrefix', 'wrapperSuffix', 'dbPath',
   'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
+  'maxInFlightCalls', 'maxQueuedPerPeer',
 ] as const;
+
+function bound(raw: Raw, field: string, fallback: number): number {
+  const value = num(raw, field, fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) fail(field, 'must be an integer from 1 to 10000');
+  return value;
+}
 
 /**
  * Parses and clamps; each value changed from what was configured is reported through `warn`.
@@ -143,6 +156,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
   const dbPath = text(raw, 'dbPath', '');
   if (raw.dbPath !== undefined && dbPath === '') warn('dbPath', 'is empty: the default <state dir>/lorene-gate.db is used');
   const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
+  const maxInFlight = bound(raw, 'maxInFlightCalls', DEFAULT_MAX_IN_FLIGHT);
   return {
     enabled: bool(raw, 'enabled', true),
     channel,
@@ -159,8 +173,9 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
     dbPath: dbPath === '' ? null : dbPath,
     debug: bool(raw, 'debug', false),
     decisionTimeoutMs,
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
+    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }), maxInFlight },
     taskQueue: str(raw, 'taskQueue', 'openclaw-temporal'),
+    maxQueuedPerPeer: bound(raw, 'maxQueuedPerPeer', DEFAULT_MAX_QUEUED_PER_PEER),
   };
 }
 
