@@ -20,6 +20,7 @@ import { benchOrchestrator, type OrchestratorBenchPlan } from './bench/orchestra
 import { benchUsage, DEFAULT_USAGE_BENCH_PLAN } from './bench/usage.ts';
 import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, rounded, type OperationResult } from './bench/report.ts';
 import { startBenchStack, type BenchStack } from './bench/stack.ts';
+import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
@@ -51,6 +52,20 @@ async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof be
   return comparisons;
 }
 
+/** The embedded server's storage, as `npm start` reads it. */
+const sqliteDurability = parseSqliteDurability(process.env.OPENCLAW_TEMPORAL_SQLITE_DURABILITY) ?? 'crash-safe';
+/** `--floor-only[=file]`: the floor rows only (to compare storage settings), printed (and written to `file`). */
+const floorOnlyArg = process.argv.find((a) => a.startsWith('--floor-only'));
+
+/** The floor's rows as figures (p50, p99, throughput, server CPU per operation). */
+function floorFigures(floor: FloorResult) {
+  const row = (p: FloorResult['sequential']) => {
+    const s = summarize(p.timed.samplesNs, p.timed.wallNs);
+    return { p50Ms: Math.round(s.p50Ms * 1000) / 1000, p99Ms: Math.round(s.p99Ms * 1000) / 1000, throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, serverCpuMsPerOp: p.cpuPerOpMs.server, outcomes: p.timed.outcomes };
+  };
+  return { sequential: row(floor.sequential), parallel: row(floor.parallel), signalWithStart: row(floor.signalWithStart) };
+}
+
 /** `uptime` as it prints (the machine is shared: the load is part of every figure). */
 function uptime(): string {
   return readFileSync('/proc/loadavg', 'utf8').trim();
@@ -69,7 +84,8 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
   const loadBefore = loadAverage();
   say(`openclaw-temporal bench — node ${process.version}, ${machineInfo().cpus} CPUs, load average ${loadBefore.join(' / ')}`);
   say('starting a dev server and the worker child process (bundling takes a while)…');
-  const stack = await startBenchStack();
+  const stack = await startBenchStack(sqliteDurability);
+  say(`embedded server storage: ${sqliteDurability} (OPENCLAW_TEMPORAL_SQLITE_DURABILITY)`);
   stackReady(stack);
   say(`dev server ${stack.address} (pid ${stack.serverPid}), worker pid ${stack.workerPid} polling after ${stack.workerReadyMs} ms`);
   let ok = false;
@@ -78,6 +94,14 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const idle = await idleCpuPerSecond(readCpu, 3000);
     say(`idle CPU ms per second: server ${idle.server ?? '?'}, worker ${idle.worker ?? '?'}, bench ${idle.bench}`);
     const temporalFloor = await measureFloor(stack);
+    if (floorOnlyArg !== undefined) {
+      const figures = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, floor: floorFigures(temporalFloor) };
+      say(JSON.stringify(figures, null, 2));
+      const out = floorOnlyArg.split('=')[1];
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+      ok = true;
+      return;
+    }
     if (gateOnly) {
       const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu);
       const orch = await benchOrchestrator(stack.address, orchestratorPlan);
@@ -133,6 +157,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
         worker: 'child process: node --import tsx worker/main.ts (the deployable worker, ledger activities included)',
         bridge: 'GateClient + TemporalBridge + KeyedChain in the bench process, as lorene-gate wires them',
         plan,
+        sqliteDurability,
         localIterations: LOCAL_ITERATIONS,
         localWarmup: LOCAL_WARMUP,
         localRounds: LOCAL_ROUNDS,
