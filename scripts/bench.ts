@@ -21,6 +21,7 @@ import { benchUsage, DEFAULT_USAGE_BENCH_PLAN } from './bench/usage.ts';
 import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, rounded, type OperationResult } from './bench/report.ts';
 import { startBenchStack, type BenchStack } from './bench/stack.ts';
 import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
+import { benchOverload, formatOverload, type OverloadResult } from './bench/overload-bench.ts';
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
@@ -34,6 +35,7 @@ const LOCAL_ROUNDS = 10;
 const plan: GateBenchPlan = { onePeerDecisions: 1000, manyPeerDecisions: 1000, peers: 50, concurrency: 10, warmupDecisions: 50, triggers: 100, decisionTimeoutMs: 3000 };
 const orchestratorPlan: OrchestratorBenchPlan = { localIterations: 100_000, boundDecisions: 500 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const OVERLOAD_PHASE_MS = 10_000;
 /** `--gate-only[=file]`: the floor, the gate and the bound orchestrator update only, printed (and written to `file`). */
 const gateOnlyArg = process.argv.find((a) => a.startsWith('--gate-only'));
 const gateOnly = gateOnlyArg !== undefined;
@@ -64,6 +66,16 @@ function floorFigures(floor: FloorResult) {
     return { p50Ms: Math.round(s.p50Ms * 1000) / 1000, p99Ms: Math.round(s.p99Ms * 1000) / 1000, throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, serverCpuMsPerOp: p.cpuPerOpMs.server, outcomes: p.timed.outcomes };
   };
   return { sequential: row(floor.sequential), parallel: row(floor.parallel), signalWithStart: row(floor.signalWithStart) };
+}
+
+/** Open-loop decisions at 80 %, 2× and 50 % of the many-peer capacity just measured (issue 14, item 4). */
+async function measureOverload(stack: BenchStack, gate: Awaited<ReturnType<typeof benchGate>>): Promise<OverloadResult> {
+  const capacity = summarize(gate.manyPeers.timed.samplesNs, gate.manyPeers.timed.wallNs).throughputPerSec;
+  say(`overload: open-loop decisions at 80 %, 200 % and 50 % of ${capacity.toFixed(1)}/s, ${OVERLOAD_PHASE_MS / 1000} s each…`);
+  const config = { armTtlMs: 600_000, maxUsesPerArm: 1000, missedResponseTtlMs: 1_200_000, dbPath: join(stack.dir, 'lorene-gate.db') };
+  const result = await benchOverload(stack.address, config, plan.peers, capacity, OVERLOAD_PHASE_MS, plan.decisionTimeoutMs);
+  say(formatOverload(result));
+  return result;
 }
 
 /** `uptime` as it prints (the machine is shared: the load is part of every figure). */
@@ -106,9 +118,10 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu);
       const orch = await benchOrchestrator(stack.address, orchestratorPlan);
       const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
+      const overload = await measureOverload(stack, gate);
       say(`loadavg before ${loadBefore.join(' / ')}, now ${uptime()}`);
       const out = gateOnlyArg?.split('=')[1];
-      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), loadAverage: { before: loadBefore, after: loadAverage() }, againstFloor }, null, 2)}\n`);
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, againstFloor, overload }, null, 2)}\n`);
       ok = true;
       return;
     }
@@ -142,6 +155,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       unboundVsBaseline: { meanRatio: (orchRows[2]?.meanMs ?? 0) / (orchRows[3]?.meanMs ?? 1), p50Ratio: (orchRows[2]?.p50Ms ?? 0) / (orchRows[3]?.p50Ms ?? 1) },
     };
     const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
+    const overload = await measureOverload(stack, gate);
     const loadAfter = loadAverage();
     say(`\n${formatTable(rows)}\n\n${formatBar(bar)}`);
     say(`orchestrator: bound p99 update ${orchestratorBar.boundDecisionP99Ms.update} ms, query ${orchestratorBar.boundDecisionP99Ms.query} ms (bar 50 ms); unbound / pure: mean ${orchestratorBar.unboundVsBaseline.meanRatio.toFixed(2)}×, p50 ${orchestratorBar.unboundVsBaseline.p50Ratio.toFixed(2)}× (bar 2×)`);
@@ -168,6 +182,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       bar,
       orchestratorBar,
       againstFloor,
+      overload,
       usageIngest: usage.ingest,
     };
     writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
