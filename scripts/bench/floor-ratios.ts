@@ -78,7 +78,7 @@ export function formatComparisons(rows: readonly FloorComparison[]): string {
     .map(({ ours, floor, ratio, goal }) =>
       [
         `${ours.operation}  vs  ${floor.operation}`,
-        `  p50 ${ours.p50Ms} / ${floor.p50Ms} ms = ${ratio.p50}×${mark(ratio.p50, goal.p50)}   p99 ${ours.p99Ms} / ${floor.p99Ms} ms = ${ratio.p99}×${mark(ratio.p99, goal.p99)}   throughput ${ours.throughputPerSec} / ${floor.throughputPerSec} /s = ${ratio.throughput}×${mark(ratio.throughput, goal.throughput, true)}   worst ${ours.maxMs} ms`,
+        `  p50 ${ours.p50Ms} / ${floor.p50Ms} ms = ${ratio.p50}×${mark(ratio.p50, goal.p50)}   p99 ${ours.p99Ms} / ${floor.p99Ms} ms = ${ratio.p99}×${mark(ratio.p99, goal.p99)}   throughput ${ours.throughputPerSec} / ${floor.throughputPerSec} /s = ${ratio.throughput}×${mark(ratio.throughput, goal.throughput, true)}   worst ${ours.maxMs} ms (floor ${floor.maxMs} ms)`,
         `  per op — ours: ${h(ours.history)}, server CPU ${cpu(ours.serverCpuMsPerOp)} ms | floor: ${h(floor.history)}, server CPU ${cpu(floor.serverCpuMsPerOp)} ms`,
       ].join('\n'),
     )
