@@ -3,7 +3,7 @@
  * connects lazily (a gateway starting before Temporal is fine), and bounds every call: a hook always gets an
  * answer or a {@link TemporalCallError} within its deadline, never a hang or a raw gRPC error.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
@@ -16,7 +16,7 @@ export interface TemporalSettings {
   readonly profile?: string;
   /** The payload key file (plugin config `payloadKeyFile`); unset: the environment, see `codec/data-converter.ts`. */
   readonly payloadKeyFile?: string;
-  /** Calls in flight at once; more wait for a slot until their deadline (see admission.ts). @default 16 */
+  /** Calls in flight at once; more wait for a slot until their deadline (see admission.ts). @default 8 */
   readonly maxInFlight?: number;
 }
 
@@ -127,7 +127,9 @@ export class TemporalBridge {
     } catch (err) {
       this.#lastFailureAt = Date.now();
       if (err instanceof TemporalCallError) throw err;
-      const kind = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) ? 'timeout' : classify(err);
+      // An update the SDK gave up on at our gRPC deadline says "timeout or cancelled", not "deadline".
+      const timedOut = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
+      const kind = timedOut ? 'timeout' : classify(err);
       throw new TemporalCallError(operation, kind, describe(err));
     } finally {
       clearTimeout(timer);

@@ -52,6 +52,22 @@ describe('Admission (calls in flight per bridge)', () => {
   });
 });
 
+describe('Admission sheds what it could not serve in time', () => {
+  test('a call that would wait past its deadline (calls ahead × how long recent calls held a slot) is refused at once, not queued', async () => {
+    const admission = new Admission(1);
+    await admission.run('slow', Date.now() + 60_000, () => new Promise((r) => setTimeout(r, 200)));
+    const busy = gated();
+    const running = admission.run('busy', Date.now() + 60_000, busy.fn);
+    let ran = false;
+    const refused = admission.run('hopeless', Date.now() + 50, async () => ((ran = true), 'ran'));
+    assert.deepEqual(admission.load, { running: 1, waiting: 0 }, 'refused before it queued');
+    await assert.rejects(refused, (err: unknown) => err instanceof TemporalCallError && err.kind === 'overloaded');
+    assert.equal(ran, false);
+    assert.equal(await Promise.race([admission.run('patient', Date.now() + 60_000, async () => 'ok'), (async () => (await tick(), busy.finish(), 'released'))()]), 'released');
+    await running;
+  });
+});
+
 describe('KeyedChain maxPerKey (calls per peer)', () => {
   test('one call more than the bound for a peer is refused at once; other peers and a drained peer are not', async () => {
     const chain = new KeyedChain(2);

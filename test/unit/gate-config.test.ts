@@ -66,7 +66,7 @@ describe('parseGateConfig defaults (SEED-BEHAVIOUR §2.1)', () => {
     assert.equal(config.dbPath, null);
     assert.equal(config.debug, false);
     assert.equal(config.decisionTimeoutMs, 3000);
-    assert.deepEqual(config.temporal, { maxInFlight: 16 });
+    assert.deepEqual(config.temporal, { maxInFlight: 8 });
     assert.equal(config.taskQueue, 'openclaw-temporal');
     assert.equal(config.maxQueuedPerPeer, 8);
     assert.deepEqual(parseGateConfig({}), config);
@@ -78,7 +78,7 @@ describe('parseGateConfig defaults (SEED-BEHAVIOUR §2.1)', () => {
 
   test('Temporal connection keys are passed on only when set', () => {
     const config = parseGateConfig({ temporalAddress: 'temporal:7233', temporalNamespace: 'family', temporalProfile: 'prod' });
-    assert.deepEqual(config.temporal, { address: 'temporal:7233', namespace: 'family', profile: 'prod', maxInFlight: 16 });
+    assert.deepEqual(config.temporal, { address: 'temporal:7233', namespace: 'family', profile: 'prod', maxInFlight: 8 });
   });
 });
 
