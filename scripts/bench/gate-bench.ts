@@ -95,6 +95,9 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     });
 
     const peers = Array.from({ length: plan.peers }, (_, i) => peerName(i + 1));
+    // Each gate is started by an untimed trigger first: the timed ones reach running gates, as the floor's
+    // signal-with-start reaches running workflows (a gate starts once per peer, not once per trigger).
+    for (const peer of peers) await trigger(peer);
     // At least one trigger per peer, so every peer is armed before its decisions.
     const triggers = await phase(() =>
       timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure)),
