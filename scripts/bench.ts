@@ -10,7 +10,7 @@
  * process (`node --import tsx worker/main.ts`), so bridge and worker do not share an event loop. It prints a
  * table and the bar's ratios, and overwrites `bench/results.json`. It never fails on a timing: it reports.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchGate, type GateBenchPlan, type GatePhase } from './bench/gate-bench.ts';
@@ -20,6 +20,10 @@ import { benchOrchestrator, type OrchestratorBenchPlan } from './bench/orchestra
 import { benchUsage, DEFAULT_USAGE_BENCH_PLAN } from './bench/usage.ts';
 import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, rounded, type OperationResult } from './bench/report.ts';
 import { startBenchStack, type BenchStack } from './bench/stack.ts';
+import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
+import { benchOverload, formatOverload, type OverloadResult } from './bench/overload-bench.ts';
+import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
+import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
 import type { Timed } from './bench/timing.ts';
 
@@ -31,6 +35,53 @@ const LOCAL_ROUNDS = 10;
 const plan: GateBenchPlan = { onePeerDecisions: 1000, manyPeerDecisions: 1000, peers: 50, concurrency: 10, warmupDecisions: 50, triggers: 100, decisionTimeoutMs: 3000 };
 const orchestratorPlan: OrchestratorBenchPlan = { localIterations: 100_000, boundDecisions: 500 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const OVERLOAD_PHASE_MS = 10_000;
+/** `--gate-only[=file]`: the floor, the gate and the bound orchestrator update only, printed (and written to `file`). */
+const gateOnlyArg = process.argv.find((a) => a.startsWith('--gate-only'));
+const gateOnly = gateOnlyArg !== undefined;
+const floorPlan: FloorPlan = { sequential: plan.onePeerDecisions, parallel: plan.manyPeerDecisions, peers: plan.peers, concurrency: plan.concurrency, signals: plan.triggers, warmup: plan.warmupDecisions };
+
+/** The floor (issue 14), on the same server, before the gate: a minimal update and signal-with-start. */
+async function measureFloor(stack: BenchStack): Promise<FloorResult> {
+  say(`floor: ${floorPlan.sequential} minimal updates on one workflow, ${floorPlan.parallel} over ${floorPlan.peers} workflows at concurrency ${floorPlan.concurrency}, ${floorPlan.signals} signal-with-start…`);
+  return benchFloor(stack.address, stack.dir, floorPlan, (pid) => cpuTimes(stack.serverPid, pid));
+}
+
+/** Every decision row as a ratio to its floor, printed; returned for results.json. */
+async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof benchGate>>, floor: FloorResult, orchestratorUpdate: Timed): Promise<FloorComparison[]> {
+  const comparisons = await floorComparisons(stack.address, gate, plan.peers, floor, orchestratorUpdate);
+  say(`\nratios to the floor (same server, same run):\n${formatComparisons(comparisons)}`);
+  return comparisons;
+}
+
+/** The embedded server's storage, as `npm start` reads it. */
+const sqliteDurability = parseSqliteDurability(process.env.OPENCLAW_TEMPORAL_SQLITE_DURABILITY) ?? 'crash-safe';
+/** `--floor-only[=file]`: the floor rows only (to compare storage settings), printed (and written to `file`). */
+const floorOnlyArg = process.argv.find((a) => a.startsWith('--floor-only'));
+
+/** The floor's rows as figures (p50, p99, throughput, server CPU per operation). */
+function floorFigures(floor: FloorResult) {
+  const row = (p: FloorResult['sequential']) => {
+    const s = summarize(p.timed.samplesNs, p.timed.wallNs);
+    return { p50Ms: Math.round(s.p50Ms * 1000) / 1000, p99Ms: Math.round(s.p99Ms * 1000) / 1000, throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, serverCpuMsPerOp: p.cpuPerOpMs.server, outcomes: p.timed.outcomes };
+  };
+  return { sequential: row(floor.sequential), parallel: row(floor.parallel), signalWithStart: row(floor.signalWithStart) };
+}
+
+/** Open-loop decisions at 80 %, 2× and 50 % of the many-peer capacity just measured (issue 14, item 4). */
+async function measureOverload(stack: BenchStack, gate: Awaited<ReturnType<typeof benchGate>>): Promise<OverloadResult> {
+  const capacity = summarize(gate.manyPeers.timed.samplesNs, gate.manyPeers.timed.wallNs).throughputPerSec;
+  say(`overload: open-loop decisions at 80 %, 200 % and 50 % of ${capacity.toFixed(1)}/s, ${OVERLOAD_PHASE_MS / 1000} s each…`);
+  const config = { armTtlMs: 600_000, maxUsesPerArm: 1000, missedResponseTtlMs: 1_200_000, dbPath: join(stack.dir, 'lorene-gate.db') };
+  const result = await benchOverload(stack.address, config, plan.peers, capacity, OVERLOAD_PHASE_MS, plan.decisionTimeoutMs);
+  say(formatOverload(result));
+  return result;
+}
+
+/** `uptime` as it prints (the machine is shared: the load is part of every figure). */
+function uptime(): string {
+  return readFileSync('/proc/loadavg', 'utf8').trim();
+}
 
 function result(operation: string, timed: Timed): OperationResult {
   return { operation, ...summarize(timed.samplesNs, timed.wallNs), outcomes: timed.outcomes };
@@ -45,7 +96,8 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
   const loadBefore = loadAverage();
   say(`openclaw-temporal bench — node ${process.version}, ${machineInfo().cpus} CPUs, load average ${loadBefore.join(' / ')}`);
   say('starting a dev server and the worker child process (bundling takes a while)…');
-  const stack = await startBenchStack();
+  const stack = await startBenchStack(sqliteDurability);
+  say(`embedded server storage: ${sqliteDurability} (OPENCLAW_TEMPORAL_SQLITE_DURABILITY)`);
   stackReady(stack);
   say(`dev server ${stack.address} (pid ${stack.serverPid}), worker pid ${stack.workerPid} polling after ${stack.workerReadyMs} ms`);
   let ok = false;
@@ -53,6 +105,26 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const readCpu = () => cpuTimes(stack.serverPid, stack.workerPid);
     const idle = await idleCpuPerSecond(readCpu, 3000);
     say(`idle CPU ms per second: server ${idle.server ?? '?'}, worker ${idle.worker ?? '?'}, bench ${idle.bench}`);
+    const temporalFloor = await measureFloor(stack);
+    if (floorOnlyArg !== undefined) {
+      const figures = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, floor: floorFigures(temporalFloor) };
+      say(JSON.stringify(figures, null, 2));
+      const out = floorOnlyArg.split('=')[1];
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+      ok = true;
+      return;
+    }
+    if (gateOnly) {
+      const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu);
+      const orch = await benchOrchestrator(stack.address, orchestratorPlan);
+      const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
+      const overload = await measureOverload(stack, gate);
+      say(`loadavg before ${loadBefore.join(' / ')}, now ${uptime()}`);
+      const out = gateOnlyArg?.split('=')[1];
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, againstFloor, overload }, null, 2)}\n`);
+      ok = true;
+      return;
+    }
     say(`(b, c) message_sending for an unprotected peer, pure decideOutbound, timer floor: ${LOCAL_ITERATIONS} each in ${LOCAL_ROUNDS} alternating rounds…`);
     const local = await benchLocal(stack.address, LOCAL_ITERATIONS, LOCAL_WARMUP, LOCAL_ROUNDS);
     const unprotected = result('message_sending, unprotected peer', local.unprotected);
@@ -82,11 +154,13 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       unboundVsBaselineLimit: 2,
       unboundVsBaseline: { meanRatio: (orchRows[2]?.meanMs ?? 0) / (orchRows[3]?.meanMs ?? 1), p50Ratio: (orchRows[2]?.p50Ms ?? 0) / (orchRows[3]?.p50Ms ?? 1) },
     };
+    const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
+    const overload = await measureOverload(stack, gate);
     const loadAfter = loadAverage();
     say(`\n${formatTable(rows)}\n\n${formatBar(bar)}`);
     say(`orchestrator: bound p99 update ${orchestratorBar.boundDecisionP99Ms.update} ms, query ${orchestratorBar.boundDecisionP99Ms.query} ms (bar 50 ms); unbound / pure: mean ${orchestratorBar.unboundVsBaseline.meanRatio.toFixed(2)}×, p50 ${orchestratorBar.unboundVsBaseline.p50Ratio.toFixed(2)}× (bar 2×)`);
     say(`usage-ledger ingest: ${usage.ingest.records} records in ${usage.ingest.wallMs} ms = ${Math.round(usage.ingest.recordsPerSec)} records/s`);
-    say(`load average before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')}`);
+    say(`load average before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')} (loadavg ${uptime()})`);
     const report = {
       generatedAt: new Date().toISOString(),
       durationSec: Math.round((Date.now() - started) / 100) / 10,
@@ -97,6 +171,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
         worker: 'child process: node --import tsx worker/main.ts (the deployable worker, ledger activities included)',
         bridge: 'GateClient + TemporalBridge + KeyedChain in the bench process, as lorene-gate wires them',
         plan,
+        sqliteDurability,
         localIterations: LOCAL_ITERATIONS,
         localWarmup: LOCAL_WARMUP,
         localRounds: LOCAL_ROUNDS,
@@ -106,6 +181,8 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       operations: rows.map(rounded),
       bar,
       orchestratorBar,
+      againstFloor,
+      overload,
       usageIngest: usage.ingest,
     };
     writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);

@@ -8,6 +8,7 @@ import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/e
 import { keySource, type KeySource } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { PayloadKeyError } from '../plugin-bridge/shared/codec/encryption-codec.ts';
 import type { CodecServerConfig } from './codec-server.ts';
+import { parseSqliteDurability, type SqliteDurability } from './sqlite-durability.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/shared/task-queues.ts';
 
 /** A configuration value the worker cannot use; `variable` names the environment variable. */
@@ -40,6 +41,8 @@ export interface WorkerConfig {
   readonly payloadKeys: KeySource;
   /** The codec server for the Web UI (`npm run codec-server`, and `npm start` next to the dev server). */
   readonly codecServer: CodecServerConfig;
+  /** How the embedded dev server writes its SQLite file (`OPENCLAW_TEMPORAL_SQLITE_DURABILITY`). @default crash-safe */
+  readonly sqliteDurability: SqliteDurability;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
@@ -60,6 +63,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
   const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER ?? 'true';
   if (serveLedger !== 'true' && serveLedger !== 'false') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SERVE_LEDGER', 'must be true or false');
   const dataDir = env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir;
+  const sqliteDurability = parseSqliteDurability(env.OPENCLAW_TEMPORAL_SQLITE_DURABILITY);
+  if (sqliteDurability === null) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SQLITE_DURABILITY', 'must be crash-safe or power-safe');
   return {
     connect,
     namespace: connect.namespace ?? 'default',
@@ -78,6 +83,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
       allowedOrigins: (env.OPENCLAW_TEMPORAL_CODEC_ORIGINS || 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((o) => o.trim()).filter(Boolean),
       token: env.OPENCLAW_TEMPORAL_CODEC_TOKEN || null,
     },
+    sqliteDurability,
   };
 }
 

@@ -33,6 +33,8 @@ export interface DevServerOptions {
   readonly namespace?: string;
   /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
   readonly codecEndpoint?: string;
+  /** `--sqlite-pragma` values ("journal_mode=wal"); none: SQLite's defaults. See sqlite-durability.ts. */
+  readonly sqlitePragmas?: readonly string[];
   /** How long to wait for the gRPC port. @default 60 s */
   readonly startTimeoutMs?: number;
 }
@@ -81,6 +83,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(uiPort === null ? ['--headless'] : ['--ui-ip', ip, '--ui-port', String(uiPort)]),
     ...(uiPort !== null && options.codecEndpoint !== undefined ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...searchAttributeFlags(),
+    ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
   ];
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -12,6 +12,7 @@ import { temporalCliPath } from '../scripts/paths.mjs';
 import { parseWorkerConfig, type WorkerConfig } from './config.ts';
 import { startCodecServer, type RunningCodecServer } from './codec-server.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
+import { sqlitePragmas } from './sqlite-durability.ts';
 import { installLogger } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';
 import { pluginInstructions } from './instructions.ts';
@@ -57,8 +58,9 @@ async function main(): Promise<void> {
   if (!config.explicitService) {
     const dbFile = join(config.dataDir, 'temporal.db');
     codecServer = await startUiCodecServer(config.codecServer, keys.dataConverter, logger);
-    logger.info({ dbFile, codecServer: codecServer?.url ?? null }, 'starting the embedded Temporal dev server');
-    server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(config.dataDir, 'temporal-server.log'), ...(codecServer && { codecEndpoint: codecServer.url }) });
+    logger.info({ dbFile, codecServer: codecServer?.url ?? null, sqliteDurability: config.sqliteDurability }, 'starting the embedded Temporal dev server');
+    const sqlite = sqlitePragmas(config.sqliteDurability);
+    server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(config.dataDir, 'temporal-server.log'), sqlitePragmas: sqlite, ...(codecServer && { codecEndpoint: codecServer.url }) });
     address = server.address;
   } else {
     const client = await Connection.connect({ ...config.connect.connectionOptions });

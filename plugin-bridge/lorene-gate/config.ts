@@ -8,6 +8,7 @@
  * `warn` naming the field. Only what can never work is rejected: a `triggerRegex` that does not compile.
  */
 import { isAbsolute, join } from 'node:path';
+import { DEFAULT_MAX_IN_FLIGHT } from '../shared/admission.ts';
 import { configFields } from '../shared/config-fields.ts';
 import { InvalidConfigError } from '../shared/errors.ts';
 import { compileTrigger, normalizePhone } from '../../workflows/gate/text.ts';
@@ -35,7 +36,12 @@ export interface GateConfig {
   readonly decisionTimeoutMs: number;
   readonly temporal: TemporalSettings;
   readonly taskQueue: string;
+  /** Calls for one peer queued or in flight; one more is refused at once (fail closed). @default 8 */
+  readonly maxQueuedPerPeer: number;
 }
+
+/** @default calls for one peer queued or in flight */
+export const DEFAULT_MAX_QUEUED_PER_PEER = 8;
 
 /** Minimums the original enforced by raising smaller values. */
 export const MIN_ARM_TTL_MS = 15_000;
@@ -97,7 +103,14 @@ export const GATE_CONFIG_KEYS = [
   'enabled', 'channel', 'protectedTo', 'allowedFrom', 'triggerRegex', 'armTtlMs', 'maxUsesPerArm',
   'requireBodyAfterTrigger', 'missedResponseTtlMs', 'wrapperTargets', 'wrapperPrefix', 'wrapperSuffix', 'dbPath',
   'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
+  'maxInFlightCalls', 'maxQueuedPerPeer',
 ] as const;
+
+function bound(raw: Raw, field: string, fallback: number): number {
+  const value = num(raw, field, fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000) fail(field, 'must be an integer from 1 to 10000');
+  return value;
+}
 
 /**
  * Parses and clamps; each value changed from what was configured is reported through `warn`.
@@ -126,6 +139,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
   if (channel === '') warn('channel', 'is empty: no channel id matches it, so the gate applies to no message (as in the original)');
   const dbPath = text(raw, 'dbPath', '');
   if (raw.dbPath !== undefined && dbPath === '') warn('dbPath', 'is empty: the default <state dir>/lorene-gate.db is used');
+  const maxInFlight = bound(raw, 'maxInFlightCalls', DEFAULT_MAX_IN_FLIGHT);
   return {
     enabled: fields.bool('enabled', true),
     channel,
@@ -142,8 +156,9 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
     dbPath: dbPath === '' ? null : dbPath,
     debug: fields.bool('debug', false),
     decisionTimeoutMs,
-    temporal: fields.temporal(),
+    temporal: { ...fields.temporal(), maxInFlight },
     taskQueue: fields.str('taskQueue', WORKFLOW_TASK_QUEUE),
+    maxQueuedPerPeer: bound(raw, 'maxQueuedPerPeer', DEFAULT_MAX_QUEUED_PER_PEER),
   };
 }
 

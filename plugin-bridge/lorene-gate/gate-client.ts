@@ -24,6 +24,7 @@ import type { gateWorkflow } from '../../workflows/gate/workflow.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { OPENCLAW_CHANNEL, OPENCLAW_GATE_STATE, OPENCLAW_PEER, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
+import { KnownRunning } from '../shared/known-running.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 
 /** Where the gate workflows run and how they start. */
@@ -33,6 +34,9 @@ export interface GateClientOptions {
 }
 
 export class GateClient {
+  /** Gates known to run: their calls go without start options (see known-running.ts). */
+  readonly #running = new KnownRunning();
+
   constructor(
     private readonly bridge: TemporalBridge,
     private readonly chain: KeyedChain,
@@ -59,15 +63,17 @@ export class GateClient {
 
   /** Signals a trigger to the peer's gate, starting the gate when it does not run yet. */
   trigger(peer: string, trigger: GateTriggerEvent, deadline: number): Promise<void> {
-    const options = this.startOptions(peer);
-    return this.chain.run(options.workflowId, () =>
-      this.bridge.call('lorene-gate.trigger', deadline, async (client) => {
-        await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', {
-          ...options,
-          signal: gateTriggerSignal,
-          signalArgs: [trigger],
-        });
-      }),
+    const workflowId = gateWorkflowId(this.options.channel, peer);
+    return this.chain.run(workflowId, () =>
+      this.bridge.call('lorene-gate.trigger', deadline, (client) =>
+        this.#running.call(
+          workflowId,
+          () => client.workflow.getHandle(workflowId).signal(gateTriggerSignal, trigger),
+          async () => {
+            await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', { ...this.startOptions(peer), signal: gateTriggerSignal, signalArgs: [trigger] });
+          },
+        ),
+      ),
     );
   }
 
@@ -91,17 +97,19 @@ export class GateClient {
    * (a `ChainDeadlineError`).
    */
   decide(peer: string, request: GateOutboundRequest, deadline: number): Promise<GateOutboundDecision> {
-    const options = this.startOptions(peer);
-    return this.chain.runBy(options.workflowId, deadline, () =>
+    const workflowId = gateWorkflowId(this.options.channel, peer);
+    return this.chain.runBy(workflowId, deadline, () =>
       this.bridge.call('lorene-gate.outbound', deadline, (client) =>
-        client.workflow.executeUpdateWithStart(gateOutboundUpdate, {
-          args: [request],
-          updateId: request.decisionId,
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof gateWorkflow>('gateWorkflow', {
-            ...options,
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        }),
+        this.#running.call(
+          workflowId,
+          () => client.workflow.getHandle(workflowId).executeUpdate(gateOutboundUpdate, { args: [request], updateId: request.decisionId }),
+          () =>
+            client.workflow.executeUpdateWithStart(gateOutboundUpdate, {
+              args: [request],
+              updateId: request.decisionId,
+              startWorkflowOperation: new WithStartWorkflowOperation<typeof gateWorkflow>('gateWorkflow', { ...this.startOptions(peer), workflowIdConflictPolicy: 'USE_EXISTING' }),
+            }),
+        ),
       ),
     );
   }
@@ -111,20 +119,26 @@ export class GateClient {
     const { channel, taskQueue } = this.options;
     const workflowId = seenLedgerWorkflowId(channel);
     return this.chain.run(workflowId, () =>
-      this.bridge.call('lorene-gate.seen', deadline, async (client) => {
-        await client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
+      this.bridge.call('lorene-gate.seen', deadline, (client) =>
+        this.#running.call(
           workflowId,
-          taskQueue,
-          args: [{ channel }],
-          signal: seenMessagesSignal,
-          signalArgs: [{ dbPath, rows: [row] }],
-          staticSummary: `lorene-gate · ${channel} · seen-messages ledger`,
-          typedSearchAttributes: [
-            { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
-            { key: OPENCLAW_CHANNEL, value: channel },
-          ],
-        });
-      }),
+          () => client.workflow.getHandle(workflowId).signal(seenMessagesSignal, { dbPath, rows: [row] }),
+          async () => {
+            await client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
+              workflowId,
+              taskQueue,
+              args: [{ channel }],
+              signal: seenMessagesSignal,
+              signalArgs: [{ dbPath, rows: [row] }],
+              staticSummary: `lorene-gate · ${channel} · seen-messages ledger`,
+              typedSearchAttributes: [
+                { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
+                { key: OPENCLAW_CHANNEL, value: channel },
+              ],
+            });
+          },
+        ),
+      ),
     );
   }
 }

@@ -56,7 +56,7 @@ function register(api: PluginApi): void {
   }
   const bridge = new TemporalBridge(config.temporal);
   const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
-  const gate = new GateClient(bridge, new KeyedChain(), { channel: config.channel, taskQueue: config.taskQueue });
+  const gate = new GateClient(bridge, new KeyedChain(config.maxQueuedPerPeer), { channel: config.channel, taskQueue: config.taskQueue });
   const deliver = (fact: GateFact, deadline: number): Promise<void> => {
     if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline);
     if (fact.kind === 'abandon') return gate.abandon(fact.peer, fact.abandon, deadline);

@@ -12,8 +12,11 @@ export class InvalidConfigError extends Error {
   }
 }
 
-/** Why a Temporal call from a hook did not give an answer. */
-export type TemporalFailureKind = 'not-started' | 'timeout' | 'unavailable' | 'rejected';
+/**
+ * Why a Temporal call from a hook did not give an answer; `overloaded`: the bridge's bound on calls in flight (or
+ * queued for one peer) was reached and the call was never sent.
+ */
+export type TemporalFailureKind = 'not-started' | 'timeout' | 'unavailable' | 'rejected' | 'overloaded';
 
 /** A Temporal call made by a hook failed or ran out of time; `kind` decides what the hook does about it. */
 export class TemporalCallError extends Error {

@@ -16,11 +16,35 @@ export class ChainDeadlineError extends Error {
   }
 }
 
+/** A task refused by {@link KeyedChain.run}: `maxPerKey` tasks for its key were already queued or running. */
+export class ChainFullError extends Error {
+  override name = 'ChainFullError' as const;
+  constructor(
+    readonly key: string,
+    readonly maxPerKey: number,
+  ) {
+    super(`${key}: overloaded: ${maxPerKey} calls already queued or running for it (never sent)`);
+  }
+}
+
+/** @default no bound: tasks queued or running per key before more are refused (lorene-gate sets one) */
+export const DEFAULT_MAX_PER_KEY = Number.POSITIVE_INFINITY;
+
 export class KeyedChain {
   readonly #tails = new Map<string, Promise<void>>();
+  readonly #counts = new Map<string, number>();
 
-  /** Queues `task` behind every task queued earlier under `key`; its result (or error) is returned as is. */
+  /** `maxPerKey`: tasks queued or running per key; one more is refused at once ({@link ChainFullError}). */
+  constructor(readonly maxPerKey = DEFAULT_MAX_PER_KEY) {}
+
+  /**
+   * Queues `task` behind every task queued earlier under `key`; its result (or error) is returned as is. Refused
+   * with {@link ChainFullError} when `maxPerKey` tasks for the key are queued or running already.
+   */
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const count = this.#counts.get(key) ?? 0;
+    if (count >= this.maxPerKey) return Promise.reject(new ChainFullError(key, this.maxPerKey));
+    this.#counts.set(key, count + 1);
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const result = previous.then(task);
     const tail = result.then(
@@ -30,6 +54,9 @@ export class KeyedChain {
     this.#tails.set(key, tail);
     void tail.then(() => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
+      const left = (this.#counts.get(key) ?? 1) - 1;
+      if (left > 0) this.#counts.set(key, left);
+      else this.#counts.delete(key);
     });
     return result;
   }

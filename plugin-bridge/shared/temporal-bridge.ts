@@ -3,9 +3,10 @@
  * connects lazily (a gateway starting before Temporal is fine), and bounds every call: a hook always gets an
  * answer or a {@link TemporalCallError} within its deadline, never a hang or a raw gRPC error.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
+import { Admission } from './admission.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
 
 /** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
@@ -15,6 +16,8 @@ export interface TemporalSettings {
   readonly profile?: string;
   /** The payload key file (plugin config `payloadKeyFile`); unset: the environment, see `codec/data-converter.ts`. */
   readonly payloadKeyFile?: string;
+  /** Calls in flight at once; more wait for a slot until their deadline (see admission.ts). @default 8 */
+  readonly maxInFlight?: number;
 }
 
 /** How long `stop()` waits for calls still in flight before it closes the connection under them. */
@@ -28,8 +31,16 @@ export class TemporalBridge {
   #client: Client | null = null;
   readonly #inFlight = new Set<Promise<unknown>>();
   #lastFailureAt: number | null = null;
+  readonly #admission: Admission;
 
-  constructor(private readonly settings: TemporalSettings) {}
+  constructor(private readonly settings: TemporalSettings) {
+    this.#admission = new Admission(settings.maxInFlight);
+  }
+
+  /** Calls in flight and calls waiting for a slot. */
+  get load(): { readonly running: number; readonly waiting: number } {
+    return this.#admission.load;
+  }
 
   /** Creates the lazy connection and client; no network traffic until the first call. */
   start(): void {
@@ -80,9 +91,15 @@ export class TemporalBridge {
   /**
    * Runs `fn` with the client, rejected with kind `timeout` once `deadline` (epoch ms) passes. The deadline is
    * also the gRPC deadline of every request `fn` makes, so the SDK stops retrying a call the hook gave up on:
-   * an abandoned call must not reach the server later (a cancelled message counted as delivered).
+   * an abandoned call must not reach the server later (a cancelled message counted as delivered). Past the
+   * bound on calls in flight ({@link TemporalSettings.maxInFlight}) it waits for a slot, and is never sent
+   * (kind `overloaded`) when the deadline passes first.
    */
-  async call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
+  call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
+    return this.#admission.run(operation, deadline, () => this.#call(operation, deadline, fn));
+  }
+
+  async #call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = this.#client;
     const connection = this.#connection;
     if (client === null || connection === null) throw new TemporalCallError(operation, 'not-started', 'the Temporal client service is not running');
@@ -110,7 +127,9 @@ export class TemporalBridge {
     } catch (err) {
       this.#lastFailureAt = Date.now();
       if (err instanceof TemporalCallError) throw err;
-      const kind = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) ? 'timeout' : classify(err);
+      // An update the SDK gave up on at our gRPC deadline says "timeout or cancelled", not "deadline".
+      const timedOut = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
+      const kind = timedOut ? 'timeout' : classify(err);
       throw new TemporalCallError(operation, kind, describe(err));
     } finally {
       clearTimeout(timer);

@@ -28,6 +28,9 @@ export interface GateBenchPlan {
 export interface GatePhase {
   readonly timed: Timed;
   readonly cpuPerOpMs: CpuTimes;
+  /** When the phase started and ended (epoch ms): its window in the workflows' histories. */
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 /** The three measured runs. */
@@ -37,9 +40,11 @@ export interface GateBenchResult {
   readonly triggers: GatePhase;
 }
 
-const CHANNEL = 'whatsapp';
+/** The benchmark's gate channel. */
+export const CHANNEL = 'whatsapp';
 const SENDER = '+4915112345678';
-const peerName = (i: number) => `+49170${String(5_000_000 + i)}`;
+/** The benchmark's peer number `i` (0: the one-peer phase). */
+export const peerName = (i: number) => `+49170${String(5_000_000 + i)}`;
 
 function label(decision: GateOutboundDecision): string {
   return decision.action === 'deliver' ? 'deliver' : `cancel:${decision.reason}`;
@@ -67,8 +72,9 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     gate.decide(peer, { decisionId: `bench-${process.pid}-${++decisions}`, content: 'Tonight on Plex: "The Third Man" at 20:15.', config }, deadline()).then(label, failure);
   const phase = async (measure: () => Promise<Timed>): Promise<GatePhase> => {
     const before = readCpu();
+    const fromMs = Date.now();
     const timed = await measure();
-    return { timed, cpuPerOpMs: cpuPerOperation(before, readCpu(), timed.samplesNs.length) };
+    return { timed, cpuPerOpMs: cpuPerOperation(before, readCpu(), timed.samplesNs.length), fromMs, toMs: Date.now() };
   };
   const expectDeliver = (what: string) => (outcome: string) => {
     if (outcome !== 'deliver') throw new Error(`warm-up ${what} gave ${outcome}: the stack is not answering`);
@@ -89,6 +95,9 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     });
 
     const peers = Array.from({ length: plan.peers }, (_, i) => peerName(i + 1));
+    // Each gate is started by an untimed trigger first: the timed ones reach running gates, as the floor's
+    // signal-with-start reaches running workflows (a gate starts once per peer, not once per trigger).
+    for (const peer of peers) await trigger(peer);
     // At least one trigger per peer, so every peer is armed before its decisions.
     const triggers = await phase(() =>
       timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure)),

@@ -11,6 +11,7 @@ import { keySource, payloadDataConverter } from '../../plugin-bridge/shared/code
 import { ensureKeyFile } from '../../plugin-bridge/shared/codec/keys.ts';
 import { temporalCliPath } from '../paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
+import { sqlitePragmas, type SqliteDurability } from '../../worker/sqlite-durability.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../../test/helpers/processes.ts';
 
@@ -46,8 +47,8 @@ function useBenchKey(dir: string): void {
   process.env.OPENCLAW_TEMPORAL_KEY_FILE = keyFile;
 }
 
-/** Starts the dev server, then the worker child, and waits until the worker polls both task queues. */
-export async function startBenchStack(): Promise<BenchStack> {
+/** Starts the dev server (SQLite written as `npm start` would with `durability`), then the worker child, and waits until it polls both task queues. */
+export async function startBenchStack(durability: SqliteDurability): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-temporal-bench-'));
   const port = await freePort();
   useBenchKey(dir);
@@ -61,7 +62,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     if (removeDir) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port, uiPort: null });
+    server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port, uiPort: null, sqlitePragmas: sqlitePragmas(durability) });
     const address = server.address;
     worker = startWorkerProcess({ address, dataDir: join(dir, 'worker-data'), logFile: join(dir, 'worker.log') });
     const connection = await Connection.connect({ address });

@@ -179,7 +179,8 @@ export const gateScenarios: readonly Scenario[] = [
       await sleep(500);
       return { workflowId: seenLedgerWorkflowId(CHANNEL) };
     },
-  },  {
+  },
+  {
     name: 'gate-duplicate-fact-id',
     async run(ctx) {
       // A trigger without a message id, delivered twice from the bridge's outbox: recognised by its fact id.
@@ -192,6 +193,37 @@ export const gateScenarios: readonly Scenario[] = [
       await send(ctx, peer, config);
       await waitFor(ctx, peer, (s) => s.counters.duplicates === 1 && s.counters.delivered === 2 && s.ledger.length === 0);
       return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    // Since `gate-fewer-commands`: a use pushes the expiry later without a new timer, the early timer fires and is
+    // armed for the rest, a trigger with a shorter TTL cancels it for an earlier one; a lone write has no linger.
+    name: 'gate-fewer-commands',
+    async run(ctx) {
+      const peer = '+4911100011';
+      const config = cfg(ctx.dbPath, { armTtlMs: 1500, maxUsesPerArm: 5 });
+      await trigger(ctx, peer, 'few-1', config);
+      await sleep(700);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.arm === null && s.ledger.length === 0);
+      await trigger(ctx, peer, 'few-2', cfg(ctx.dbPath));
+      await trigger(ctx, peer, 'few-3', cfg(ctx.dbPath, { armTtlMs: 400 }));
+      await waitFor(ctx, peer, (s) => s.arm === null && s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
+  {
+    // Since `gate-fewer-commands`: the armed state carried over continue-as-new is not upserted again.
+    name: 'gate-fewer-commands-continue-as-new',
+    async run(ctx) {
+      const peer = '+4911100012';
+      const config = cfg(ctx.dbPath, { maxUsesPerArm: 100 });
+      const handle = await ctx.client.workflow.start('gateWorkflow', { workflowId: gateWorkflowId(CHANNEL, peer), taskQueue: 'openclaw-temporal', args: [{ channel: CHANNEL, peer, maxHistoryEvents: 30 }] });
+      await trigger(ctx, peer, 'few-can-1', config);
+      for (let i = 0; i < 10; i += 1) await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      const latest = await handle.describe();
+      return { workflowId: handle.workflowId, runId: latest.runId };
     },
   },
 ];

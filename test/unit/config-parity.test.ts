@@ -33,7 +33,7 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
     requireBodyAfterTrigger: [false], missedResponseTtlMs: [-1, 0, 29_999, 1e15], wrapperTargets: [NOT_SET, ['']], wrapperPrefix: [''],
     wrapperSuffix: [''], dbPath: [NOT_SET, '', '/data/gate.db', 'ledgers/gate.db'], debug: [true],
     decisionTimeoutMs: [50, 3000], taskQueue: ['', 'gate-queue'], temporalAddress: ['temporal:7233'], temporalNamespace: ['family'],
-    temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'],
+    temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'], maxInFlightCalls: [1, 64], maxQueuedPerPeer: [1, 32],
   },
   orchestrator: {
     injectOrchestratorPrompt: [false], enforceMainDelegation: [true], autoRetryFailedSubagents: [false],
@@ -89,6 +89,7 @@ function ourValue(plugin: string, key: string, value: unknown): Effect {
       const config = parseGateConfig(raw);
       if (key === 'dbPath') return show(resolveDbPath(config, STATE));
       if (key === 'triggerRegex') return show(config.trigger);
+      if (key === 'maxInFlightCalls') return show(config.temporal.maxInFlight);
       if (key === 'protectedTo' || key === 'allowedFrom' || key === 'wrapperTargets') return show([...config[key]].sort());
       return show(config[key as keyof typeof config]);
     }

@@ -33,6 +33,7 @@ function parsedValue(config: GateConfig, key: GateConfigKey): unknown {
     case 'temporalNamespace': return config.temporal.namespace;
     case 'temporalProfile': return config.temporal.profile;
     case 'payloadKeyFile': return config.temporal.payloadKeyFile;
+    case 'maxInFlightCalls': return config.temporal.maxInFlight;
     default: return config[key];
   }
 }
@@ -65,8 +66,9 @@ describe('parseGateConfig defaults (SEED-BEHAVIOUR §2.1)', () => {
     assert.equal(config.dbPath, null);
     assert.equal(config.debug, false);
     assert.equal(config.decisionTimeoutMs, 3000);
-    assert.deepEqual(config.temporal, {});
+    assert.deepEqual(config.temporal, { maxInFlight: 8 });
     assert.equal(config.taskQueue, 'openclaw-temporal');
+    assert.equal(config.maxQueuedPerPeer, 8);
     assert.deepEqual(parseGateConfig({}), config);
   });
 
@@ -76,7 +78,7 @@ describe('parseGateConfig defaults (SEED-BEHAVIOUR §2.1)', () => {
 
   test('Temporal connection keys are passed on only when set', () => {
     const config = parseGateConfig({ temporalAddress: 'temporal:7233', temporalNamespace: 'family', temporalProfile: 'prod' });
-    assert.deepEqual(config.temporal, { address: 'temporal:7233', namespace: 'family', profile: 'prod' });
+    assert.deepEqual(config.temporal, { address: 'temporal:7233', namespace: 'family', profile: 'prod', maxInFlight: 8 });
   });
 });
 
@@ -147,6 +149,7 @@ describe('parseGateConfig errors name the field', () => {
   test('wrong types are rejected naming the field', () => {
     for (const field of ['enabled', 'requireBodyAfterTrigger', 'debug']) rejects({ [field]: 'yes' }, field);
     for (const field of ['channel', 'triggerRegex', 'wrapperPrefix', 'wrapperSuffix', 'dbPath', 'taskQueue', 'temporalAddress']) rejects({ [field]: 5 }, field);
+    for (const field of ['maxInFlightCalls', 'maxQueuedPerPeer']) for (const value of [0, 1.5, 'many']) rejects({ [field]: value }, field);
     for (const field of ['protectedTo', 'allowedFrom', 'wrapperTargets']) {
       rejects({ [field]: '+491701112233' }, field);
       rejects({ [field]: [491701112233] }, field);

@@ -18,6 +18,11 @@ export interface LedgerPumpIO {
   shouldContinueAsNew(): boolean;
   /** How long queued ops wait for company before they are written. */
   readonly lingerMs: number;
+  /**
+   * Ops queued after the ledger was idle for `lingerMs` are written at once (no linger timer): a lone decision
+   * costs one activity, and only a busy ledger waits for company. Runs since the `gate-fewer-commands` patch.
+   */
+  readonly writeAtOnceWhenIdle?: boolean;
 }
 
 /** A pump: {@link LedgerPump.run} is awaited beside the gate's main loop, so a failure in it fails the run loudly. */
@@ -33,6 +38,7 @@ export interface LedgerPump {
 /** Creates the pump; nothing happens until its `run()` is awaited. */
 export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
   let busy = false;
+  let lastWriteEnd = Number.NEGATIVE_INFINITY;
   const waiting: Array<(result: ReplayDeadLettersResult) => void> = [];
   const queued = () => io.read().ledger.length;
 
@@ -52,7 +58,8 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
   }
 
   async function flushOnce(): Promise<void> {
-    if (queued() < MAX_OPS_PER_BATCH) {
+    const idleLedger = io.writeAtOnceWhenIdle === true && Date.now() - lastWriteEnd >= io.lingerMs;
+    if (queued() < MAX_OPS_PER_BATCH && !idleLedger) {
       // Decisions arriving meanwhile join this write: one activity for many decisions. Only the ledger lags.
       await condition(() => queued() >= MAX_OPS_PER_BATCH || io.shouldContinueAsNew() || waiting.length > 0, io.lingerMs);
     }
@@ -69,6 +76,7 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
     busy = true;
     const written = await tryWriteLedgerBatch(dbPath, batch).finally(() => {
       busy = false;
+      lastWriteEnd = Date.now();
     });
     const rest = { ...io.read(), ledger: io.read().ledger.slice(batch.length) };
     io.write(written.outcome === 'failed' ? addDeadLetter(rest, { dbPath, ops: batch, error: written.error, failedAt: Date.now() }) : rest);

@@ -21,6 +21,7 @@ import { ABANDONED_DECISION, applyAbandon, isAbandoned, noteDelivered } from './
 import { gateAbandonSignal, gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateOutboundDecision, type GateOutboundRequest, type GateWorkflowArgs } from './contract.ts';
 import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
+import { createDeadlineTimer } from './deadline-timer.ts';
 import { createLedgerPump } from './ledger-pump.ts';
 import { initialGateState, type GateState } from './state.ts';
 import { validateAbandonEvent, validateOutboundRequest, validateTriggerEvent } from './validate.ts';
@@ -80,7 +81,15 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
     },
   });
 
+  // Runs since `gate-fewer-commands`: one expiry timer re-armed only when it would fire late (deadline-timer.ts),
+  // the state search attribute carried over continue-as-new is not written again, and a ledger that was idle
+  // for the linger is written at once (no linger timer for a lone decision).
+  const fewerCommands = patched('gate-fewer-commands');
   let shownArmed: boolean | null = null;
+  if (fewerCommands) {
+    const carried = workflowInfo().typedSearchAttributes.get(OPENCLAW_GATE_STATE);
+    shownArmed = carried === 'armed' ? true : carried === 'idle' ? false : null;
+  }
   const showStatus = (): void => {
     const now = Date.now();
     setCurrentDetails(describeGate(state, now));
@@ -108,15 +117,18 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
       },
       shouldContinueAsNew,
       lingerMs: LEDGER_LINGER_MS,
+      writeAtOnceWhenIdle: fewerCommands,
     });
     setHandler(gateReplayDeadLettersUpdate, () => pump.replay());
     const mayContinueAsNew = () => shouldContinueAsNew() && pump.idle() && allHandlersFinished();
+    const timer = fewerCommands ? createDeadlineTimer(() => (wake = true)) : null;
     const loop = async (): Promise<never> => {
       for (;;) {
         showStatus();
         const deadline = nextDeadline(state);
         const woken = () => wake || mayContinueAsNew();
-        if (deadline === null) await condition(woken);
+        timer?.armBy(deadline);
+        if (timer !== null || deadline === null) await condition(woken);
         else await condition(woken, Math.max(1, deadline - Date.now()));
         wake = false;
         commit(expireDue(state, Date.now()));

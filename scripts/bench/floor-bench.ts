@@ -1,0 +1,89 @@
+/**
+ * The floor, measured on the benchmark's own server in the same run as the gate: a minimal update (one workflow,
+ * sequential; then `peers` workflows at `concurrency`) and a minimal signal-with-start, served by a child worker
+ * process ({@link FLOOR_TASK_QUEUE}) with the same payload codec as the gate's worker.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { cpuPerOperation, type CpuTimes } from './cpu.ts';
+import { FLOOR_TASK_QUEUE } from './floor-worker.ts';
+import { floorIncrementUpdate, floorPingSignal, type benchFloorWorkflow } from './floor-workflow.ts';
+import { historyCosts, type HistoryCosts } from './history-counts.ts';
+import { timeAsync, type Timed } from './timing.ts';
+
+/** Sizes of the floor's measurements (the gate's plan, so the shapes match). */
+export interface FloorPlan {
+  readonly sequential: number;
+  readonly parallel: number;
+  readonly peers: number;
+  readonly concurrency: number;
+  readonly signals: number;
+  readonly warmup: number;
+}
+
+/** A measured floor phase: latencies, CPU per operation (the floor's worker in `worker`) and history costs. */
+export interface FloorPhase {
+  readonly timed: Timed;
+  readonly cpuPerOpMs: CpuTimes;
+  readonly history: HistoryCosts;
+}
+
+export interface FloorResult {
+  readonly sequential: FloorPhase;
+  readonly parallel: FloorPhase;
+  readonly signalWithStart: FloorPhase;
+}
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const floorId = (i: number) => `bench-floor/${i}`;
+
+/** Runs the floor on the server at `address`; the floor worker's logs go to `dir`; `readCpu(pid)` reads the stack's CPU with the floor worker as `worker`. */
+export async function benchFloor(address: string, dir: string, plan: FloorPlan, readCpu: (workerPid: number) => CpuTimes): Promise<FloorResult> {
+  const log = createWriteStream(join(dir, 'floor-worker.log'), { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/floor-worker.ts'], { cwd: repo, env: { ...process.env, TEMPORAL_ADDRESS: address }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
+    const pid = child.pid ?? -1;
+    const cpu = () => readCpu(pid);
+    const ids = Array.from({ length: plan.peers }, (_, i) => floorId(i + 1));
+    for (const workflowId of [floorId(0), ...ids]) await client.workflow.start<typeof benchFloorWorkflow>('benchFloorWorkflow', { workflowId, taskQueue: FLOOR_TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING' });
+    const update = (workflowId: string) => client.workflow.getHandle(workflowId).executeUpdate(floorIncrementUpdate).then(() => 'ok', (err: unknown) => `error:${String(err)}`);
+    // The first update waits for the worker to bundle and poll.
+    for (let i = 0; i < plan.warmup; i++) await update(floorId(0));
+    for (const workflowId of ids) await update(workflowId);
+    const phase = async (workflowIds: readonly string[], measure: () => Promise<Timed>): Promise<FloorPhase> => {
+      const before = cpu();
+      const from = Date.now();
+      const timed = await measure();
+      const to = Date.now();
+      const n = timed.samplesNs.length;
+      return { timed, cpuPerOpMs: cpuPerOperation(before, cpu(), n), history: await historyCosts(client, workflowIds, from, to, n) };
+    };
+    const sequential = await phase([floorId(0)], () => timeAsync(plan.sequential, 1, () => update(floorId(0))));
+    const parallel = await phase(ids, () => timeAsync(plan.parallel, plan.concurrency, (i) => update(ids[i % ids.length] as string)));
+    const signalWithStart = await phase(ids, () =>
+      timeAsync(plan.signals, 1, (i) =>
+        client.workflow
+          .signalWithStart<typeof benchFloorWorkflow, []>('benchFloorWorkflow', { workflowId: ids[i % ids.length] as string, taskQueue: FLOOR_TASK_QUEUE, signal: floorPingSignal, signalArgs: [] })
+          .then(() => 'signalled', (err: unknown) => `error:${String(err)}`),
+      ),
+    );
+    for (const workflowId of [floorId(0), ...ids]) await client.workflow.getHandle(workflowId).terminate('benchmark done');
+    return { sequential, parallel, signalWithStart };
+  } finally {
+    await connection.close();
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
+    log.end();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Every decision row as a ratio to its floor (issue 14): latencies and throughput from the same run, and what each
+ * operation cost the server — history events, workflow tasks, timers, visibility writes, server CPU — read from
+ * the histories, next to the floor's. The goals are computed, never asserted: a benchmark reports.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { gateWorkflowId, seenLedgerWorkflowId } from '../../workflows/gate/contract.ts';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import type { FloorPhase, FloorResult } from './floor-bench.ts';
+import { CHANNEL, peerName, type GateBenchResult, type GatePhase } from './gate-bench.ts';
+import { historyCosts, type HistoryCosts } from './history-counts.ts';
+import { summarize } from './stats.ts';
+import type { Timed } from './timing.ts';
+
+/** One side of a comparison. */
+export interface Side {
+  readonly operation: string;
+  readonly n: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly throughputPerSec: number;
+  readonly serverCpuMsPerOp: number | null;
+  readonly history: HistoryCosts | null;
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+/** A decision row against its floor; `goal` the issue's limits for the ratios. */
+export interface FloorComparison {
+  readonly ours: Side;
+  readonly floor: Side;
+  readonly ratio: { readonly p50: number; readonly p99: number; readonly throughput: number; readonly serverCpu: number | null };
+  readonly goal: { readonly p50?: number; readonly p99?: number; readonly throughput?: number };
+}
+
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+
+function side(operation: string, timed: Timed, serverCpu: number | null, history: HistoryCosts | null): Side {
+  const s = summarize(timed.samplesNs, timed.wallNs);
+  return { operation, n: s.n, p50Ms: r3(s.p50Ms), p99Ms: r3(s.p99Ms), maxMs: r3(s.maxMs), throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, serverCpuMsPerOp: serverCpu, history, outcomes: timed.outcomes };
+}
+
+function compare(ours: Side, floor: Side, goal: FloorComparison['goal']): FloorComparison {
+  const serverCpu = ours.serverCpuMsPerOp !== null && floor.serverCpuMsPerOp ? r3(ours.serverCpuMsPerOp / floor.serverCpuMsPerOp) : null;
+  return { ours, floor, ratio: { p50: r3(ours.p50Ms / floor.p50Ms), p99: r3(ours.p99Ms / floor.p99Ms), throughput: r3(ours.throughputPerSec / floor.throughputPerSec), serverCpu }, goal };
+}
+
+const floorSide = (operation: string, p: FloorPhase) => side(operation, p.timed, p.cpuPerOpMs.server, p.history);
+
+/** Reads the gate phases' history costs from the server at `address` and compares every row with its floor. */
+export async function floorComparisons(address: string, gate: GateBenchResult, peers: number, floor: FloorResult, orchestratorUpdate: Timed): Promise<FloorComparison[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => gateWorkflowId(CHANNEL, peerName(from + i)));
+    const costs = (p: GatePhase, workflowIds: readonly string[]) => historyCosts(client, workflowIds, p.fromMs, p.toMs, p.timed.samplesNs.length);
+    const gateSide = async (operation: string, p: GatePhase, workflowIds: readonly string[]) => side(operation, p.timed, p.cpuPerOpMs.server, await costs(p, workflowIds));
+    const seq = floorSide('floor: minimal update, one workflow (sequential)', floor.sequential);
+    const par = floorSide(`floor: minimal update, ${peers} workflows (concurrency 10)`, floor.parallel);
+    const sws = floorSide('floor: minimal signal-with-start (sequential)', floor.signalWithStart);
+    return [
+      compare(await gateSide('gate decision, one peer (sequential)', gate.onePeer, ids(0, 1)), seq, { p50: 1.2, p99: 1.5 }),
+      compare(await gateSide(`gate decision, ${peers} peers (concurrency 10)`, gate.manyPeers, ids(1, peers + 1)), par, { p99: 1.5, throughput: 0.8 }),
+      compare(await gateSide('trigger signal (signal-with-start)', gate.triggers, [...ids(1, peers + 1), seenLedgerWorkflowId(CHANNEL)]), sws, { p50: 1.3 }),
+      compare(side('orchestrator decision, bound session (update)', orchestratorUpdate, null, null), seq, { p50: 1.2, p99: 1.5 }),
+    ];
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The comparison as a text table: ours / floor / ratio per figure, then the per-operation costs. */
+export function formatComparisons(rows: readonly FloorComparison[]): string {
+  const h = (c: HistoryCosts | null) => (c === null ? '-' : `${c.events} ev, ${c.workflowTasks} wft, timers ${c.timersStarted}/${c.timersCancelled}, vis ${c.visibilityWrites}, act ${c.activities}${c.continueAsNew > 0 ? `, CAN ${c.continueAsNew}` : ''}`);
+  const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
+  const mark = (ratio: number, limit: number | undefined, atLeast = false) => (limit === undefined ? '' : (atLeast ? ratio >= limit : ratio <= limit) ? ' ok' : ' OVER');
+  return rows
+    .map(({ ours, floor, ratio, goal }) =>
+      [
+        `${ours.operation}  vs  ${floor.operation}`,
+        `  p50 ${ours.p50Ms} / ${floor.p50Ms} ms = ${ratio.p50}×${mark(ratio.p50, goal.p50)}   p99 ${ours.p99Ms} / ${floor.p99Ms} ms = ${ratio.p99}×${mark(ratio.p99, goal.p99)}   throughput ${ours.throughputPerSec} / ${floor.throughputPerSec} /s = ${ratio.throughput}×${mark(ratio.throughput, goal.throughput, true)}   worst ${ours.maxMs} ms (floor ${floor.maxMs} ms)`,
+        `  per op — ours: ${h(ours.history)}, server CPU ${cpu(ours.serverCpuMsPerOp)} ms | floor: ${h(floor.history)}, server CPU ${cpu(floor.serverCpuMsPerOp)} ms`,
+      ].join('\n'),
+    )
+    .join('\n');
+}

@@ -1,0 +1,41 @@
+/**
+ * The floor's worker, a child process like the deployable worker (`node --import tsx scripts/bench/floor-worker.ts`):
+ * it serves only {@link benchFloorWorkflow} on its own task queue, with the same payload codec as the gate's worker,
+ * so the floor and the gate pay the same encoding. Address from TEMPORAL_ADDRESS; SIGTERM shuts it down.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+
+/** The floor's task queue. */
+export const FLOOR_TASK_QUEUE = 'openclaw-temporal-bench-floor';
+
+async function main(): Promise<void> {
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: 'default',
+      taskQueue: FLOOR_TASK_QUEUE,
+      workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
+      dataConverter: payloadDataConverter(),
+      bundlerOptions: { ignoreModules: [] },
+    });
+    const stop = () => worker.shutdown();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`floor worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
