@@ -14,7 +14,7 @@ const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir });
-  const logger = installLogger(config.logLevel);
+  const logger = installLogger(config);
   const { dataConverter, keyFile } = workerPayloadKeys(config.payloadKeys, { create: false });
   logger.info({ codec: config.payloadKeys.kind, keyFile }, config.payloadKeys.kind === 'off' ? 'payload encryption is OFF (OPENCLAW_TEMPORAL_CODEC=off)' : 'payloads are encrypted');
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
