@@ -9,10 +9,18 @@ import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { startStateGauges } from './state-gauges.ts';
+
+/** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [fileURLToPath(new URL('../workflows/shared/decision-metrics.ts', import.meta.url))];
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    logger: quietBundlerLogger,
+  });
 }
 
 /** The bundler logs webpack's whole module table at info; keep warnings only. */
@@ -44,6 +52,8 @@ export interface WorkerSetOptions {
   readonly logger: WorkerLogger;
   /** How payloads are encoded (the encryption codec). @default {@link payloadDataConverter} from the environment */
   readonly dataConverter?: DataConverter;
+  /** Where the runtime's Prometheus endpoint listens; when set, the open-workflow gauges are kept too. @default null */
+  readonly metricsAddress?: string | null;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -86,9 +96,11 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
   return {
     workers,
     async run() {
+      const stopGauges = (options.metricsAddress ?? null) === null ? () => undefined : startStateGauges(connection, namespace, options.logger);
       try {
         await Promise.all(workers.map((w) => w.run()));
       } finally {
+        stopGauges();
         pool.close();
       }
     },
