@@ -34,11 +34,14 @@ export interface WorkerPoller {
 
 /** Counts the running workflows of every type in {@link WORKFLOW_PLUGINS}, grouped by plugin. */
 export async function runningByPlugin(client: Client): Promise<PluginWorkflows[]> {
+  const counted = await Promise.all(
+    Object.entries(WORKFLOW_PLUGINS).map(async ([type, plugin]) => {
+      const { count } = await client.workflow.count(`WorkflowType = "${type}" AND ExecutionStatus = "Running"`);
+      return { type, plugin, count };
+    }),
+  );
   const byPlugin = new Map<string, Record<string, number>>();
-  for (const [type, plugin] of Object.entries(WORKFLOW_PLUGINS)) {
-    const { count } = await client.workflow.count(`WorkflowType = "${type}" AND ExecutionStatus = "Running"`);
-    byPlugin.set(plugin, { ...byPlugin.get(plugin), [type]: count });
-  }
+  for (const { type, plugin, count } of counted) byPlugin.set(plugin, { ...byPlugin.get(plugin), [type]: count });
   return [...byPlugin].map(([plugin, running]) => ({ plugin, running }));
 }
 

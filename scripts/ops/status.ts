@@ -107,6 +107,6 @@ export async function collectStatus(client: Client, now: number, stateDir?: stri
   }
   const deadFacts = stateDir === undefined ? null : await hostDeadFacts(stateDir);
   const outboxes = stateDir === undefined ? [] : await hostOutboxes(stateDir);
-  const [plugins, workers] = [await runningByPlugin(client), await workerPollers(client)];
+  const [plugins, workers] = await Promise.all([runningByPlugin(client), workerPollers(client)]);
   return { plugins, gates, deadFacts, outboxes, threads, retries, retriesWaiting: retries.filter(waitingForPickup).length, workers };
 }
