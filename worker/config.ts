@@ -41,6 +41,10 @@ export interface WorkerConfig {
   readonly logFormat: LogFormatSetting;
   /** `OPENCLAW_TEMPORAL_METRICS_ADDRESS` (`host:port`): where the Prometheus endpoint listens; null: no metrics. */
   readonly metricsAddress: string | null;
+  /** `OPENCLAW_TEMPORAL_WORKER_VERSIONING=on`: poll as a version of the Worker Deployment (worker/versioning.ts). @default false */
+  readonly workerVersioning: boolean;
+  /** `OPENCLAW_TEMPORAL_BUILD_ID`: the build id to poll as; null: `<package version>+<git SHA>`. */
+  readonly buildId: string | null;
   /** Where the payload keys come from (`OPENCLAW_TEMPORAL_CODEC`, `…_PAYLOAD_KEYS`, `…_KEY_FILE`, `<dataDir>/payload-keys.json`). */
   readonly payloadKeys: KeySource;
   /** The codec server for the Web UI (`npm run codec-server`, and `npm start` next to the dev server). */
@@ -67,6 +71,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
   if (!LOG_FORMATS.includes(logFormat)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`);
   const metricsAddress = env.OPENCLAW_TEMPORAL_METRICS_ADDRESS?.trim() || null;
   if (metricsAddress !== null && !/^[^\s:]*:\d+$|^\[[0-9a-f:]+\]:\d+$/i.test(metricsAddress)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_METRICS_ADDRESS', `must be host:port, got "${metricsAddress}"`);
+  const versioning = env.OPENCLAW_TEMPORAL_WORKER_VERSIONING || 'off';
+  if (versioning !== 'on' && versioning !== 'off') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_WORKER_VERSIONING', 'must be on or off');
   const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER ?? 'true';
   if (serveLedger !== 'true' && serveLedger !== 'false') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SERVE_LEDGER', 'must be true or false');
   const dataDir = env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir;
@@ -83,6 +89,8 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     logLevel,
     logFormat,
     metricsAddress,
+    workerVersioning: versioning === 'on',
+    buildId: env.OPENCLAW_TEMPORAL_BUILD_ID?.trim() || null,
     payloadKeys: payloadKeys(env, dataDir),
     codecServer: {
       host: env.OPENCLAW_TEMPORAL_CODEC_HOST || '127.0.0.1',

@@ -3,7 +3,7 @@
  * task queue, so the ledger files have exactly one writer host). Tests and the entrypoints share this.
  */
 import { fileURLToPath } from 'node:url';
-import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerDeploymentOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
 import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
@@ -54,6 +54,8 @@ export interface WorkerSetOptions {
   readonly dataConverter?: DataConverter;
   /** Where the runtime's Prometheus endpoint listens; when set, the open-workflow gauges are kept too. @default null */
   readonly metricsAddress?: string | null;
+  /** Worker Versioning: the deployment version both workers poll as (worker/versioning.ts). @default unversioned */
+  readonly deployment?: WorkerDeploymentOptions | null;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -78,6 +80,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       // After a worker crash its sticky queue holds the next task of each cached workflow this long before any
       // worker may take it (SDK default 10 s): gate decisions time out meanwhile, so keep it short.
       stickyQueueScheduleToStartTimeout: '2 seconds',
+      ...(options.deployment && { workerDeploymentOptions: options.deployment }),
     }),
   ];
   const pool = new LedgerPool();
@@ -90,6 +93,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         dataConverter,
         activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
         maxConcurrentActivityTaskExecutions: 4,
+        ...(options.deployment && { workerDeploymentOptions: options.deployment }),
       }),
     );
   }
