@@ -18,6 +18,7 @@ import { configuredDeployment, defaultBuildId, DEPLOYMENT_NAME, pinnedDeployment
 import { createWorkerSet, WORKFLOW_INTERCEPTOR_MODULES, type WorkerSet } from '../../worker/workers.ts';
 import { gateWorkflowId, LEDGER_TASK_QUEUE, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { eventually, quietLogger, startTestServer, tempDir, testBundle } from '../helpers/temporal.ts';
+import { workerPollers } from '../../scripts/ops/status-workers.ts';
 import { incompatibleWorkflows } from './incompatible-workflows.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -122,6 +123,9 @@ describe('a changed gate workflow behind a new build id', () => {
     const memo = async (peer: string) => (await env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer)).describe()).memo?.changedGate ?? null;
     assert.equal(await memo(NEW_PEER), 'build 2');
     assert.equal(await memo(OLD_PEER), null, 'the old gate never ran the changed code');
+    // `ops status` shows both builds polling.
+    const versions = new Set((await workerPollers(env.client, TASK_QUEUE)).filter((p) => p.kind === 'workflow').map((p) => p.version));
+    assert.deepEqual([...versions].sort(), [`${DEPLOYMENT}.1.0.0+aaaaaaaaaaaa`, `${DEPLOYMENT}.1.0.1+bbbbbbbbbbbb`]);
   });
 });
 
