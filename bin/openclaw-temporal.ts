@@ -11,7 +11,7 @@ import { connectOps } from '../scripts/ops/connect.ts';
 import { formatReplays, replayDeadLetters, replaysDone } from '../scripts/ops/dead-letters.ts';
 import { downloadHistories, exportHistories } from '../scripts/ops/histories.ts';
 import { bundleFrom, formatReplay, replayHistories, replayPassed } from '../scripts/ops/replay.ts';
-import { collectStatus, formatStatus } from '../scripts/ops/status.ts';
+import { collectStatus, formatStatus, statusJson } from '../scripts/ops/status.ts';
 
 const out = (text: string) => process.stdout.write(text);
 /** The gateway's state dir, as OpenClaw resolves it: OPENCLAW_STATE_DIR, else ~/.openclaw. */
@@ -28,7 +28,9 @@ async function run(command: OpsCommand): Promise<number> {
   const where = `${ops.address} (namespace ${ops.namespace})`;
   try {
     if (command.command === 'status') {
-      out(formatStatus(await collectStatus(ops.client, Date.now(), gatewayStateDir(process.env)), where));
+      const now = Date.now();
+      const report = await collectStatus(ops.client, now, gatewayStateDir(process.env));
+      out(command.json ? statusJson(report, { address: ops.address, namespace: ops.namespace }, now) : formatStatus(report, where));
       return 0;
     }
     if (command.command === 'replay-dead-letters') {

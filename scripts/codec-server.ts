@@ -12,7 +12,7 @@ import { workerPayloadKeys } from '../worker/payload-keys.ts';
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir: fileURLToPath(new URL('../.data', import.meta.url)) });
-  const logger = installLogger(config.logLevel);
+  const logger = installLogger(config);
   if (config.payloadKeys.kind === 'off') throw new Error('OPENCLAW_TEMPORAL_CODEC=off: payloads are not encrypted, there is nothing to decode');
   const [codec] = workerPayloadKeys(config.payloadKeys, { create: false }).dataConverter.payloadCodecs ?? [];
   if (codec === undefined) throw new Error('no payload codec configured');

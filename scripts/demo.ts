@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { keySource, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { BRIDGE_METRICS_ADDRESS_ENV } from '../plugin-bridge/shared/metrics-endpoint.ts';
 import { gateStateQuery, gateWorkflowId } from '../workflows/gate/contract.ts';
 import { describeGate } from '../workflows/gate/decide.ts';
 import { startOpenClawHost, type OpenClawHost } from '../test/openclaw/host-client.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = process.env.OPENCLAW_TEMPORAL_DATA_DIR || join(repo, '.data');
 const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
 const LORENE = '+4917012345678';
@@ -62,6 +64,13 @@ async function play(host: OpenClawHost, client: Client): Promise<void> {
   await status();
 }
 
+/** The gateway's decision counters, scraped from its metrics endpoint before the plugin's service stops. */
+async function showDecisionMetrics(address: string): Promise<void> {
+  const text = await (await fetch(`http://${address}/metrics`)).text();
+  say('\nThe gateway counted (openclaw_bridge_decisions_total):');
+  for (const line of text.split('\n').filter((l) => l.startsWith('openclaw_bridge_decisions_total{'))) say(`  ${line}`);
+}
+
 async function main(): Promise<void> {
   let connection: Connection;
   try {
@@ -71,7 +80,10 @@ async function main(): Promise<void> {
   }
   const client = new Client({ connection, namespace, dataConverter: payloadDataConverter() });
   say(`Loading lorene-gate into OpenClaw's real plugin loader (Node 24) against ${address} …`);
-  const host = await startOpenClawHost();
+  // The gateway's metrics endpoint (off unless asked): the host process is isolated from our OPENCLAW_* settings.
+  const bridgeMetrics = process.env[BRIDGE_METRICS_ADDRESS_ENV];
+  const host = await startOpenClawHost(bridgeMetrics ? { env: { [BRIDGE_METRICS_ADDRESS_ENV]: bridgeMetrics } } : {});
+  if (bridgeMetrics) say(`The gateway's metrics: http://${bridgeMetrics}/metrics`);
   // The gateway encrypts with the worker's key: the file `npm start` created (or the keys the environment names).
   const keys = keySource();
   try {
@@ -86,13 +98,14 @@ async function main(): Promise<void> {
         armTtlMs: 15_000,
         temporalAddress: address,
         temporalNamespace: namespace,
-        dbPath: join(repo, '.data', 'demo', 'lorene-gate.db'),
+        dbPath: join(dataDir, 'demo', 'lorene-gate.db'),
         ...(keys.kind === 'file' && { payloadKeyFile: keys.path }),
       },
     });
     if (loaded.status !== 'loaded') throw new Error(`lorene-gate did not load: ${loaded.error}`);
     await host.startServices();
     await play(host, client);
+    if (bridgeMetrics) await showDecisionMetrics(bridgeMetrics);
     await host.stopServices();
     const unhandled = await host.unhandled();
     if (unhandled.length > 0) say(`\nunhandled rejections in the gateway process: ${JSON.stringify(unhandled)}`);
@@ -103,7 +116,7 @@ async function main(): Promise<void> {
   const ui = process.env.OPENCLAW_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
   say(`\nSee it in the Web UI: ${ui}/namespaces/${namespace}/workflows/${encodeURIComponent(gateWorkflowId('whatsapp', LORENE))}`);
   say(`List every gate:     temporal workflow list --query 'OpenClawPlugin = "lorene-gate"'`);
-  say(`The ledger:          sqlite3 ${join(repo, '.data', 'demo', 'lorene-gate.db')} 'SELECT * FROM responses'`);
+  say(`The ledger:          sqlite3 ${join(dataDir, 'demo', 'lorene-gate.db')} 'SELECT * FROM responses'`);
 }
 
 main().then(

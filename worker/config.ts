@@ -10,6 +10,7 @@ import { PayloadKeyError } from '../plugin-bridge/shared/codec/encryption-codec.
 import type { CodecServerConfig } from './codec-server.ts';
 import { parseSqliteDurability, type SqliteDurability } from './sqlite-durability.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/shared/task-queues.ts';
+import type { LogFormatSetting } from './logger.ts';
 
 /** A configuration value the worker cannot use; `variable` names the environment variable. */
 export class InvalidWorkerConfigError extends Error {
@@ -37,6 +38,14 @@ export interface WorkerConfig {
   /** Folder of the embedded dev server's database file. @default `.data` in the repository */
   readonly dataDir: string;
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** `OPENCLAW_TEMPORAL_LOG_FORMAT`: `json`, `pretty`, or `auto` (pretty on a terminal). @default 'auto' */
+  readonly logFormat: LogFormatSetting;
+  /** `OPENCLAW_TEMPORAL_METRICS_ADDRESS` (`host:port`): where the Prometheus endpoint listens; null: no metrics. */
+  readonly metricsAddress: string | null;
+  /** `OPENCLAW_TEMPORAL_WORKER_VERSIONING=on`: poll as a version of the Worker Deployment (worker/versioning.ts). @default false */
+  readonly workerVersioning: boolean;
+  /** `OPENCLAW_TEMPORAL_BUILD_ID`: the build id to poll as; null: `<package version>+<git SHA>`. */
+  readonly buildId: string | null;
   /** Where the payload keys come from (`OPENCLAW_TEMPORAL_CODEC`, `…_PAYLOAD_KEYS`, `…_KEY_FILE`, `<dataDir>/payload-keys.json`). */
   readonly payloadKeys: KeySource;
   /** The codec server for the Web UI (`npm run codec-server`, and `npm start` next to the dev server). */
@@ -54,12 +63,19 @@ function positiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number)
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+const LOG_FORMATS: readonly LogFormatSetting[] = ['auto', 'json', 'pretty'];
 
 /** Parses the worker environment; throws {@link InvalidWorkerConfigError} naming the variable. */
 export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: string }): WorkerConfig {
   const connect = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars: envRecord(env) });
   const logLevel = (env.OPENCLAW_TEMPORAL_LOG_LEVEL ?? 'info') as WorkerConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (env.OPENCLAW_TEMPORAL_LOG_FORMAT || 'auto') as LogFormatSetting;
+  if (!LOG_FORMATS.includes(logFormat)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`);
+  const metricsAddress = env.OPENCLAW_TEMPORAL_METRICS_ADDRESS?.trim() || null;
+  if (metricsAddress !== null && !/^[^\s:]*:\d+$|^\[[0-9a-f:]+\]:\d+$/i.test(metricsAddress)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_METRICS_ADDRESS', `must be host:port, got "${metricsAddress}"`);
+  const versioning = env.OPENCLAW_TEMPORAL_WORKER_VERSIONING || 'off';
+  if (versioning !== 'on' && versioning !== 'off') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_WORKER_VERSIONING', 'must be on or off');
   const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER ?? 'true';
   if (serveLedger !== 'true' && serveLedger !== 'false') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SERVE_LEDGER', 'must be true or false');
   const dataDir = env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir;
@@ -76,6 +92,10 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     maxCachedWorkflows: positiveInt(env, 'OPENCLAW_TEMPORAL_MAX_CACHED_WORKFLOWS', 200),
     dataDir,
     logLevel,
+    logFormat,
+    metricsAddress,
+    workerVersioning: versioning === 'on',
+    buildId: env.OPENCLAW_TEMPORAL_BUILD_ID?.trim() || null,
     payloadKeys: payloadKeys(env, dataDir),
     codecServer: {
       host: env.OPENCLAW_TEMPORAL_CODEC_HOST || '127.0.0.1',

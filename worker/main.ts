@@ -10,18 +10,20 @@ import { parseWorkerConfig } from './config.ts';
 import { installLogger } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';
 import { bundleWorkflows, createWorkerSet } from './workers.ts';
+import { configuredDeployment } from './versioning.ts';
 
 const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir });
-  const logger = installLogger(config.logLevel);
+  const logger = installLogger(config);
   const { dataConverter, keyFile } = workerPayloadKeys(config.payloadKeys, { create: false });
   logger.info({ codec: config.payloadKeys.kind, keyFile }, config.payloadKeys.kind === 'off' ? 'payload encryption is OFF (OPENCLAW_TEMPORAL_CODEC=off)' : 'payloads are encrypted');
+  const deployment = configuredDeployment(config, fileURLToPath(new URL('..', import.meta.url)));
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
   try {
-    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger, dataConverter });
-    logger.info({ version: OPENCLAW_TEMPORAL_VERSION, namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, `openclaw-temporal worker ${OPENCLAW_TEMPORAL_VERSION} running`);
+    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), deployment, logger, dataConverter });
+    logger.info({ version: OPENCLAW_TEMPORAL_VERSION, build: deployment?.version ?? 'unversioned', namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, `openclaw-temporal worker ${OPENCLAW_TEMPORAL_VERSION} running`);
     await set.run();
     logger.info('worker stopped');
   } finally {

@@ -13,11 +13,12 @@ import { parseWorkerConfig, type WorkerConfig } from './config.ts';
 import { startCodecServer, type RunningCodecServer } from './codec-server.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
 import { sqlitePragmas } from './sqlite-durability.ts';
-import { installLogger } from './logger.ts';
+import { installLogger, processLogFormat } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';
 import { pluginInstructions } from './instructions.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 import { bundleWorkflows, createWorkerSet } from './workers.ts';
+import { configuredDeployment } from './versioning.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,7 +50,8 @@ async function startUiCodecServer(config: WorkerConfig['codecServer'], dataConve
 
 async function main(): Promise<void> {
   const config = parseWorkerConfig(process.env, { dataDir: join(repo, '.data') });
-  const logger = installLogger(config.logLevel);
+  const format = processLogFormat(config.logFormat);
+  const logger = installLogger(config, format);
   const keys = workerPayloadKeys(config.payloadKeys, { create: true });
   if (keys.created) logger.info({ keyFile: keys.keyFile }, 'created a payload encryption key: keep it safe, back it up, give the plugins the same file');
   let server: DevServer | null = null;
@@ -73,9 +75,11 @@ async function main(): Promise<void> {
       await client.close();
     }
   }
+  const deployment = configuredDeployment(config, repo);
   const connection = await connectWhenHealthy(() => NativeConnection.connect({ ...config.connect.connectionOptions, address }), logger);
-  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), logger, dataConverter: keys.dataConverter });
-  process.stdout.write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null, payloadKeyFile: keys.keyFile, codecUrl: codecServer?.url ?? null }));
+  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), deployment, logger, dataConverter: keys.dataConverter });
+  // With JSON logs stdout carries only JSON lines (for a log shipper); the banner is for a person: stderr.
+  (format === 'json' ? process.stderr : process.stdout).write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null, payloadKeyFile: keys.keyFile, codecUrl: codecServer?.url ?? null }));
   try {
     await set.run();
   } finally {

@@ -3,7 +3,7 @@
  * task queue, so the ledger files have exactly one writer host). Tests and the entrypoints share this.
  */
 import { fileURLToPath } from 'node:url';
-import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerDeploymentOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
 import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
@@ -12,10 +12,19 @@ import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-convert
 import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
+import { startStateGauges } from './state-gauges.ts';
+
+/** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [fileURLToPath(new URL('../workflows/shared/decision-metrics.ts', import.meta.url))];
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger, webpackConfigHook: compileOwnTypeScript });
+  return bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    logger: quietBundlerLogger,
+    webpackConfigHook: compileOwnTypeScript,
+  });
 }
 
 /** The bundler logs webpack's whole module table at info; keep warnings only. */
@@ -49,6 +58,10 @@ export interface WorkerSetOptions {
   readonly dataConverter?: DataConverter;
   /** The version the workflow worker announces in its identity. @default OPENCLAW_TEMPORAL_VERSION */
   readonly version?: string;
+  /** Where the runtime's Prometheus endpoint listens; when set, the open-workflow gauges are kept too. @default null */
+  readonly metricsAddress?: string | null;
+  /** Worker Versioning: the deployment version both workers poll as (worker/versioning.ts). @default unversioned */
+  readonly deployment?: WorkerDeploymentOptions | null;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -75,6 +88,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       // After a worker crash its sticky queue holds the next task of each cached workflow this long before any
       // worker may take it (SDK default 10 s): gate decisions time out meanwhile, so keep it short.
       stickyQueueScheduleToStartTimeout: '2 seconds',
+      ...(options.deployment && { workerDeploymentOptions: options.deployment }),
     }),
   ];
   const pool = new LedgerPool();
@@ -87,15 +101,18 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         dataConverter,
         activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
         maxConcurrentActivityTaskExecutions: 4,
+        ...(options.deployment && { workerDeploymentOptions: options.deployment }),
       }),
     );
   }
   return {
     workers,
     async run() {
+      const stopGauges = (options.metricsAddress ?? null) === null ? () => undefined : startStateGauges(connection, namespace, options.logger);
       try {
         await Promise.all(workers.map((w) => w.run()));
       } finally {
+        stopGauges();
         pool.close();
       }
     },

@@ -12,6 +12,9 @@ import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
+import { acquireMetricsEndpoint } from '../shared/metrics-endpoint.ts';
+import { bridgeMetrics } from '../shared/metrics.ts';
+import { countDeadFacts, gateDeadFactsPath } from './dead-facts.ts';
 import { Outbox } from '../shared/outbox.ts';
 import type {
   MessageContext,
@@ -64,6 +67,7 @@ function register(api: PluginApi): void {
   };
   const facts = new GateFacts(deliver, log, { sendTimeoutMs: FACT_SEND_TIMEOUT_MS, retryIntervalMs: FACT_RETRY_INTERVAL_MS });
   let runtime: GateRuntimeConfig | null = null;
+  let releaseMetrics: Array<() => void | Promise<void>> = [];
 
   api.registerService({
     id: 'lorene-gate-temporal',
@@ -73,12 +77,19 @@ function register(api: PluginApi): void {
       versionCheck.start();
       const outbox = new Outbox(gateOutboxPath(ctx.stateDir), OUTBOX_MAX_BYTES, FACT_SHAPE);
       await facts.start(outbox);
+      const metrics = bridgeMetrics();
+      releaseMetrics = [
+        await acquireMetricsEndpoint(process.env, log),
+        metrics.gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: 'lorene-gate' }, () => outbox.pendingBytes),
+        metrics.gauge('openclaw_bridge_dead_letters', 'Facts Temporal refused, kept in the dead-letter file.', { plugin: 'lorene-gate' }, () => countDeadFacts(gateDeadFactsPath(ctx.stateDir))),
+      ];
       runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath };
       log.info({ dbPath, outbox: outbox.path, protectedPeers: config.protectedTo.size }, 'lorene-gate connected to Temporal (lazily)');
     },
     async stop() {
       runtime = null;
       await versionCheck.stop();
+      for (const release of releaseMetrics.splice(0)) await release();
       await facts.stop(); // undelivered facts stay in the outbox for the next start
       // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
       await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));

@@ -4,6 +4,7 @@
  * (`orchestrator/<frontSessionKey>`); this entry maps hooks to it, keeps a cache so sessions outside every
  * thread are decided locally, and decides explicitly what a failure means for each hook.
  */
+import { acquireMetricsEndpoint } from '../shared/metrics-endpoint.ts';
 import { withLiveRegistration } from '../shared/live-registration.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
@@ -36,15 +37,18 @@ function register(api: PluginApi): void {
   const loader = new DirectoryLoader(directory, threads, log);
   const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue), log };
 
+  let releaseMetrics: () => Promise<void> = () => Promise.resolve();
   api.registerService({
     id: 'orchestrator-temporal',
-    start() {
+    async start() {
+      releaseMetrics = await acquireMetricsEndpoint(process.env, log);
       bridge.start();
       versionCheck.start();
       loader.start();
       log.info({ taskQueue: config.taskQueue, onTemporalError: config.policy.onTemporalError }, 'orchestrator connected to Temporal (lazily)');
     },
     async stop() {
+      await releaseMetrics();
       loader.stop();
       await versionCheck.stop();
       await bridge.stop();

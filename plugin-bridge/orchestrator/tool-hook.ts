@@ -11,6 +11,7 @@ import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
+import { recordDecision, recordFallback } from '../shared/metrics.ts';
 import type { BeforeToolCallEvent, BeforeToolCallResult, ToolContext } from '../shared/openclaw-types.ts';
 import type { ThreadDirectory } from './directory.ts';
 import { callSpawnKey, toHookResult, toolCallUpdateId, toToolCall, type KeyedToolCall } from './hook-events.ts';
@@ -54,6 +55,7 @@ function fallback(deps: OrchestratorHookDeps, call: KeyedToolCall | undefined, r
   const fields = { hook: 'before_tool_call', sessionKey: call?.sessionKey, toolName: call?.toolName, reason, onTemporalError: deps.config.onTemporalError };
   if (err === undefined || err instanceof TemporalCallError) deps.log.warn(fields, 'no thread decision: applying onTemporalError');
   else deps.log.error({ ...fields, err }, 'orchestrator bridge error: applying onTemporalError');
+  recordFallback('orchestrator', err === undefined ? 'no-thread' : err instanceof TemporalCallError ? err.kind : 'bridge-error', deps.config.onTemporalError);
   if (deps.config.onTemporalError === 'allow') return undefined;
   return { block: true, blockReason: `orchestrator: ${reason}; the tool call is blocked (onTemporalError: block)` };
 }
@@ -121,10 +123,13 @@ async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<
 export function createBeforeToolCall(deps: OrchestratorHookDeps) {
   return async (event: BeforeToolCallEvent, ctx: ToolContext): Promise<BeforeToolCallResult | undefined> => {
     let call: KeyedToolCall | undefined;
+    const started = performance.now();
     try {
       call = toToolCall(event, ctx);
       if (call === undefined) return undefined;
       const result = await decide(deps, call);
+      const outcome = result?.block === true ? 'block' : result?.params !== undefined ? 'rewrite' : 'allow';
+      recordDecision('orchestrator', 'before_tool_call', outcome, (performance.now() - started) / 1000);
       deps.log.debug({ hook: 'before_tool_call', sessionKey: call.sessionKey, toolName: call.toolName, block: result?.block === true, rewritten: result?.params !== undefined }, 'tool call decided');
       return result;
     } catch (err) {

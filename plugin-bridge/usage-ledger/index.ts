@@ -13,6 +13,8 @@ import { outboxPathOf, parseUsageLedgerConfig, PLUGIN_ID, resolveUsageDbPath } f
 import { CallCorrelator } from './correlate.ts';
 import { UsageLedgerClient } from './ledger-client.ts';
 import { Outbox } from './outbox.ts';
+import { acquireMetricsEndpoint } from '../shared/metrics-endpoint.ts';
+import { bridgeMetrics } from '../shared/metrics.ts';
 import { runIdOf, usageRecordOf } from './record.ts';
 import { UsageSender } from './sender.ts';
 import type { UsageLedgerApi } from './types.ts';
@@ -46,7 +48,7 @@ function register(api: UsageLedgerApi): void {
     retryIntervalMs: config.retryIntervalMs,
   });
   const calls = new CallCorrelator();
-
+  let releaseMetrics: Array<() => void | Promise<void>> = [];
 
   api.registerService({
     id: 'usage-ledger-delivery',
@@ -56,10 +58,15 @@ function register(api: UsageLedgerApi): void {
       bridge.start();
       versionCheck.start();
       await sender.start(dbPath, outbox);
+      releaseMetrics = [
+        await acquireMetricsEndpoint(process.env, log),
+        bridgeMetrics().gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: PLUGIN_ID }, () => outbox.pendingBytes),
+      ];
       log.info({ dbPath, outbox: outbox.path }, 'usage-ledger delivering to Temporal (connects lazily)');
     },
     async stop() {
       await versionCheck.stop();
+      for (const release of releaseMetrics.splice(0)) await release();
       await sender.stop(); // waits for the delivery in flight (bounded by sendTimeoutMs); what is left goes to the outbox
       // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
       await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));

@@ -17,7 +17,7 @@ export class OpsUsageError extends Error {
 
 export type OpsCommand =
   | { readonly command: 'help' }
-  | { readonly command: 'status' }
+  | { readonly command: 'status'; readonly json: boolean }
   | { readonly command: 'replay-dead-letters'; readonly workflowId: string | null }
   | { readonly command: 'replay'; readonly recentMs: number; readonly limit: number; readonly workflowsPath: string | null }
   | { readonly command: 'export'; readonly dir: string; readonly recentMs: number; readonly limit: number };
@@ -26,8 +26,9 @@ export const USAGE = `usage: openclaw-temporal <command>
 
   worker                      run the worker (workflows + ledger activities) until SIGINT/SIGTERM; settings from
                               the environment (TEMPORAL_*, OPENCLAW_TEMPORAL_*, see the README)
-  status                      open gates with their arm state, open orchestrator threads with their workers,
-                              subagent tasks and retries in flight
+  status [--json]             per plugin: running workflows, armed gates, threads, retries waiting, dead letters,
+                              outbox backlog on this host; the workers polling and their versions; then open
+                              gates, threads, subagent tasks and retries in detail. --json: the same as JSON
   replay [options]            download the histories of open and recent workflows and replay them against this
                               checkout's workflows; exits 1 on non-determinism (a pre-deploy check)
   histories export <dir>      write those histories as JSON files (the format of test/histories/)
@@ -42,8 +43,9 @@ options (replay, histories export):
 
 Temporal connection: the standard environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE); default localhost:7233, namespace default.
-status also counts lorene-gate facts Temporal refused, in the gateway state dir on this host
-(OPENCLAW_STATE_DIR, default ~/.openclaw: lorene-gate/dead-facts.jsonl).
+status also reads the gateway state dir on this host (OPENCLAW_STATE_DIR, default ~/.openclaw): the plugins'
+outboxes (lorene-gate/outbox.jsonl, usage-ledger/outbox.jsonl) and the lorene-gate facts Temporal refused
+(lorene-gate/dead-facts.jsonl).
 `;
 
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -68,6 +70,7 @@ export function parseOpsArgs(argv: readonly string[], cwd: string): OpsCommand {
     const arg = argv[i] ?? '';
     if (arg === '-h' || arg === '--help') return { command: 'help' };
     if (!arg.startsWith('--')) positional.push(arg);
+    else if (arg === '--json') options.set(arg, 'true');
     else if (!['--since', '--limit', '--workflows'].includes(arg)) throw new OpsUsageError(arg, `unknown option ${arg}`);
     else if (argv[i + 1] === undefined) throw new OpsUsageError(arg, `${arg} needs a value`);
     else options.set(arg, argv[(i += 1)] ?? '');
@@ -76,7 +79,10 @@ export function parseOpsArgs(argv: readonly string[], cwd: string): OpsCommand {
   const limit = count(options.get('--limit') ?? '1000');
   const [command, ...rest] = positional;
   if (command === undefined || command === 'help') return { command: 'help' };
-  if (command === 'status' && rest.length === 0 && options.size === 0) return { command: 'status' };
+  const json = options.has('--json');
+  options.delete('--json');
+  if (command === 'status' && rest.length === 0 && options.size === 0) return { command: 'status', json };
+  if (json) throw new OpsUsageError('--json', `--json is an option of status only`);
   if (command === 'replay-dead-letters' && rest.length <= 1 && options.size === 0) return { command: 'replay-dead-letters', workflowId: rest[0] ?? null };
   if (command === 'replay' && rest.length === 0) {
     const workflows = options.get('--workflows');

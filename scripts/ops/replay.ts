@@ -3,6 +3,7 @@
  * runs today; replaying them against the code about to be deployed shows whether that code would take a
  * different path through a live workflow (non-determinism) before any worker runs it.
  */
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workers.ts';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -38,7 +39,7 @@ const bundlerLogger = {
 
 /** Bundles the workflows at `workflowsPath` (an index module) with the SDK's bundler, as the worker does. */
 export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger, webpackConfigHook: compileOwnTypeScript });
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES], logger: bundlerLogger, webpackConfigHook: compileOwnTypeScript });
 }
 
 /**

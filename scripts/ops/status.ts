@@ -6,13 +6,18 @@
  */
 import type { Client } from '@temporalio/client';
 import { workflowMetadataQuery } from '@temporalio/workflow';
-import { countDeadFacts, gateDeadFactsPath } from '../../plugin-bridge/lorene-gate/dead-facts.ts';
-import { SUBAGENT_RETRY_WORKFLOW_TYPE } from '../../workflows/subagent/contract.ts';
 import { gateStateQuery } from '../../workflows/gate/contract.ts';
 import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
 import { describeGate, isLive } from '../../workflows/gate/decide.ts';
 import { orchestratorThreadQuery } from '../../workflows/orchestrator/contract.ts';
 import { describeThread } from '../../workflows/orchestrator/thread-summary.ts';
+import { hostDeadFacts, hostOutboxes, type DeadFactsStatus, type OutboxBacklog } from './status-host.ts';
+import { runningByPlugin, workerPollers, type PluginWorkflows, type WorkerPoller } from './status-workers.ts';
+
+import { waitingForPickup } from './status-format.ts';
+
+export type { DeadFactsStatus, OutboxBacklog, PluginWorkflows, WorkerPoller };
+export { formatStatus, statusJson, waitingForPickup } from './status-format.ts';
 
 /** How long one workflow may take to answer its query. */
 const QUERY_TIMEOUT_MS = 5000;
@@ -38,18 +43,20 @@ export interface RetryStatus {
   readonly line: string;
 }
 
-/** Gate facts Temporal refused, waiting in the gateway's dead-letter file (plugin-bridge/lorene-gate/dead-facts.ts). */
-export interface DeadFactsStatus {
-  readonly path: string;
-  readonly count: number;
-}
-
 export interface StatusReport {
+  /** Running workflows per plugin, by type (visibility counts). */
+  readonly plugins: readonly PluginWorkflows[];
   readonly gates: readonly GateStatus[];
   /** Null when no gateway state dir was given. */
   readonly deadFacts?: DeadFactsStatus | null;
+  /** The plugins' outboxes on this host (empty when no gateway state dir was given). */
+  readonly outboxes: readonly OutboxBacklog[];
   readonly threads: readonly ThreadStatus[];
   readonly retries: readonly RetryStatus[];
+  /** Retries delivered to their requester and not yet answered by the respawn. */
+  readonly retriesWaiting: number;
+  /** The workers polling the project's task queues, with their versions. */
+  readonly workers: readonly WorkerPoller[];
 }
 
 const running = (type: string) => `WorkflowType = "${type}" AND ExecutionStatus = "Running"`;
@@ -98,33 +105,8 @@ export async function collectStatus(client: Client, now: number, stateDir?: stri
     const metadata = await ask(client, () => client.workflow.getHandle(workflowId).query(workflowMetadataQuery));
     retries.push({ workflowId, type, line: typeof metadata === 'string' ? metadata : (metadata.currentDetails ?? '') });
   }
-  const deadFacts = stateDir === undefined ? null : { path: gateDeadFactsPath(stateDir), count: await countDeadFacts(gateDeadFactsPath(stateDir)) };
-  return { gates, deadFacts, threads, retries };
-}
-
-/** A retry delivered to its requester and not yet answered by the respawn (from its current details). */
-export function waitingForPickup(retry: RetryStatus): boolean {
-  return retry.type === SUBAGENT_RETRY_WORKFLOW_TYPE && /waiting for (respawn|the respawn)/.test(retry.line);
-}
-
-/** The report as the terminal shows it. */
-export function formatStatus(report: StatusReport, where: string): string {
-  const lines = [`openclaw-temporal status · ${where}`, ''];
-  const deadLetters = report.gates.reduce((n, g) => n + g.deadLetters, 0);
-  const ledger = deadLetters > 0 ? `, ${deadLetters} ledger write(s) dead-lettered — npm run ops -- replay-dead-letters` : '';
-  lines.push(`Gates (${report.gates.length} open, ${report.gates.filter((g) => g.armed).length} armed${ledger})`);
-  for (const g of report.gates) lines.push(`  ${g.armed ? 'ARMED' : 'idle '}  ${g.workflowId}  ${g.line}`);
-  const dead = report.deadFacts;
-  if (dead != null) lines.push(`  gate facts Temporal refused (dead-lettered on this host): ${dead.count}${dead.count > 0 ? ` in ${dead.path}` : ''}`);
-  lines.push('', `Orchestrator threads (${report.threads.length} open)`);
-  for (const t of report.threads) {
-    lines.push(`  ${t.workflowId}  ${t.line}`);
-    for (const w of t.workers) lines.push(`      ${w.status.padEnd(8)} ${w.childKey}${w.label ? ` (${w.label})` : ''}`);
-  }
-  lines.push('', `Subagent tasks and retries in flight (${report.retries.length})`);
-  for (const r of report.retries) lines.push(`  ${r.workflowId}  [${r.type}]  ${r.line}`);
-  const waiting = report.retries.filter(waitingForPickup);
-  lines.push('', `Retries waiting for pickup (${waiting.length})`);
-  for (const r of waiting) lines.push(`  ${r.workflowId}  ${r.line}`);
-  return `${lines.join('\n')}\n`;
+  const deadFacts = stateDir === undefined ? null : await hostDeadFacts(stateDir);
+  const outboxes = stateDir === undefined ? [] : await hostOutboxes(stateDir);
+  const [plugins, workers] = await Promise.all([runningByPlugin(client), workerPollers(client)]);
+  return { plugins, gates, deadFacts, outboxes, threads, retries, retriesWaiting: retries.filter(waitingForPickup).length, workers };
 }

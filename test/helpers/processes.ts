@@ -41,6 +41,8 @@ export interface WorkerProcessOptions {
   readonly dataDir: string;
   /** stdout and stderr of the child, appended. */
   readonly logFile: string;
+  /** More environment for the child (e.g. `OPENCLAW_TEMPORAL_METRICS_ADDRESS`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One worker child process. */
@@ -65,6 +67,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       TEMPORAL_NAMESPACE: 'default',
       OPENCLAW_TEMPORAL_LOG_LEVEL: 'warn',
       OPENCLAW_TEMPORAL_DATA_DIR: options.dataDir,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

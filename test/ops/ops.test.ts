@@ -3,8 +3,9 @@
 // replayable files, and `replay` passes for today's code but fails on a deliberately incompatible change.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,6 +13,7 @@ import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { OpsUsageError, parseOpsArgs } from '../../scripts/ops/args.ts';
+import type { StatusReport } from '../../scripts/ops/status.ts';
 import { gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
 import { incompatibleWorkflows } from './incompatible-workflows.ts';
@@ -21,11 +23,11 @@ const ARMED = '+4917012345678';
 const IDLE = '+4917099999999';
 
 /** Runs the CLI as a user would, against `address`; resolves with its exit code and output. */
-function ops(address: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ops(address: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEMPORAL_|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/.test(k)));
   const child = spawn(process.execPath, [join(repo, 'bin', 'openclaw-temporal.mjs'), ...args], {
     cwd: repo,
-    env: { ...env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
+    env: { ...env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -73,6 +75,34 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.match(stdout, /^Orchestrator threads \(0 open\)$/m);
   });
 
+  test('status: one line per plugin, the workers with their versions, the outbox backlog on this host; --json the same', async () => {
+    // A gateway state dir whose lorene-gate outbox holds 3 facts, the first delivered (the cursor is past it).
+    const stateDir = join(tmp.dir, 'gateway-state');
+    const outbox = join(stateDir, 'lorene-gate', 'outbox.jsonl');
+    mkdirSync(dirname(outbox), { recursive: true });
+    const lines = ['{"seq":1}\n', '{"seq":2}\n', '{"seq":3}\n'];
+    writeFileSync(outbox, lines.join(''));
+    writeFileSync(`${outbox}.offset`, String(Buffer.byteLength(lines[0]!)));
+    const text = await ops(env.address, ['status'], { OPENCLAW_STATE_DIR: stateDir });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^ {2}lorene-gate {3}2 gates running, 1 armed, .*dead letters: 0 ledger write\(s\), 0 refused fact\(s\); outbox: 2 waiting \(20 bytes in .*outbox\.jsonl\)$/m);
+    assert.match(text.stdout, /^ {2}orchestrator {2}0 threads, 0 subagent tasks, 0 retries \(0 waiting for pickup\), 0 requester records$/m);
+    assert.match(text.stdout, /^ {2}usage-ledger {2}0 ledger workflows; outbox: 0 waiting$/m);
+    assert.match(text.stdout, /^ {2}openclaw-temporal \(workflow\) {2}\d+@\S+ {2}version unversioned/m);
+    assert.match(text.stdout, /^ {2}openclaw-temporal-ledger \(activity\) {2}\d+@\S+ {2}version unversioned/m);
+
+    const json = await ops(env.address, ['status', '--json'], { OPENCLAW_STATE_DIR: stateDir });
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as StatusReport & { address: string };
+    assert.equal(report.address, env.address);
+    assert.deepEqual(report.plugins.find((p) => p.plugin === 'lorene-gate')?.running.gateWorkflow, 2);
+    assert.equal(report.gates.filter((g) => g.armed).length, 1);
+    assert.deepEqual(report.outboxes.map((o) => [o.plugin, o.pendingEntries]), [['lorene-gate', 2], ['usage-ledger', 0]]);
+    assert.equal(report.retriesWaiting, 0);
+    assert.ok(report.workers.some((w) => w.kind === 'workflow' && w.version === null), JSON.stringify(report.workers));
+    assert.throws(() => parseOpsArgs(['replay', '--json'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--json');
+  });
+
   test('replay-dead-letters with a healthy ledger: nothing to write, exit 0', async () => {
     const { code, stdout, stderr } = await ops(env.address, ['replay-dead-letters']);
     assert.equal(code, 0, stderr);
@@ -116,6 +146,8 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.deepEqual(parseOpsArgs(['replay', '--since', '2d', '--limit', '5'], '/x'), { command: 'replay', recentMs: 2 * 86_400_000, limit: 5, workflowsPath: null });
     assert.deepEqual(parseOpsArgs(['histories', 'export', 'out'], '/x'), { command: 'export', dir: '/x/out', recentMs: 86_400_000, limit: 1000 });
     assert.throws(() => parseOpsArgs(['replay', '--since', 'yesterday'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--since');
+    assert.deepEqual(parseOpsArgs(['status'], '/x'), { command: 'status', json: false });
+    assert.deepEqual(parseOpsArgs(['status', '--json'], '/x'), { command: 'status', json: true });
     assert.throws(() => parseOpsArgs(['status', '--force'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--force');
     assert.throws(() => parseOpsArgs(['deploy'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === 'deploy');
     assert.deepEqual(parseOpsArgs(['replay-dead-letters'], '/x'), { command: 'replay-dead-letters', workflowId: null });

@@ -60,7 +60,7 @@ test('a fact Temporal refuses 5 times goes to the dead-letter file; the facts be
   await eventually('outbox removed', () => (outbox.isEmpty ? true : undefined));
   assert.ok(errors.some((m) => /moved to the dead-letter file/.test(m)), errors.join('\n'));
 
-  const status = formatStatus({ gates: [], deadFacts: { path: deadPath, count: 1 }, threads: [], retries: [] }, 'test');
+  const status = formatStatus({ plugins: [], gates: [], deadFacts: { path: deadPath, count: 1 }, outboxes: [], threads: [], retries: [], retriesWaiting: 0, workers: [] }, 'test');
   assert.match(status, new RegExp(`gate facts Temporal refused \\(dead-lettered on this host\\): 1 in ${deadPath.replaceAll('/', '\\/')}`));
   assert.equal(await countDeadFacts(join(stateDir, 'nothing-here.jsonl')), 0);
 });

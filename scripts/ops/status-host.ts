@@ -1,0 +1,53 @@
+/**
+ * What waits on this host for Temporal: the plugins' on-disk outboxes in the gateway's state dir (lorene-gate
+ * facts, usage-ledger records) and the gate facts Temporal refused. Read only — the files are the plugins'; a
+ * running gateway keeps appending and delivering while this reads.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { countDeadFacts, gateDeadFactsPath } from '../../plugin-bridge/lorene-gate/dead-facts.ts';
+import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
+import { outboxPathOf } from '../../plugin-bridge/usage-ledger/config.ts';
+
+/** One plugin's outbox: entries written and not yet delivered (after the cursor in `<outbox>.offset`). */
+export interface OutboxBacklog {
+  readonly plugin: string;
+  readonly path: string;
+  readonly pendingEntries: number;
+  readonly pendingBytes: number;
+}
+
+/** Gate facts Temporal refused, waiting in the gateway's dead-letter file (plugin-bridge/lorene-gate/dead-facts.ts). */
+export interface DeadFactsStatus {
+  readonly path: string;
+  readonly count: number;
+}
+
+const missing = <T>(value: T) => (err: unknown) => {
+  if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') return value;
+  throw err;
+};
+
+/** The outbox at `path` as its plugin would read it: from the saved cursor to the end. */
+export async function outboxBacklog(plugin: string, path: string): Promise<OutboxBacklog> {
+  const size = await stat(path).then((s) => s.size, missing(0));
+  const cursor = Number(await readFile(`${path}.offset`, 'utf8').catch(missing('0')));
+  const from = Number.isSafeInteger(cursor) && cursor >= 0 && cursor <= size ? cursor : 0;
+  if (size === from) return { plugin, path, pendingEntries: 0, pendingBytes: 0 };
+  const pending = (await readFile(path).catch(missing(Buffer.alloc(0)))).subarray(from);
+  const pendingEntries = pending.toString('utf8').split('\n').filter((line) => line.trim() !== '').length;
+  return { plugin, path, pendingEntries, pendingBytes: pending.length };
+}
+
+/** The outboxes of the plugins that have one, under the gateway state dir `stateDir`. */
+export function hostOutboxes(stateDir: string): Promise<OutboxBacklog[]> {
+  return Promise.all([
+    outboxBacklog('lorene-gate', gateOutboxPath(stateDir)),
+    outboxBacklog('usage-ledger', outboxPathOf(stateDir)),
+  ]);
+}
+
+/** The lorene-gate dead-letter file under `stateDir`. */
+export async function hostDeadFacts(stateDir: string): Promise<DeadFactsStatus> {
+  const path = gateDeadFactsPath(stateDir);
+  return { path, count: await countDeadFacts(path) };
+}
