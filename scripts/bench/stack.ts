@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { ensureKeyFile } from '../../plugin-bridge/shared/codec/keys.ts';
-import { temporalCliPath } from '../paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/gate/contract.ts';
+import { startBenchServer, type BenchServer } from './target.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../../test/helpers/processes.ts';
 
 /** A running server + worker; `stop()` ends both processes (worker first) and is safe to call twice. */
@@ -51,7 +50,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-temporal-bench-'));
   const port = await freePort();
   useBenchKey(dir);
-  let server: DevServer | null = null;
+  let server: BenchServer | null = null;
   let worker: WorkerProcess | null = null;
   const stop = async (removeDir: boolean): Promise<void> => {
     if (worker !== null) await stopWorker(worker, 5000);
@@ -61,7 +60,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     if (removeDir) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port, uiPort: null });
+    server = await startBenchServer(dir, port);
     const address = server.address;
     worker = startWorkerProcess({ address, dataDir: join(dir, 'worker-data'), logFile: join(dir, 'worker.log') });
     const connection = await Connection.connect({ address });
@@ -71,7 +70,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     } finally {
       await connection.close();
     }
-    return { address, dir, serverPid: server.process.pid, workerPid: worker.pid, workerReadyMs, stop };
+    return { address, dir, serverPid: server.pid, workerPid: worker.pid, workerReadyMs, stop };
   } catch (err) {
     await stop(false);
     throw err;
