@@ -4,7 +4,7 @@
  * (`separate`) so a test can restart the history service alone — and the namespace with our search attributes.
  * `npm run cluster` and the cluster variants of the tests both start it from here.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterToolPaths, findPostgresBin } from '../cluster-tools.mjs';
 import { TEMPORAL_SERVER_VERSION, temporalCliPath } from '../paths.mjs';
@@ -62,6 +62,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const namespace = options.namespace ?? 'default';
   const separate = options.separate ?? false;
   const tools = clusterToolPaths();
+  if (!existsSync(tools.server) || !existsSync(tools.sqlTool)) {
+    throw new ClusterError(`the Temporal server is not built (${tools.server}): run \`npm run cluster\` once, or \`node scripts/bootstrap.mjs --cluster\``);
+  }
   const logDir = join(options.dir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const ports = await allocatePorts(options);
