@@ -54,6 +54,11 @@ let peerCounter = 0;
 let decisionCounter = 0;
 /** The Temporal-down tests share one armed peer, and a bridge started while Temporal is down. */
 let downPeer = '';
+/**
+ * The down peer's arm must outlive Temporal's outage and restart (on the cluster, under load, longer than
+ * ARM_TTL_MS), or the last test could not see that its uses were kept.
+ */
+const downCfg = () => cfg({ armTtlMs: 300_000 });
 let downBridge: TemporalBridge;
 
 const newPeer = () => `+4915200000${String(++peerCounter).padStart(2, '0')}`;
@@ -270,13 +275,13 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      await trigger(downPeer, 'before-stop'); // armed, and the connected bridge has talked to the server
+      await trigger(downPeer, 'before-stop', downCfg()); // armed, and the connected bridge has talked to the server
       await stopServer();
       downBridge.start(); // a gateway that starts while Temporal is down
       const clients = [['connected bridge', gate], ['fresh bridge', new GateClient(downBridge, new KeyedChain(), { channel: CHANNEL, taskQueue: WORKFLOW_TASK_QUEUE })]] as const;
       for (const [label, gateClient] of clients) {
         const t0 = Date.now();
-        const error = await gateClient.decide(downPeer, { decisionId: `down-${label}`, content: 'unsent', config: cfg() }, t0 + config.decisionTimeoutMs).then(
+        const error = await gateClient.decide(downPeer, { decisionId: `down-${label}`, content: 'unsent', config: downCfg() }, t0 + config.decisionTimeoutMs).then(
           () => assert.fail('a decision without Temporal must not resolve'),
           (err: unknown) => err,
         );
