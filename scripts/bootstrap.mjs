@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync,
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEMPORAL_CLI_VERSION, cacheRoot, cachedTemporalCliPath } from './paths.mjs';
+import { ensureClusterTools } from './cluster-tools.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const log = (msg) => process.stderr.write(`[bootstrap] ${msg}\n`);
@@ -132,6 +133,7 @@ async function main() {
     const { ensureOpenClawHost } = await import('./openclaw-host.mjs');
     await ensureOpenClawHost({ log });
   }
+  if (process.argv.includes('--cluster')) await ensureClusterTools({ log, run, BootstrapError });
   if (process.argv.includes('--print-cli') && cli !== null) process.stdout.write(`${cli}\n`);
 }
 

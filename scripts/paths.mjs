@@ -21,3 +21,14 @@ export function cachedTemporalCliPath(env = process.env) {
 export function temporalCliPath(env = process.env) {
   return env.TEMPORAL_CLI_PATH || cachedTemporalCliPath(env);
 }
+
+/** Temporal server release the native cluster (`npm run cluster`) builds, and docker-compose.yml pins: the one in our CLI. */
+export const TEMPORAL_SERVER_VERSION = '1.29.1';
+
+/** PostgreSQL major version of the native cluster (Debian's `postgresql`), and of docker-compose.yml's image. */
+export const POSTGRES_MAJOR = 15;
+
+/** Where the bootstrap keeps the Temporal server and its SQL schema tool (`temporal-server`, `temporal-sql-tool`). */
+export function cachedTemporalServerDir(env = process.env) {
+  return join(cacheRoot(env), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+}

@@ -18,7 +18,8 @@ const HEAVY = ['test/gateway/', 'test/durability/', 'test/browser/', 'test/e2e/'
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'fixtures' || name === 'histories' ? [] : findTests(path);
+    // test/cluster/ needs the native cluster (npm run test:cluster runs it).
+    if (statSync(path).isDirectory()) return name === 'fixtures' || name === 'histories' || name === 'cluster' ? [] : findTests(path);
     return name.endsWith('.test.ts') ? [relative(repo, path)] : [];
   });
 }
@@ -55,14 +56,19 @@ function runTests(title, files, concurrency) {
 process.env.OPENCLAW_TEMPORAL_KEY_FILE = join(repo, 'test', 'fixtures', 'payload-keys.json');
 delete process.env.OPENCLAW_TEMPORAL_PAYLOAD_KEYS;
 
-const selected = process.argv.slice(2);
+// `--cluster` (npm run test:cluster): the durability and gate workflow tests again, against a Temporal cluster on
+// PostgreSQL (scripts/cluster/) instead of the dev server, plus the cluster's own fault tests; one file at a time.
+const CLUSTER_FILES = ['test/cluster/faults.test.ts', 'test/durability/gate-durability.test.ts', 'test/workflow/gate.test.ts'];
+const onCluster = process.argv.includes('--cluster');
+if (onCluster) process.env.TEMPORAL_TARGET = 'cluster';
+const selected = onCluster ? CLUSTER_FILES : process.argv.slice(2);
 if (selected.length === 0) {
   step('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   step('lint (eslint: determinism, floating promises)', bin('eslint'), ['.']);
 }
 const files = selected.length > 0 ? selected : findTests(join(repo, 'test')).sort();
 const isHeavy = (f) => HEAVY.some((prefix) => f.replaceAll('\\', '/').startsWith(prefix));
-const concurrency = process.env.OPENCLAW_TEMPORAL_TEST_CONCURRENCY ?? '2';
+const concurrency = onCluster ? '1' : (process.env.OPENCLAW_TEMPORAL_TEST_CONCURRENCY ?? '2');
 const phases = [
   await runTests('tests', files.filter((f) => !isHeavy(f)), concurrency),
   await runTests('gateway, browser and durability tests (one at a time)', files.filter(isHeavy), '1'),

@@ -6,7 +6,8 @@ set -eu
 
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${POSTGRES_PWD:?}"
 port="${DB_PORT:-5432}"
-schemas=/etc/temporal/schema/postgresql/v12
+# The image keeps the schema files here; the native run (scripts/cluster/) passes the server module's copy.
+schemas="${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
 
 sql_tool() {
   temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" --port "$port" \

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { ensureKeyFile } from '../../plugin-bridge/shared/codec/keys.ts';
-import { temporalCliPath } from '../paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { sqlitePragmas, type SqliteDurability } from '../../worker/sqlite-durability.ts';
+import { type SqliteDurability } from '../../worker/sqlite-durability.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
+import { startBenchServer, type BenchServer } from './target.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../../test/helpers/processes.ts';
 
 /** A running server + worker; `stop()` ends both processes (worker first) and is safe to call twice. */
@@ -52,7 +51,7 @@ export async function startBenchStack(durability: SqliteDurability): Promise<Ben
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-temporal-bench-'));
   const port = await freePort();
   useBenchKey(dir);
-  let server: DevServer | null = null;
+  let server: BenchServer | null = null;
   let worker: WorkerProcess | null = null;
   const stop = async (removeDir: boolean): Promise<void> => {
     if (worker !== null) await stopWorker(worker, 5000);
@@ -62,7 +61,7 @@ export async function startBenchStack(durability: SqliteDurability): Promise<Ben
     if (removeDir) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port, uiPort: null, sqlitePragmas: sqlitePragmas(durability) });
+    server = await startBenchServer(dir, port, durability);
     const address = server.address;
     worker = startWorkerProcess({ address, dataDir: join(dir, 'worker-data'), logFile: join(dir, 'worker.log') });
     const connection = await Connection.connect({ address });
@@ -72,7 +71,7 @@ export async function startBenchStack(durability: SqliteDurability): Promise<Ben
     } finally {
       await connection.close();
     }
-    return { address, dir, serverPid: server.process.pid, workerPid: worker.pid, workerReadyMs, stop };
+    return { address, dir, serverPid: server.pid, workerPid: worker.pid, workerReadyMs, stop };
   } catch (err) {
     await stop(false);
     throw err;

@@ -1,7 +1,8 @@
 /**
- * lorene-gate durability, tested by breaking things: a real Temporal dev server on a database file, the
- * deployable worker as a child process (SIGKILLed and restarted), the server stopped and restarted on the same
- * file, and the bridge's own client code in this process, as the gateway would run it.
+ * lorene-gate durability, tested by breaking things: a real Temporal dev server on a database file (or, with
+ * TEMPORAL_TARGET=cluster, a Temporal cluster on PostgreSQL), the deployable worker as a child process (SIGKILLed
+ * and restarted), the server stopped and restarted on the same data, and the bridge's own client code in this
+ * process, as the gateway would run it.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,8 +10,6 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import Database from 'better-sqlite3';
-import { temporalCliPath } from '../../scripts/paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { gateStateQuery, gateWorkflowId, type GateOutboundDecision, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
@@ -21,6 +20,7 @@ import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
+import { startTargetServer, type TargetServer } from '../helpers/target.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
@@ -35,9 +35,9 @@ const QUEUES = { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE };
 
 const tmp = tempDir('gate-durability');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
-const dbFile = join(tmp.dir, 'temporal.db');
 let port = 0;
-let server: DevServer | null = null;
+let server: TargetServer | null = null;
+let serverRunning = false;
 let worker: WorkerProcess | null = null;
 let workerCount = 0;
 let connection: Connection;
@@ -48,6 +48,11 @@ let peerCounter = 0;
 let decisionCounter = 0;
 /** The Temporal-down tests share one armed peer, and a bridge started while Temporal is down. */
 let downPeer = '';
+/**
+ * The down peer's arm must outlive Temporal's outage and restart (on the cluster, under load, longer than
+ * ARM_TTL_MS), or the last test could not see that its uses were kept.
+ */
+const downCfg = () => cfg({ armTtlMs: 300_000 });
 let downBridge: TemporalBridge;
 
 const newPeer = () => `+4915200000${String(++peerCounter).padStart(2, '0')}`;
@@ -75,9 +80,15 @@ function ledger<T>(sql: string, ...params: unknown[]): T[] {
 }
 const armRow = (peer: string) => ledger<{ uses_left: number; expires_at: number }>('SELECT uses_left, expires_at FROM arms WHERE peer = ?', peer)[0];
 
-async function startServer(): Promise<DevServer> {
-  server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(tmp.dir, 'temporal.log'), port, uiPort: null });
+async function startServer(): Promise<TargetServer> {
+  server = await startTargetServer(tmp.dir, port);
+  serverRunning = true;
   return server;
+}
+
+async function stopServer(): Promise<void> {
+  await server?.stop();
+  serverRunning = false;
 }
 
 /** Starts a worker child and waits until it polls both task queues; returns how long that took. */
@@ -181,7 +192,7 @@ after(async () => {
   await bridge?.stop();
   await downBridge?.stop();
   await connection?.close();
-  await server?.stop();
+  await server?.close();
   tmp.cleanup();
 });
 
@@ -212,11 +223,11 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     assert.equal(ledger('SELECT 1 FROM seen_messages WHERE peer = ?', peer).length, 1);
   });
 
-  test('restart the dev server on the same database file: the arm keeps its remaining uses and still expires at its original time', async (t) => {
+  test('restart the Temporal server on the same data: the arm keeps its remaining uses and still expires at its original time', async (t) => {
     await armsSurvive(t, async () => {
-      await server?.stop();
+      await stopServer();
       await startServer();
-      t.diagnostic('dev server restarted on the same database file and port');
+      t.diagnostic('Temporal server restarted on the same data and port');
       await workerPollingAgain(t);
     });
   });
@@ -258,13 +269,13 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      await trigger(downPeer, 'before-stop'); // armed, and the connected bridge has talked to the server
-      await server?.stop();
+      await trigger(downPeer, 'before-stop', downCfg()); // armed, and the connected bridge has talked to the server
+      await stopServer();
       downBridge.start(); // a gateway that starts while Temporal is down
       const clients = [['connected bridge', gate], ['fresh bridge', new GateClient(downBridge, new KeyedChain(), { channel: CHANNEL, taskQueue: WORKFLOW_TASK_QUEUE })]] as const;
       for (const [label, gateClient] of clients) {
         const t0 = Date.now();
-        const error = await gateClient.decide(downPeer, { decisionId: `down-${label}`, content: 'unsent', config: cfg() }, t0 + config.decisionTimeoutMs).then(
+        const error = await gateClient.decide(downPeer, { decisionId: `down-${label}`, content: 'unsent', config: downCfg() }, t0 + config.decisionTimeoutMs).then(
           () => assert.fail('a decision without Temporal must not resolve'),
           (err: unknown) => err,
         );
@@ -303,7 +314,7 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
 
   test('Temporal back: a decision that timed out (message cancelled) does not consume a use later', async (t) => {
     const until = Date.now() + 20_000; // the SDK retries an unavailable call ~10 times over ~20 s
-    if (server?.process.exitCode !== null || server.process.signalCode !== null) await startServer(); // stopped by the test above
+    if (!serverRunning) await startServer(); // stopped by the test above
     await workerPollingAgain(t);
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())));
     const s = await state(downPeer);

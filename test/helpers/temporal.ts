@@ -13,6 +13,7 @@ import { bundleWorkflows, createWorkerSet, type WorkerSet } from '../../worker/w
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { startClusterTestEnvironment, temporalTarget } from './target.ts';
 
 let runtimeInstalled = false;
 
@@ -23,9 +24,16 @@ function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
-/** Starts a local dev server (no Web UI) with our search attributes registered; `env.client` has the payload codec. */
+/**
+ * Starts a local dev server (no Web UI) with our search attributes registered — or, with `TEMPORAL_TARGET=cluster`,
+ * a Temporal cluster on PostgreSQL (test/helpers/target.ts); `env.client` has the payload codec.
+ */
 export function startTestServer(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
+  if (temporalTarget() === 'cluster') {
+    const { dir, cleanup } = tempDir('test-cluster');
+    return startClusterTestEnvironment(dir, cleanup, payloadDataConverter());
+  }
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },

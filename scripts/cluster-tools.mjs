@@ -1,0 +1,86 @@
+// What `npm run cluster` needs on this machine, found or built once: the Temporal server and its SQL schema tool
+// (built from the Go module registry into the cache, like the CLI), and PostgreSQL's binaries (Debian's
+// `postgresql`) unless OPENCLAW_CLUSTER_POSTGRES names an existing PostgreSQL. Plain JS: it runs in the bootstrap.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { POSTGRES_MAJOR, TEMPORAL_SERVER_VERSION, cachedTemporalServerDir } from './paths.mjs';
+
+const MODULE = 'go.temporal.io/server';
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `temporal-server`, `temporal-sql-tool` (the names the official images use) and the SQL `schema` folder, in the cache. */
+export function clusterToolPaths(env = process.env) {
+  const dir = cachedTemporalServerDir(env);
+  return { dir, server: join(dir, 'temporal-server'), sqlTool: join(dir, 'temporal-sql-tool'), schema: join(dir, 'schema') };
+}
+
+/** The folder with PostgreSQL's `initdb`, `postgres` and `pg_ctl`: $OPENCLAW_POSTGRES_BIN, Debian's layout, or PATH. */
+export function findPostgresBin(env = process.env) {
+  const candidates = [env.OPENCLAW_POSTGRES_BIN, `/usr/lib/postgresql/${POSTGRES_MAJOR}/bin`];
+  if (existsSync('/usr/lib/postgresql')) {
+    candidates.push(...readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`));
+  }
+  const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout?.trim();
+  if (onPath) candidates.push(join(onPath, '..'));
+  return candidates.find((dir) => dir && isExecutable(join(dir, 'initdb')) && isExecutable(join(dir, 'postgres'))) ?? null;
+}
+
+/** Builds the server and the schema tool once (nice'd: they are CPU-heavy), and checks PostgreSQL is there. */
+export async function ensureClusterTools({ log, run, BootstrapError }) {
+  const tools = clusterToolPaths();
+  if (!isExecutable(tools.server) || !isExecutable(tools.sqlTool)) {
+    const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+    if (go.status !== 0) {
+      throw new BootstrapError(
+        `the Temporal server v${TEMPORAL_SERVER_VERSION} is not built yet and Go is not installed to build it. Install Go >= 1.24 and run this ` +
+          `again, or point the tests and your worker at an existing cluster instead (TEMPORAL_ADDRESS or a Temporal envconfig profile).`,
+      );
+    }
+    const staging = `${tools.dir}.partial`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    log(`building the Temporal server v${TEMPORAL_SERVER_VERSION} and its SQL tool with ${go.stdout.trim()} (once; a few minutes) into ${tools.dir}`);
+    const packages = [`${MODULE}/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `${MODULE}/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`];
+    try {
+      await run('nice', ['-n', '10', 'go', 'install', ...packages], { env: { ...process.env, GOBIN: staging }, what: `go install ${MODULE}@v${TEMPORAL_SERVER_VERSION}` });
+    } catch (err) {
+      throw new BootstrapError(`${err.message}. The build needs the Go module proxy (GOPROXY=${process.env.GOPROXY ?? 'default'}); fix the network and run this again.`);
+    }
+    renameSync(join(staging, 'server'), join(staging, 'temporal-server'));
+    renameSync(join(staging, 'sql'), join(staging, 'temporal-sql-tool'));
+    rmSync(tools.dir, { recursive: true, force: true });
+    renameSync(staging, tools.dir);
+  }
+  if (!existsSync(tools.schema)) {
+    // A copy, not a link: `go clean -modcache` must not take the schema from under a built server.
+    const copied = spawnSync('cp', ['-r', '--no-preserve=mode', moduleSchemaDir(), tools.schema], { encoding: 'utf8' });
+    if (copied.status !== 0) throw new BootstrapError(`cannot copy the server's SQL schema files: ${copied.stderr}`);
+  }
+  log(`Temporal server v${TEMPORAL_SERVER_VERSION} ready: ${tools.server}`);
+  if (process.env.OPENCLAW_CLUSTER_POSTGRES) return;
+  if (findPostgresBin() === null) {
+    throw new BootstrapError(
+      `PostgreSQL is not installed. Install it (Debian: apt-get install -y postgresql; PostgreSQL ${POSTGRES_MAJOR} is what the cluster is tested with), ` +
+        'set OPENCLAW_POSTGRES_BIN to the folder with its initdb and postgres, or use an existing PostgreSQL: ' +
+        'OPENCLAW_CLUSTER_POSTGRES=host:port with POSTGRES_USER and POSTGRES_PWD (a role that may create databases).',
+    );
+  }
+  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) {
+    throw new BootstrapError('running as root, PostgreSQL must run as another user and there is no "postgres" user: install Debian\'s postgresql package (it creates one), or run as a normal user.');
+  }
+}
+
+/** The server module's SQL schema files (`postgresql/v12/{temporal,visibility}/versioned`), from the Go module cache. */
+function moduleSchemaDir() {
+  const modcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
+  return join(modcache, `${MODULE}@v${TEMPORAL_SERVER_VERSION}`, 'schema');
+}
