@@ -42,4 +42,10 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use the workflow-safe random from @temporalio/workflow (uuid4) or pass values in.' }],
     },
   },
+  {
+    // CommonJS modules the SDK loads by path with require() (plugin-bridge/shared/codec/failure-converter.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -8,11 +8,13 @@ import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
 import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
-import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 
 /** The bundled workflow code; bundle once per process and share it between workers. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: quietBundlerLogger });
+  const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  // Workflow and update failures are converted inside the bundle: it needs the project's failure converter too.
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
 }
 
 /** The bundler logs webpack's whole module table at info; keep warnings only. */

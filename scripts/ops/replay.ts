@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH, replayDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import type { DownloadedHistory } from './histories.ts';
 
 /** What one replayed history showed. */
@@ -37,7 +38,7 @@ const bundlerLogger = {
 
 /** Bundles the workflows at `workflowsPath` (an index module) with the SDK's bundler, as the worker does. */
 export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger });
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: bundlerLogger });
 }
 
 /**
@@ -46,7 +47,7 @@ export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<W
  */
 export async function replayHistories(bundle: WorkflowBundle, histories: readonly DownloadedHistory[], dataConverter: DataConverter = {}): Promise<ReplaySummary> {
   const outcomes: ReplayOutcome[] = [];
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'openclaw-temporal-replay', dataConverter }, histories);
+  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'openclaw-temporal-replay', dataConverter: replayDataConverter(dataConverter) }, histories);
   for await (const result of results) {
     const error = result.error;
     const verdict: ReplayVerdict = error === undefined ? 'ok' : error.name === 'DeterminismViolationError' ? 'non-deterministic' : 'failed';

@@ -8,7 +8,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { bridgeDataConverter, keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { FAILURE_CONVERTER_PATH, bridgeDataConverter, keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_HEADER, PayloadKeyError } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
 import { ensureKeyFile, parseKeyList, PayloadKeyRing, readKeyFile, type PayloadKey } from '../../plugin-bridge/shared/codec/keys.ts';
 import { tempDir } from '../helpers/temporal.ts';
@@ -94,7 +94,8 @@ test('key files: created owner-only with one key, read back; malformed files and
 
 test('key sources: off only when explicitly off; config file, env keys, env file, data dir, in that order', () => {
   assert.deepEqual(keySource({ env: { OPENCLAW_TEMPORAL_CODEC: 'off' }, keyFile: '/k.json' }), { kind: 'off' });
-  assert.deepEqual(payloadDataConverter({ env: { OPENCLAW_TEMPORAL_CODEC: 'off' } }), {});
+  // Off: no codec; failure messages are still moved into encoded attributes (the workflow bundle does it anyway).
+  assert.deepEqual(payloadDataConverter({ env: { OPENCLAW_TEMPORAL_CODEC: 'off' } }), { failureConverterPath: FAILURE_CONVERTER_PATH });
   assert.throws(() => keySource({ env: { OPENCLAW_TEMPORAL_CODEC: 'false' } }), /must be "on" or "off"/);
   const env = { OPENCLAW_TEMPORAL_PAYLOAD_KEYS: 'a=x', OPENCLAW_TEMPORAL_KEY_FILE: '/env.json', OPENCLAW_TEMPORAL_DATA_DIR: '/data' };
   assert.deepEqual(keySource({ env, keyFile: '/cfg.json' }), { kind: 'file', path: '/cfg.json' });
