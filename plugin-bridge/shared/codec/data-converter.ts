@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { EncryptionCodec, PayloadKeyError } from './encryption-codec.ts';
 import { PayloadKeyRing, parseKeyList, readKeyFile } from './keys.ts';
+// Imported for its file, not its value: loaders that copy a plugin's modules elsewhere before running them (OpenClaw's)
+// copy what is imported, and the SDK requires the converter by the path below, next to this module.
+import './failure-converter.cjs';
 
 /** The key file's name inside a data directory. */
 export const KEY_FILE_NAME = 'payload-keys.json';
