@@ -52,4 +52,10 @@ export default tseslint.config(
     files: ['activities/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: ACTIVITY_BOUNDARY }] },
   },
+  {
+    // CommonJS modules the SDK loads by path with require() (plugin-bridge/shared/codec/failure-converter.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

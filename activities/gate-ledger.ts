@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'better-sqlite3';
-import type { DecisionAbandonedOp, GateLedgerBatch, GateLedgerOp, ResponseOp } from '../workflows/gate/ledger-ops.ts';
+import { gateLedgerBatchQuery, type DecisionAbandonedOp, type GateLedgerBatch, type GateLedgerOp, type ResponseOp } from '../workflows/gate/ledger-ops.ts';
+import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledger-handoff.ts';
+import { borrowLedgerBatch } from './ledger-handoff.ts';
 import { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 import { initGateLedgerSchema } from './gate-ledger-schema.ts';
 import type { LedgerDb, LedgerPool } from './ledger-db.ts';
@@ -28,9 +30,11 @@ export interface GateLedgerActivities {
    * Applies a batch in order, in one transaction; applying it again changes nothing. `applied` counts the ops
    * whose effect is in the ledger afterwards (including no-ops because it already was); an op whose target row
    * does not exist (a trigger mark or status change for an unknown request) is skipped and logged instead.
+   * Given a {@link LedgerBatchRef} (runs since the `gate-ledger-by-reference` patch), it reads the ops from the
+   * workflow run that scheduled it, by query.
    * @throws {ApplicationFailure} non-retryable, type {@link INVALID_LEDGER_BATCH}, for a malformed batch.
    */
-  applyGateLedger(batch: GateLedgerBatch): Promise<{ applied: number }>;
+  applyGateLedger(batch: GateLedgerBatch | LedgerBatchRef): Promise<{ applied: number }>;
 }
 
 type ApplyOps = Transaction<(ops: readonly GateLedgerOp[]) => GateLedgerOp[]>;
@@ -133,8 +137,9 @@ export function createGateLedgerActivities({ pool, logger }: GateLedgerDeps): Ga
   }
 
   return {
-    async applyGateLedger(input: GateLedgerBatch): Promise<{ applied: number }> {
-      const { dbPath, ops } = parseOrFail(input);
+    async applyGateLedger(input: GateLedgerBatch | LedgerBatchRef): Promise<{ applied: number }> {
+      const inline = isLedgerBatchRef(input) ? { dbPath: input.dbPath, ops: await borrowLedgerBatch(gateLedgerBatchQuery, input) } : input;
+      const { dbPath, ops } = parseOrFail(inline);
       const skipped = applierFor(pool.open(dbPath, initGateLedgerSchema)).immediate(ops);
       for (const op of skipped) logger.warn({ dbPath, op }, 'gate ledger op skipped: its request is unknown');
       const applied = ops.length - skipped.length;

@@ -1,4 +1,7 @@
 import { isUsageRecord, type UsageRecord } from '../workflows/usage/usage-record.ts';
+import { usageLedgerBatchQuery } from '../workflows/usage/contract.ts';
+import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledger-handoff.ts';
+import { borrowLedgerBatch } from './ledger-handoff.ts';
 import type { LedgerPool } from './ledger-db.ts';
 import { initUsageLedgerSchema } from './usage-ledger-schema.ts';
 
@@ -45,7 +48,10 @@ INSERT OR IGNORE INTO llm_usage_events (
  */
 export function createUsageLedgerActivities({ pool, logger }: UsageLedgerDeps) {
   return {
-    async appendUsage({ dbPath, records }: AppendUsageInput): Promise<AppendUsageResult> {
+    /** Given a {@link LedgerBatchRef} (runs since `usage-ledger-by-reference`), it reads the records from its workflow run by query. */
+    async appendUsage(input: AppendUsageInput | LedgerBatchRef): Promise<AppendUsageResult> {
+      const { dbPath } = input;
+      const records = isLedgerBatchRef(input) ? await borrowLedgerBatch(usageLedgerBatchQuery, input) : input.records;
       const valid = records.filter(isUsageRecord);
       if (valid.length < records.length) logger.warn({ dbPath, rejected: records.length - valid.length }, 'malformed usage records skipped');
       const db = pool.open(dbPath, initUsageLedgerSchema);

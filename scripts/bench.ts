@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchGate, type GateBenchPlan, type GatePhase } from './bench/gate-bench.ts';
+import { benchCodecOnOff, formatCodecComparison, type CodecComparison } from './bench/codec-bench.ts';
 import { cpuTimes, idleCpuPerSecond } from './bench/cpu.ts';
 import { benchLocal } from './bench/local-bench.ts';
 import { benchOrchestrator, type OrchestratorBenchPlan } from './bench/orchestrator-bench.ts';
@@ -91,6 +92,19 @@ function phaseResult(operation: string, phase: GatePhase): OperationResult {
   return { ...result(operation, phase.timed), cpuPerOpMs: phase.cpuPerOpMs };
 }
 
+/**
+ * The codec's cost (issue 18): gate decisions on this stack (codec on) and on a codec-off stack, alternating
+ * rounds in this run. Skipped (null) when the whole bench runs with the codec off.
+ */
+async function codecRows(stack: BenchStack): Promise<{ rows: OperationResult[]; comparison: CodecComparison | null }> {
+  if (process.env.OPENCLAW_TEMPORAL_CODEC === 'off') return { rows: [], comparison: null };
+  say('gate decisions, codec on vs off: a second stack with the codec off, alternating sequential rounds…');
+  const comparison = await benchCodecOnOff(stack.address, join(stack.dir, 'lorene-gate.db'), sqliteDurability);
+  say(formatCodecComparison(comparison));
+  const row = (side: 'on' | 'off') => ({ operation: `gate decision, codec ${side} (alternating rounds)`, ...comparison[side], outcomes: comparison.outcomes[side] });
+  return { rows: [row('on'), row('off')], comparison };
+}
+
 async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
   const started = Date.now();
   const loadBefore = loadAverage();
@@ -135,6 +149,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const onePeer = phaseResult('gate decision, one peer (sequential)', gate.onePeer);
     const manyPeers = phaseResult(`gate decision, ${plan.peers} peers (concurrency ${plan.concurrency})`, gate.manyPeers);
     const triggers = phaseResult(`trigger signal, ${plan.peers} peers (sequential)`, gate.triggers);
+    const codec = await codecRows(stack);
     say(`orchestrator tool decisions: ${orchestratorPlan.localIterations} local and pure, ${orchestratorPlan.boundDecisions} bound (query, update)…`);
     const orch = await benchOrchestrator(stack.address, orchestratorPlan);
     const orchRows = [
@@ -146,7 +161,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     say(`usage-ledger: ${DEFAULT_USAGE_BENCH_PLAN.hookIterations} llm_output hook calls per payload size, ${DEFAULT_USAGE_BENCH_PLAN.ingestRecords} records ingested…`);
     const usage = await benchUsage(stack.address, stack.dir, DEFAULT_USAGE_BENCH_PLAN);
     const usageRows = [result('llm_output hook, typical payload', usage.hook), result('llm_output hook, 20 KB payload', usage.hookLarge)];
-    const rows = [onePeer, manyPeers, triggers, unprotected, pure, floor, ...orchRows, ...usageRows];
+    const rows = [onePeer, manyPeers, triggers, ...codec.rows, unprotected, pure, floor, ...orchRows, ...usageRows];
     const bar = performanceBar(onePeer, manyPeers, unprotected, pure, floor);
     const orchestratorBar = {
       boundDecisionP99LimitMs: 50,
@@ -160,6 +175,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     say(`\n${formatTable(rows)}\n\n${formatBar(bar)}`);
     say(`orchestrator: bound p99 update ${orchestratorBar.boundDecisionP99Ms.update} ms, query ${orchestratorBar.boundDecisionP99Ms.query} ms (bar 50 ms); unbound / pure: mean ${orchestratorBar.unboundVsBaseline.meanRatio.toFixed(2)}×, p50 ${orchestratorBar.unboundVsBaseline.p50Ratio.toFixed(2)}× (bar 2×)`);
     say(`usage-ledger ingest: ${usage.ingest.records} records in ${usage.ingest.wallMs} ms = ${Math.round(usage.ingest.recordsPerSec)} records/s`);
+    if (codec.comparison !== null) say(formatCodecComparison(codec.comparison));
     say(`load average before ${loadBefore.join(' / ')}, after ${loadAfter.join(' / ')} (loadavg ${uptime()})`);
     const report = {
       generatedAt: new Date().toISOString(),
@@ -184,6 +200,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       againstFloor,
       overload,
       usageIngest: usage.ingest,
+      codecBar: codec.comparison,
     };
     writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
     say(`written ${resultsFile}`);

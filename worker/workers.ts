@@ -8,7 +8,7 @@ import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
 import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
-import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
@@ -22,6 +22,8 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    // Workflow and update failures are converted inside the bundle: it needs the project's failure converter too.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundlerLogger,
     webpackConfigHook: compileOwnTypeScript,
   });

@@ -7,6 +7,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/workers.ts';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH, replayDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import type { DownloadedHistory } from './histories.ts';
 import { compileOwnTypeScript } from '../../worker/bundle-installed.ts';
 
@@ -39,7 +40,7 @@ const bundlerLogger = {
 
 /** Bundles the workflows at `workflowsPath` (an index module) with the SDK's bundler, as the worker does. */
 export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES], logger: bundlerLogger, webpackConfigHook: compileOwnTypeScript });
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES], failureConverterPath: FAILURE_CONVERTER_PATH, logger: bundlerLogger, webpackConfigHook: compileOwnTypeScript });
 }
 
 /**
@@ -48,7 +49,7 @@ export function bundleFrom(workflowsPath: string = CURRENT_WORKFLOWS): Promise<W
  */
 export async function replayHistories(bundle: WorkflowBundle, histories: readonly DownloadedHistory[], dataConverter: DataConverter = {}): Promise<ReplaySummary> {
   const outcomes: ReplayOutcome[] = [];
-  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'openclaw-temporal-replay', dataConverter }, histories);
+  const results = Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'openclaw-temporal-replay', dataConverter: replayDataConverter(dataConverter) }, histories);
   for await (const result of results) {
     const error = result.error;
     const verdict: ReplayVerdict = error === undefined ? 'ok' : error.name === 'DeterminismViolationError' ? 'non-deterministic' : 'failed';

@@ -40,9 +40,14 @@ export function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
   return found;
 }
 
-/** The text of every payload of a run's history after decoding with `codec` (what the Web UI shows with a codec server). */
-export async function decodedTexts(client: Client, run: { workflowId: string; runId: string }, codec: PayloadCodec): Promise<string> {
+/** The text of each payload of a run's history after decoding with `codec`, one string per payload. */
+export async function decodedPayloadTexts(client: Client, run: { workflowId: string; runId?: string }, codec: PayloadCodec): Promise<string[]> {
   const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
   const decoded = await codec.decode(payloadsIn(history));
-  return decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
+  return decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8'));
+}
+
+/** The text of every payload of a run's history after decoding with `codec` (what the Web UI shows with a codec server). */
+export async function decodedTexts(client: Client, run: { workflowId: string; runId: string }, codec: PayloadCodec): Promise<string> {
+  return (await decodedPayloadTexts(client, run, codec)).join('\n');
 }

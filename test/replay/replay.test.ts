@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
-import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { payloadDataConverter, replayDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { testBundle } from '../helpers/temporal.ts';
 
 const dir = fileURLToPath(new URL('../histories/', import.meta.url));
@@ -24,6 +24,6 @@ for (const file of files) {
     const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
     assert.ok((history.events?.length ?? 0) > 3, 'a real history');
     // With the payload codec: plain histories (recorded before it) pass through it, encrypted ones decode.
-    await Worker.runReplayHistory({ workflowBundle: await testBundle(), dataConverter: payloadDataConverter() }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory({ workflowBundle: await testBundle(), dataConverter: replayDataConverter(payloadDataConverter()) }, history, file.replace(/\.json$/, ''));
   });
 }

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { createRequire } from 'node:module';
+import { defaultPayloadConverter, type FailureConverter } from '@temporalio/common';
+import { FAILURE_CONVERTER_PATH } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { EncryptionCodec } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
 import { PayloadKeyRing } from '../../plugin-bridge/shared/codec/keys.ts';
 import { startCodecServer, type RunningCodecServer } from '../../worker/codec-server.ts';
@@ -68,4 +70,17 @@ test('a payload under an unknown key is refused with the key id; bad requests ge
   assert.match(((await refused.json()) as { message: string }).message, /"retired-key" is not configured/);
   assert.equal((await post('/decode', { nope: 1 })).status, 400);
   assert.equal((await post('/other', { payloads: [] })).status, 404);
+});
+
+test('a failure message (encoded by the project\'s failure converter, then sealed) decodes for the Web UI', async () => {
+  const { failureConverter } = createRequire(import.meta.url)(FAILURE_CONVERTER_PATH) as { failureConverter: FailureConverter };
+  const failure = failureConverter.errorToFailure(new Error('could not write Lindenweg 7'), defaultPayloadConverter);
+  assert.equal(failure.message, 'Encoded failure');
+  assert.ok(failure.encodedAttributes != null);
+  const [sealed] = await codec.encode([failure.encodedAttributes]);
+  assert.ok(sealed !== undefined && !Buffer.from(sealed.data ?? new Uint8Array()).toString('latin1').includes('Lindenweg'));
+  const decoded = (await (await post('/decode', { payloads: [asJson(sealed)] })).json()) as { payloads: Array<{ data: string }> };
+  const attributes = JSON.parse(Buffer.from(decoded.payloads[0]?.data ?? '', 'base64').toString('utf8')) as { message: string; stack_trace: string };
+  assert.equal(attributes.message, 'could not write Lindenweg 7');
+  assert.match(attributes.stack_trace, /codec-server\.test/);
 });

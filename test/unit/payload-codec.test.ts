@@ -8,8 +8,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { bridgeDataConverter, keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
-import { ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_HEADER, PayloadKeyError } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
+import { FAILURE_CONVERTER_PATH, bridgeDataConverter, keySource, payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { COMPRESSION_HEADER, ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_HEADER, PayloadKeyError } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
 import { ensureKeyFile, parseKeyList, PayloadKeyRing, readKeyFile, type PayloadKey } from '../../plugin-bridge/shared/codec/keys.ts';
 import { tempDir } from '../helpers/temporal.ts';
 
@@ -31,6 +31,23 @@ test('a sealed payload carries only the encoding and the key id; it opens to the
   const [opened] = await codec.decode([sealed]);
   assert.ok(opened !== undefined);
   assert.deepEqual(defaultPayloadConverter.fromPayload(opened), { text: SECRET });
+});
+
+test('a large payload (raw usage JSON) is deflated, then sealed: smaller, named in the metadata, authenticated', async () => {
+  const codec = codecOf(key('k1'));
+  const rawJson = JSON.stringify({ prompt: SECRET, assistantTexts: Array.from({ length: 200 }, (_, i) => `${SECRET}, line ${i}`) });
+  const large = defaultPayloadConverter.toPayload({ rawJson });
+  const [sealed, small] = await codec.encode([large, plain()]);
+  assert.ok(sealed?.data != null && small !== undefined);
+  assert.equal(utf8(sealed.metadata?.[COMPRESSION_HEADER]), 'deflate-raw');
+  assert.ok(sealed.data.length < (large.data?.length ?? 0) / 4, `${sealed.data.length} bytes sealed for ${large.data?.length} plain`);
+  assert.ok(!bytesOf(sealed).includes('Lindenweg'));
+  assert.equal(small.metadata?.[COMPRESSION_HEADER], undefined, 'a small payload is not compressed');
+  const [opened] = await codec.decode([sealed]);
+  assert.deepEqual(defaultPayloadConverter.fromPayload(opened as Payload), { rawJson });
+  // The header is authenticated: dropping it does not give the deflated bytes as if they were the payload.
+  const { [COMPRESSION_HEADER]: _dropped, ...rest } = sealed.metadata ?? {};
+  await assert.rejects(codec.decode([{ ...sealed, metadata: rest }]), (err: unknown) => err instanceof PayloadKeyError && /does not authenticate/.test(err.message));
 });
 
 test('payloads without the encryption marker (histories before the codec) pass through unchanged', async () => {
@@ -94,7 +111,8 @@ test('key files: created owner-only with one key, read back; malformed files and
 
 test('key sources: off only when explicitly off; config file, env keys, env file, data dir, in that order', () => {
   assert.deepEqual(keySource({ env: { OPENCLAW_TEMPORAL_CODEC: 'off' }, keyFile: '/k.json' }), { kind: 'off' });
-  assert.deepEqual(payloadDataConverter({ env: { OPENCLAW_TEMPORAL_CODEC: 'off' } }), {});
+  // Off: no codec; failure messages are still moved into encoded attributes (the workflow bundle does it anyway).
+  assert.deepEqual(payloadDataConverter({ env: { OPENCLAW_TEMPORAL_CODEC: 'off' } }), { failureConverterPath: FAILURE_CONVERTER_PATH });
   assert.throws(() => keySource({ env: { OPENCLAW_TEMPORAL_CODEC: 'false' } }), /must be "on" or "off"/);
   const env = { OPENCLAW_TEMPORAL_PAYLOAD_KEYS: 'a=x', OPENCLAW_TEMPORAL_KEY_FILE: '/env.json', OPENCLAW_TEMPORAL_DATA_DIR: '/data' };
   assert.deepEqual(keySource({ env, keyFile: '/cfg.json' }), { kind: 'file', path: '/cfg.json' });

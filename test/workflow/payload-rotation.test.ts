@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { payloadDataConverter, replayDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { KEY_ID_HEADER } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
 import { newKeyEntry } from '../../plugin-bridge/shared/codec/keys.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
@@ -58,7 +58,7 @@ async function withKeys<T>(file: string, play: (gate: GateClient) => Promise<T>)
 
 const history = () => rawClient(env.connection).workflow.getHandle(gateWorkflowId('whatsapp', PEER)).fetchHistory();
 const keyIds = async () => new Set(payloadsIn(await history()).map((p) => new TextDecoder().decode(p.metadata?.[KEY_ID_HEADER] ?? new Uint8Array())));
-const replay = async (file: string) => Worker.runReplayHistory({ workflowBundle: await testBundle(), dataConverter: payloadDataConverter({ keyFile: file }) }, await history(), 'rotation');
+const replay = async (file: string) => Worker.runReplayHistory({ workflowBundle: await testBundle(), dataConverter: replayDataConverter(payloadDataConverter({ keyFile: file })) }, await history(), 'rotation');
 
 test('key 1, then key 2 as newest: the workflow goes on and replays; without key 1 the error names it', async () => {
   await withKeys(onlyKey1, async (gate) => {

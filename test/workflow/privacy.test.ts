@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -19,10 +19,13 @@ import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
 import { UsageLedgerClient } from '../../plugin-bridge/usage-ledger/ledger-client.ts';
 import { gatewayTaskQueue, subagentTaskWorkflowId, taskEndedSignal, taskSpawnedSignal, type RetryConfig } from '../../workflows/subagent/contract.ts';
 import { usageLedgerStateQuery, usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
-import { recordingGateway } from '../helpers/gateway.ts';
+import { gateStateQuery, gateWorkflowId } from '../../workflows/gate/contract.ts';
+import type { NextTurnInjection, NextTurnInjectionResult } from '../../activities/gateway-host.ts';
+import { recordingGateway, RecordingSystemRuntime } from '../helpers/gateway.ts';
+import { readRows } from '../helpers/sqlite.ts';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ENCRYPTED_ENCODING } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
-import { allRuns, decodedTexts, payloadsIn, rawClient, rawHistoryBytes } from '../helpers/raw-history.ts';
+import { allRuns, decodedPayloadTexts, decodedTexts, payloadsIn, rawClient, rawHistoryBytes } from '../helpers/raw-history.ts';
 import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
 
 const SECRET = `secret-${randomUUID()}`;
@@ -46,14 +49,19 @@ after(async () => {
   tmp.cleanup();
 });
 
+const GATE_PEER = '+4917099990001';
+const GATE_DB = join(tmp.dir, 'gate.db');
+
 async function playGate(): Promise<void> {
   const gate = new GateClient(bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: 'openclaw-temporal' });
-  const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: join(tmp.dir, 'gate.db') };
-  const peer = '+4917099990001';
+  const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: GATE_DB };
   const body = `${SECRET} trigger`;
-  await gate.trigger(peer, { messageId: 'privacy-1', sender: '+15550001', text: `friday: ${body}`, body, receivedAt: Date.now(), config }, soon());
-  const decision = await gate.decide(peer, { decisionId: 'privacy-d1', content: `${SECRET} reply`, config }, soon());
+  await gate.trigger(GATE_PEER, { messageId: 'privacy-1', sender: '+15550001', text: `friday: ${body}`, body, receivedAt: Date.now(), config }, soon());
+  const decision = await gate.decide(GATE_PEER, { decisionId: 'privacy-d1', content: `${SECRET} reply`, config }, soon());
   assert.equal(decision.action, 'deliver');
+  // The ledger row is written after the decision: wait for it, so the ledger activity is in the history too.
+  const handle = env.client.workflow.getHandle(gateWorkflowId('whatsapp', GATE_PEER));
+  await eventually('gate ledger written', async () => ((await handle.query(gateStateQuery)).ledger.length === 0 ? true : undefined), 30_000);
 }
 
 async function playUsage(): Promise<void> {
@@ -69,8 +77,34 @@ async function playUsage(): Promise<void> {
   await eventually('usage record written', async () => ((await handle.query(usageLedgerStateQuery)).counters.written === 1 ? true : undefined), 30_000);
 }
 
+/** A usage ledger whose file cannot be created at first (a file sits where its folder goes): the error names the path. */
+async function playFailingUsage(): Promise<void> {
+  const blocker = join(tmp.dir, `${SECRET} folder`);
+  writeFileSync(blocker, 'not a folder');
+  const usage = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal' });
+  const record = extractUsage({ runId: 'failing-run', provider: 'anthropic', model: 'm', usage: { input: 1, output: 1 } }, 'llm_output', { eventId: 'privacy-failing-1', now: Date.now() });
+  assert.ok(record !== null);
+  await usage.send('privacy-failing', { dbPath: join(blocker, 'usage.db'), records: [record] }, soon());
+  const handle = env.client.workflow.getHandle(usageLedgerWorkflowId('privacy-failing'));
+  await eventually('a failed ledger attempt', async () => ((await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0) >= 2 || undefined, 30_000);
+  rmSync(blocker);
+  await eventually('usage record written after the failure', async () => ((await handle.query(usageLedgerStateQuery)).counters.written === 1 ? true : undefined), 30_000);
+}
+
+/** OpenClaw's queue throws once, with personal text in its message (the gateway worker's activity fails, then succeeds). */
+class FailingOnceRuntime extends RecordingSystemRuntime {
+  #failed = false;
+  override async enqueueNextTurnInjection(injection: NextTurnInjection): Promise<NextTurnInjectionResult> {
+    if (!this.#failed) {
+      this.#failed = true;
+      throw new Error(`queue full while storing ${SECRET} gateway failure`);
+    }
+    return super.enqueueNextTurnInjection(injection);
+  }
+}
+
 async function playRetry(): Promise<void> {
-  const gw = recordingGateway(env.address, 'gw-privacy');
+  const gw = recordingGateway(env.address, 'gw-privacy', new FailingOnceRuntime());
   gw.worker.start();
   try {
     const config: RetryConfig = {
@@ -95,12 +129,17 @@ async function playRetry(): Promise<void> {
 }
 
 describe('nothing personal in plain text (real dev server, codec from the environment)', () => {
-  test('the secret of a trigger, a reply, a usage record and a retry text is in no raw history, and decodes with the codec', async () => {
+  const [codec] = payloadDataConverter().payloadCodecs ?? [];
+  before(async () => {
     await playGate();
     await playUsage();
+    await playFailingUsage();
     await playRetry();
+  });
+
+  test('the secret of a trigger, a reply, a usage record, a retry text and failure messages is in no raw history, and decodes with the codec', async () => {
     const raw = rawClient(env.connection);
-    const expected = ['lorene-gate/whatsapp/+4917099990001', usageLedgerWorkflowId('privacy'), subagentTaskWorkflowId('privacy-task'), `${subagentTaskWorkflowId('privacy-task')}/retry-1`];
+    const expected = [gateWorkflowId('whatsapp', GATE_PEER), usageLedgerWorkflowId('privacy'), subagentTaskWorkflowId('privacy-task'), `${subagentTaskWorkflowId('privacy-task')}/retry-1`];
     const runs = await eventually('every run listed', async () => {
       const listed = await allRuns(raw);
       return expected.every((id) => listed.some((r) => r.workflowId === id)) ? listed : undefined;
@@ -109,11 +148,30 @@ describe('nothing personal in plain text (real dev server, codec from the enviro
       const bytes = await rawHistoryBytes(raw, run);
       assert.ok(!bytes.includes(SECRET), `${run.workflowId} stores the secret in plain text`);
     }
-    const [codec] = payloadDataConverter().payloadCodecs ?? [];
     assert.ok(codec !== undefined, 'the tests run with the codec on');
     let decoded = '';
     for (const run of runs) decoded += await decodedTexts(raw, run, codec);
     for (const path of ['trigger', 'reply', 'prompt', 'answer', 'task']) assert.ok(decoded.includes(`${SECRET} ${path}`), `the ${path} decodes with the codec`);
+    // Failure messages and stack traces travel as encoded attributes: the ledger worker's activity failure (the
+    // path in its error) and the gateway worker's (the bridge side) are encrypted, and decode with the codec.
+    for (const failure of [`${SECRET} folder`, `${SECRET} gateway failure`]) assert.ok(decoded.includes(failure), `the failure "${failure}" decodes with the codec`);
+  });
+
+  test('each personal text is recorded once: in the signal or update that brought it, not again in the ledger activity input', async () => {
+    assert.ok(codec !== undefined, 'the tests run with the codec on');
+    const raw = rawClient(env.connection);
+    const count = async (workflowId: string, text: string) => (await decodedPayloadTexts(raw, { workflowId }, codec)).filter((t) => t.includes(text)).length;
+    const gate = gateWorkflowId('whatsapp', GATE_PEER);
+    assert.equal(await count(gate, `${SECRET} reply`), 1, 'the reply is in the decision update only');
+    assert.equal(await count(gate, `${SECRET} trigger`), 1, 'the trigger text and body are in the trigger signal only');
+    assert.equal(await count(usageLedgerWorkflowId('privacy'), `${SECRET} prompt`), 1, 'the raw usage JSON is in the records update only');
+    // ...and the ledger activities still wrote them, reading them from the workflow by query.
+    const responses = readRows<{ content: string }>(GATE_DB, 'SELECT content FROM responses');
+    assert.deepEqual(responses.map((r) => r.content), [`${SECRET} reply`]);
+    const requests = readRows<{ body: string }>(GATE_DB, 'SELECT body FROM requests');
+    assert.deepEqual(requests.map((r) => r.body), [`${SECRET} trigger`]);
+    const usage = readRows<{ raw_json: string }>(join(tmp.dir, 'usage.db'), 'SELECT raw_json FROM llm_usage_events');
+    assert.ok(usage.length === 1 && usage[0]?.raw_json.includes(`${SECRET} answer`));
   });
 });
 

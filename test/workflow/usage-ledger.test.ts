@@ -3,6 +3,7 @@
  * the bridge's own client (`UsageLedgerClient` over `TemporalBridge`), as the plugin's sender loop feeds it.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -122,8 +123,10 @@ describe('usage ledger workflow (real dev server)', () => {
     const maxHistoryBytes = 500_000;
     const bySize = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal', workflowArgs: { maxHistoryBytes } });
     // Records with ~4 KB of raw JSON, from three senders that never pause: the backlog is replenished as fast as it
-    // is written, so a run that kept taking batches while draining would never get down to what it may carry.
-    const big = (prefix: string) => Array.from({ length: 40 }, (_, i) => record(`${prefix}-${i}`, 'claude-opus-4-1', { a: 'x'.repeat(1900), b: 'y'.repeat(1900) }));
+    // is written, so a run that kept taking batches while draining would never get down to what it may carry. The
+    // JSON is random (base64): the payload codec compresses, and repeated characters would shrink to nothing.
+    const noise = () => randomBytes(1425).toString('base64');
+    const big = (prefix: string) => Array.from({ length: 40 }, (_, i) => record(`${prefix}-${i}`, 'claude-opus-4-1', { a: noise(), b: noise() }));
     let refusals = 0;
     await Promise.all([0, 1, 2].map(async (lane) => {
       for (let i = 0; i < 10; i += 1) refusals += await deliverRetrying(bySize, 'steady', big(`st${lane}-${i}`));

@@ -6,6 +6,7 @@
  */
 import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities } from '@temporalio/workflow';
 import { LEDGER_TASK_QUEUE } from '../shared/task-queues.ts';
+import type { LedgerHandoff } from '../shared/ledger-handoff.ts';
 import type { GateLedgerActivities, GateLedgerOp } from './ledger-ops.ts';
 
 const ledger = proxyActivities<GateLedgerActivities>({
@@ -49,10 +50,13 @@ export type LedgerWriteOutcome =
 /**
  * Writes one batch with the bounded retry policy and says how it went instead of throwing: `failed` once the
  * attempts are used up (the caller dead-letters the batch), `malformed` when the activity rejected it (logged).
+ * With a `handoff` the activity's input is a reference and the activity reads the ops by query (runs since the
+ * `gate-ledger-by-reference` patch): the texts in them are then recorded only in the signal or update that brought them.
  */
-export async function tryWriteLedgerBatch(dbPath: string, batch: readonly GateLedgerOp[]): Promise<LedgerWriteOutcome> {
+export async function tryWriteLedgerBatch(dbPath: string, batch: readonly GateLedgerOp[], handoff?: LedgerHandoff<GateLedgerOp>): Promise<LedgerWriteOutcome> {
   try {
-    await boundedLedger.applyGateLedger({ dbPath, ops: batch });
+    if (handoff === undefined) await boundedLedger.applyGateLedger({ dbPath, ops: batch });
+    else await handoff.lend(dbPath, batch, (ref) => boundedLedger.applyGateLedger(ref));
     return { outcome: 'written' };
   } catch (err) {
     if (isCancellation(err)) throw err;

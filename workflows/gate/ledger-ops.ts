@@ -5,6 +5,8 @@
  * (activities run at least once): applying the same batch twice leaves the ledger unchanged.
  * Times are epoch milliseconds (workflow time), exactly as the original `lorene-gate.db` stored them.
  */
+import { defineQuery } from '@temporalio/workflow';
+import type { LedgerBatchRef } from '../shared/ledger-handoff.ts';
 
 /** An inbound message on the gate's channel, protected peer or not (`seen_messages`, triggered = 0). */
 export interface SeenOp {
@@ -133,5 +135,9 @@ export interface GateLedgerBatch {
 
 /** The ledger activities the gate workflows call (implemented in `activities/gate-ledger.ts`). */
 export interface GateLedgerActivities {
-  applyGateLedger(batch: GateLedgerBatch): Promise<{ applied: number }>;
+  /** Given the batch inline (older runs), or a reference the activity reads by {@link gateLedgerBatchQuery}. */
+  applyGateLedger(batch: GateLedgerBatch | LedgerBatchRef): Promise<{ applied: number }>;
 }
+
+/** The ops of a batch the gate lends to its ledger activity (see `workflows/shared/ledger-handoff.ts`). */
+export const gateLedgerBatchQuery = defineQuery<readonly GateLedgerOp[] | null, [string]>('lorene-gate.ledger-batch');

@@ -8,6 +8,8 @@ import { condition, log } from '@temporalio/workflow';
 import type { ReplayDeadLettersResult } from './contract.ts';
 import { addDeadLetter, deadLetterCount, isParked, withoutFirstDeadLetter, withReplayError } from './dead-letters.ts';
 import { MAX_OPS_PER_BATCH, tryWriteLedgerBatch } from './ledger-flush.ts';
+import type { LedgerHandoff } from '../shared/ledger-handoff.ts';
+import type { GateLedgerOp } from './ledger-ops.ts';
 import type { GateState } from './state.ts';
 
 /** How the pump reads and changes the workflow's state. */
@@ -23,6 +25,8 @@ export interface LedgerPumpIO {
    * costs one activity, and only a busy ledger waits for company. Runs since the `gate-fewer-commands` patch.
    */
   readonly writeAtOnceWhenIdle?: boolean;
+  /** Lends batches to the activity by reference (runs since the `gate-ledger-by-reference` patch); else inline. */
+  readonly handoff?: LedgerHandoff<GateLedgerOp>;
 }
 
 /** A pump: {@link LedgerPump.run} is awaited beside the gate's main loop, so a failure in it fails the run loudly. */
@@ -47,7 +51,7 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
     for (;;) {
       const first = io.read().deadLetters?.[0];
       if (first === undefined) return { replayed, remaining: 0, error: null };
-      const written = await tryWriteLedgerBatch(first.dbPath, first.ops);
+      const written = await tryWriteLedgerBatch(first.dbPath, first.ops, io.handoff);
       if (written.outcome === 'failed') {
         io.write(withReplayError(io.read(), written.error));
         return { replayed, remaining: deadLetterCount(io.read()), error: written.error };
@@ -74,7 +78,7 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
       return;
     }
     busy = true;
-    const written = await tryWriteLedgerBatch(dbPath, batch).finally(() => {
+    const written = await tryWriteLedgerBatch(dbPath, batch, io.handoff).finally(() => {
       busy = false;
       lastWriteEnd = Date.now();
     });

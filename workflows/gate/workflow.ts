@@ -23,6 +23,8 @@ import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDead
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 import { createLedgerPump } from './ledger-pump.ts';
+import { createLedgerHandoff } from '../shared/ledger-handoff.ts';
+import { gateLedgerBatchQuery } from './ledger-ops.ts';
 import { initialGateState, type GateState } from './state.ts';
 import { validateAbandonEvent, validateOutboundRequest, validateTriggerEvent } from './validate.ts';
 
@@ -118,6 +120,9 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
       shouldContinueAsNew,
       lingerMs: LEDGER_LINGER_MS,
       writeAtOnceWhenIdle: fewerCommands,
+      // Privacy (issue 18): since this patch the ledger activity reads its ops by query, so a trigger's text and a
+      // reply's content are recorded once, in the signal or update that brought them, not again in its input.
+      handoff: patched('gate-ledger-by-reference') ? createLedgerHandoff(gateLedgerBatchQuery) : undefined,
     });
     setHandler(gateReplayDeadLettersUpdate, () => pump.replay());
     const mayContinueAsNew = () => shouldContinueAsNew() && pump.idle() && allHandlersFinished();

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { UsageRecord } from './usage-record.ts';
+import type { LedgerBatchRef } from '../shared/ledger-handoff.ts';
 import type { UsageLedgerState } from './state.ts';
 
 export type { UsageRecord };
@@ -52,7 +53,8 @@ export interface AppendUsageBatch {
 
 /** The ledger activity the workflow calls (implemented by `createUsageLedgerActivities` in activities/usage-ledger.ts). */
 export interface UsageLedgerActivities {
-  appendUsage(batch: AppendUsageBatch): Promise<{ inserted: number }>;
+  /** Given the records inline (older runs), or a reference the activity reads by {@link usageLedgerBatchQuery}. */
+  appendUsage(batch: AppendUsageBatch | LedgerBatchRef): Promise<{ inserted: number }>;
 }
 
 /** What the workflow did with one delivered batch. */
@@ -69,6 +71,8 @@ export const INVALID_USAGE_RECORDS = 'InvalidUsageRecords';
 
 export const usageRecordsUpdate = defineUpdate<UsageRecordsResult, [UsageRecordsEvent]>('usage-ledger.records');
 export const usageLedgerStateQuery = defineQuery<UsageLedgerState>('usage-ledger.state');
+/** The records of a batch the ledger workflow lends to its activity (see `workflows/shared/ledger-handoff.ts`). */
+export const usageLedgerBatchQuery = defineQuery<readonly UsageRecord[] | null, [string]>('usage-ledger.batch');
 
 /**
  * The ledger id for an agent: its id reduced to `[A-Za-z0-9._-]` (at most 64 characters), `default` when

@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -24,12 +25,14 @@ import {
   INVALID_USAGE_RECORDS,
   USAGE_LEDGER_BUSY,
   USAGE_LEDGER_PLUGIN_ID,
+  usageLedgerBatchQuery,
   usageLedgerStateQuery,
   usageRecordsUpdate,
   type UsageLedgerActivities,
   type UsageLedgerWorkflowArgs,
 } from './contract.ts';
 import { backlogProblem, batchWritten, describeUsageLedger, eventProblem, nextBatch, pendingChars, pendingCount, receiveRecords } from './decide.ts';
+import { createLedgerHandoff } from '../shared/ledger-handoff.ts';
 import { MAX_CARRIED_CHARS, initialUsageLedgerState, type UsageLedgerState } from './state.ts';
 
 /** @default history events before continue-as-new */
@@ -86,10 +89,14 @@ export async function usageLedgerWorkflow(args: UsageLedgerWorkflowArgs): Promis
     upsertSearchAttributes([{ key: OPENCLAW_PLUGIN, value: USAGE_LEDGER_PLUGIN_ID }]);
   }
 
+  // Privacy (issue 18): since this patch the activity reads the records by query, so a record's raw JSON (prompt
+  // and answer) is recorded once, in the update that brought it, not again in the activity's input.
+  const handoff = patched('usage-ledger-by-reference') ? createLedgerHandoff(usageLedgerBatchQuery) : undefined;
+
   const writeOneBatch = async (): Promise<void> => {
     const batch = nextBatch(state);
     if (batch === null) return;
-    const { inserted } = await ledger.appendUsage(batch);
+    const { inserted } = handoff === undefined ? await ledger.appendUsage(batch) : await handoff.lend(batch.dbPath, batch.records, (ref) => ledger.appendUsage(ref));
     state = batchWritten(state, batch, inserted, Date.now());
   };
 

@@ -9,11 +9,21 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { EncryptionCodec, PayloadKeyError } from './encryption-codec.ts';
 import { PayloadKeyRing, parseKeyList, readKeyFile } from './keys.ts';
+// Imported for its file, not its value: loaders that copy a plugin's modules elsewhere before running them (OpenClaw's)
+// copy what is imported, and the SDK requires the converter by the path below, next to this module.
+import './failure-converter.cjs';
 
 /** The key file's name inside a data directory. */
 export const KEY_FILE_NAME = 'payload-keys.json';
 
 const REPO_DATA_DIR = fileURLToPath(new URL('../../../.data', import.meta.url));
+
+/**
+ * The failure converter every client, worker and workflow bundle uses: messages and stack traces travel as an
+ * encoded payload (the codec encrypts it), not as plain-text fields of the failure. Always set, codec on or off,
+ * so the workflow bundle (built once) and the workers agree.
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
 export interface CodecSettings {
   /** A key file named by configuration (wins over the environment); relative paths resolve against the cwd. */
@@ -44,14 +54,23 @@ export function loadKeyRing(source: KeySource, env: NodeJS.ProcessEnv = process.
   return readKeyFile(source.path);
 }
 
-/** The data converter for a client or worker: the encryption codec, or the SDK default when explicitly off. */
+/** The data converter for a client or worker: the encryption codec (no codec when explicitly off), failure attributes encoded. */
 export function payloadDataConverter(settings: CodecSettings = {}): DataConverter {
   return dataConverterFor(loadKeyRing(keySource(settings), settings.env ?? process.env));
 }
 
 /** A data converter over an already loaded ring (tests, the codec server). */
 export function dataConverterFor(ring: PayloadKeyRing | null): DataConverter {
-  return ring === null ? {} : { payloadCodecs: [new EncryptionCodec(ring)] };
+  const failureConverterPath = FAILURE_CONVERTER_PATH;
+  return ring === null ? { failureConverterPath } : { failureConverterPath, payloadCodecs: [new EncryptionCodec(ring)] };
+}
+
+/**
+ * For replays, which write nothing to a server: the same codecs, but failures in plain text, so a replay's error
+ * (a missing key, a non-determinism) reads as itself instead of "Encoded failure".
+ */
+export function replayDataConverter(converter: DataConverter): DataConverter {
+  return converter.payloadCodecs === undefined ? {} : { payloadCodecs: converter.payloadCodecs };
 }
 
 /**
