@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildAuditRecord, buildPromptDump, measurePrompt } from '../../plugin-bridge/token-audit/index.ts';
+import { buildAuditRecord, buildPromptDump, measurePrompt } from '../../plugin-bridge/token-audit/records.ts';
 import type { LlmInputEvent, LlmOutputEvent } from '../../plugin-bridge/token-audit/types.ts';
 
 const NOW = new Date('2026-09-10T12:00:00.000Z');
