@@ -122,7 +122,7 @@ export function chaosTable(f: ChaosFigures): string {
     `| events: inbound messages handed out twice | ${f.events.duplicated} |`,
     `| events: model calls | ${f.events.modelCalls} |`,
     `| events: replies delivered by the channel | ${f.events.delivered} |`,
-    `| events: replies blocked by the gate | ${f.events.blocked} |`,
+    `| events: sends the gate cancelled (blocked_messages rows) | ${f.events.blocked} |`,
     `| events: usage rows | ${f.events.usageRows} |`,
     `| **violations** | **${f.violations.length}** |`,
     ...f.violations.map((v) => `  round ${v.round} (${v.after}): ${v.invariant}`),
