@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { chaosTable, runChaos } from './chaos/run.ts';
 import { startChaosWorld, type ChaosWorld } from './chaos/world.ts';
 
-const SEED = Number(process.env.CHAOS_SEED ?? 20261125);
+const SEED = Number(process.env.CHAOS_SEED ?? 29);
 const MINUTES = Number(process.env.CHAOS_MINUTES ?? 2.5);
 let world: ChaosWorld;
 
