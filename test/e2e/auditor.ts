@@ -144,3 +144,57 @@ export function gateDump(stateDir: string): string {
 export function logLines(logs: string, pattern: RegExp, max = 40): string {
   return logs.split('\n').filter((l) => pattern.test(l)).slice(-max).map((l) => l.slice(0, 400)).join('\n');
 }
+
+/**
+ * Invariant "no arm or counter lost": no request answered more often than `maxUsesPerArm` (a lost counter gives
+ * uses again), and no trigger message applied twice (one request per inbound message id).
+ */
+export function counterViolations(stateDir: string, maxUsesPerArm: number): string[] {
+  const path = ledgerPaths(stateDir).gate;
+  if (!existsSync(path)) return [];
+  const overUsed = readRows<{ request_id: string; uses: number }>(path, `SELECT request_id, COUNT(*) AS uses FROM responses WHERE kind = 'text' AND request_id IS NOT NULL GROUP BY request_id HAVING COUNT(*) > ${maxUsesPerArm}`);
+  const twice = readRows<{ inbound_message_id: string; n: number }>(path, 'SELECT inbound_message_id, COUNT(*) AS n FROM requests WHERE inbound_message_id IS NOT NULL GROUP BY inbound_message_id HAVING COUNT(*) > 1');
+  return [
+    ...overUsed.map((r) => `no counter lost: request ${r.request_id} was answered ${r.uses} times, more than maxUsesPerArm ${maxUsesPerArm}`),
+    ...twice.map((r) => `no trigger applied twice: message ${r.inbound_message_id} created ${r.n} requests`),
+  ];
+}
+
+/** What a step expected of a reply and what happened, as the scenario saw it. */
+export interface ReplyOutcome {
+  readonly tag: string;
+  readonly expected: 'delivered' | 'blocked';
+  readonly actual: 'delivered' | 'blocked' | 'nothing';
+  /** Why the step expected that (the arm and its uses, the fault around it). */
+  readonly because: string;
+}
+
+/**
+ * Invariant "no arm lost" (a reply the live arm allows is delivered once faults have settled) and "fail closed"
+ * (a reply without a live arm, or while Temporal is down, is not delivered).
+ */
+export function outcomeViolations(outcomes: readonly ReplyOutcome[]): string[] {
+  return outcomes
+    .filter((o) => o.actual !== o.expected)
+    .map((o) =>
+      o.expected === 'delivered'
+        ? `no arm lost: ${o.tag} should have been delivered (${o.because}) but was ${o.actual}`
+        : `fail closed: ${o.tag} should have been blocked (${o.because}) but was ${o.actual}`,
+    );
+}
+
+/** Invariant "no crash": the gateway and the worker are running unless a fault stopped them on purpose. */
+export function crashViolations(processes: ReadonlyArray<{ name: string; exitCode: number | null; signalCode: string | null }>): string[] {
+  return processes
+    .filter((p) => p.exitCode !== null || p.signalCode !== null)
+    .map((p) => `no crash: the ${p.name} process exited (${p.signalCode ?? `code ${String(p.exitCode)}`}) without a fault stopping it`);
+}
+
+/** Invariant "no unhandled rejection, no crash" in the worker processes' output. */
+export function workerLogViolations(logs: string): string[] {
+  const bad = [/unhandled ?rejection/i, /uncaught exception/i, /\bFATAL\b/];
+  return logs
+    .split('\n')
+    .filter((line) => bad.some((re) => re.test(line)))
+    .map((line) => `no unhandled rejection, no crash in the worker: ${line.slice(0, 200)}`);
+}

@@ -5,8 +5,13 @@
  * the Telegram Bot API server (test/e2e/fakes/telegram-bot-api.ts). A test drives the gateway as a user would:
  * through its own OpenAI-compatible HTTP endpoint (the same agent path as `openclaw agent`) and its channel.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { temporalCliPath } from '../../scripts/paths.mjs';
+import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { EXPECTED_PLUGINS, PLUGIN_BRIDGE_DIR, pluginEntry } from '../gateway/expected-plugins.ts';
 import { createSandbox, type GatewayProcess, type OpenClawSandbox } from '../gateway/openclaw-cli.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
@@ -29,11 +34,19 @@ export interface StackOptions {
    * instead of loading this worktree's folders: the gateway config then names no `plugins.load.paths`.
    */
   readonly installPlugins?: (sandbox: OpenClawSandbox) => Promise<void>;
+  /**
+   * A `temporal server start-dev` process on a fixed port with its SQLite file in the sandbox, instead of the test
+   * environment's server: `stopTemporal`/`startTemporal` then stop it and start it again on the same database.
+   */
+  readonly restartableTemporal?: boolean;
 }
+
+/** The Temporal server of a stack: the test environment's, or a restartable dev server (same three members). */
+export type E2EServer = Pick<TestWorkflowEnvironment, 'address' | 'client' | 'teardown'>;
 
 /** A running stack; `restartGateway` and `killGateway` are the faults. */
 export interface E2EStack {
-  readonly server: TestWorkflowEnvironment;
+  readonly server: E2EServer;
   readonly model: FakeModelServer;
   readonly sandbox: OpenClawSandbox;
   /** The gateway's current port (a restart may move it when another process took it meanwhile). */
@@ -51,6 +64,39 @@ export interface E2EStack {
   /** SIGKILL, then a fresh `gateway run` on the same state dir. */
   killGateway(): Promise<string>;
   stop(): Promise<void>;
+  /** SIGKILL of the worker process, then a fresh one, resolved once it polls both task queues. */
+  killWorker(): Promise<string>;
+  /** Stops the Temporal server (SIGTERM); only with `restartableTemporal`. */
+  stopTemporal(): Promise<void>;
+  /** Starts it again on the same port and database file; only with `restartableTemporal`. */
+  startTemporal(): Promise<void>;
+  /** The worker processes' output (all of them, across kills). */
+  workerLogs(): string;
+}
+
+/** A dev server on a free port with its database in `dir`, restartable on the same port and file. */
+async function startRestartableServer(dir: string): Promise<{ server: E2EServer; stop(): Promise<void>; start(): Promise<void> }> {
+  const port = await freePort();
+  const options = { cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port, uiPort: null };
+  let dev: DevServer | null = await startDevServer(options);
+  const connection = await Connection.connect({ address: dev.address });
+  const client = new Client({ connection, dataConverter: payloadDataConverter() });
+  const stop = async () => {
+    await dev?.stop();
+    dev = null;
+  };
+  const start = async () => {
+    dev ??= await startDevServer(options);
+  };
+  const server: E2EServer = {
+    address: `127.0.0.1:${port}`,
+    client,
+    async teardown() {
+      await connection.close();
+      await stop();
+    },
+  };
+  return { server, stop, start };
 }
 
 function gatewayConfig(sandbox: OpenClawSandbox, port: number, address: string, modelBaseUrl: string, options: StackOptions) {
@@ -89,10 +135,12 @@ function gatewayConfig(sandbox: OpenClawSandbox, port: number, address: string, 
 
 /** Starts the server, the worker process and the gateway; the model answers with `respond`. */
 export async function startStack(prefix: string, respond: Responder, options: StackOptions = {}): Promise<E2EStack> {
-  const server = await startTestServer();
-  const model = await startFakeModelServer(respond);
   const sandbox = await createSandbox(prefix);
+  const restartable = options.restartableTemporal === true ? await startRestartableServer(sandbox.root) : null;
+  const server: E2EServer = restartable?.server ?? (await startTestServer());
+  const model = await startFakeModelServer(respond);
   let port = await freePort();
+  const workerLog = join(sandbox.root, 'worker.log');
   // The config the install left carries OpenClaw's `meta` block: a later config without it looks clobbered to
   // OpenClaw, which would restore the install-time one, so the gateway config keeps it.
   let installedMeta: unknown;
@@ -105,7 +153,7 @@ export async function startStack(prefix: string, respond: Responder, options: St
     throw err; // the sandbox stays for inspection
   }
   const startWorker = async () => {
-    const worker = startWorkerProcess({ address: server.address, dataDir: join(sandbox.root, 'worker-data'), logFile: join(sandbox.root, 'worker.log') });
+    const worker = startWorkerProcess({ address: server.address, dataDir: join(sandbox.root, 'worker-data'), logFile: workerLog });
     await waitUntilPolling(server.client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
     return worker;
   };
@@ -174,6 +222,20 @@ export async function startStack(prefix: string, respond: Responder, options: St
       stack.gateway = await startGateway();
       return how;
     },
+    async killWorker() {
+      const how = await stack.worker.kill();
+      stack.worker = await startWorker();
+      return how;
+    },
+    async stopTemporal() {
+      if (restartable === null) throw new Error('stopTemporal needs a stack started with restartableTemporal');
+      await restartable.stop();
+    },
+    async startTemporal() {
+      if (restartable === null) throw new Error('startTemporal needs a stack started with restartableTemporal');
+      await restartable.start();
+    },
+    workerLogs: () => (existsSync(workerLog) ? readFileSync(workerLog, 'utf8') : ''),
     async stop() {
       await stack.gateway.stop(STOP_TIMEOUT_MS);
       await stack.worker.kill();
