@@ -1,6 +1,6 @@
 /**
- * `npm run usage -- [--since 7d] [--by model|provider|day] [--json] [--db PATH]`: the usage ledger's totals,
- * as a table or as `{ usageSummary: { since, totals, byModel, byProvider, byDay } }`. Opens the ledger read-only,
+ * `npm run usage -- [--since 7d] [--by model|provider|agent|day] [--json] [--db PATH]`: the usage ledger's totals
+ * and cost, as a table or as `{ usageSummary: { since, totals, byModel, byProvider, byDay, byAgent } }`. Opens the ledger read-only,
  * so it is safe to run next to a live worker. The queries live in activities/usage-summary.ts.
  */
 import { existsSync } from 'node:fs';
@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { parseSince, summarizeUsage, type UsageSummary, type UsageTotals } from '../activities/usage-summary.ts';
 
-const USAGE = 'usage: npm run usage -- [--since 7d|12h|2026-09-01] [--by model|provider|day] [--json] [--db PATH]';
-const GROUPINGS = ['model', 'provider', 'day'] as const;
+const USAGE = 'usage: npm run usage -- [--since 7d|12h|2026-09-01] [--by model|provider|agent|day] [--json] [--db PATH]';
+const GROUPINGS = ['model', 'provider', 'agent', 'day'] as const;
 type Grouping = (typeof GROUPINGS)[number];
 
 /** The usage ledger the worker writes by default: `<OpenClaw state dir>/usage-ledger/usage-ledger.db`. */
@@ -23,19 +23,26 @@ function defaultDbPath(env: NodeJS.ProcessEnv): string {
 const COLUMNS: readonly [string, keyof UsageTotals][] = [
   ['events', 'events'], ['input', 'inputTokens'], ['output', 'outputTokens'], ['total', 'totalTokens'],
   ['cache write', 'cacheCreationInputTokens'], ['cache read', 'cacheReadInputTokens'], ['failures', 'failures'],
+  ['cost USD', 'costUsd'], ['unpriced', 'unpriced'],
 ];
+
+/** A cell: counts with thousands separators, the cost in dollars to the hundredth of a cent. */
+function cell(totals: UsageTotals, key: keyof UsageTotals): string {
+  return key === 'costUsd' ? `$${totals.costUsd.toFixed(4)}` : totals[key].toLocaleString('en-US');
+}
 
 function groups(summary: UsageSummary, by: Grouping): { label: string; totals: UsageTotals }[] {
   switch (by) {
     case 'model': return summary.byModel.map((g) => ({ label: g.model ?? '(none)', totals: g }));
     case 'provider': return summary.byProvider.map((g) => ({ label: g.provider ?? '(none)', totals: g }));
+    case 'agent': return summary.byAgent.map((g) => ({ label: g.agent ?? '(none)', totals: g }));
     case 'day': return summary.byDay.map((g) => ({ label: g.day, totals: g }));
   }
 }
 
 function table(summary: UsageSummary, by: Grouping): string {
   const body = [...groups(summary, by), { label: 'TOTAL', totals: summary.totals }];
-  const rows = [[by, ...COLUMNS.map(([title]) => title)], ...body.map((r) => [r.label, ...COLUMNS.map(([, k]) => r.totals[k].toLocaleString('en-US'))])];
+  const rows = [[by, ...COLUMNS.map(([title]) => title)], ...body.map((r) => [r.label, ...COLUMNS.map(([, k]) => cell(r.totals, k))])];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
   const line = (r: readonly string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -58,7 +65,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv, now: number): number {
     return 0;
   }
   const by = GROUPINGS.find((g) => g === values.by);
-  if (by === undefined) throw new Error(`--by must be model, provider or day, got ${JSON.stringify(values.by)}`);
+  if (by === undefined) throw new Error(`--by must be model, provider, agent or day, got ${JSON.stringify(values.by)}`);
   const sinceMs = values.since === undefined ? null : parseSince(values.since, now);
   const dbPath = values.db ?? defaultDbPath(env);
   if (!existsSync(dbPath)) {

@@ -6,6 +6,8 @@
 import { isAbsolute, join } from 'node:path';
 import { InvalidConfigError } from '../shared/errors.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
+import { parseBudgets, parsePrices, type BudgetsConfig } from './budget-config.ts';
+import type { ModelPrice } from './cost.ts';
 
 /** The plugin id, identical to the original plugin's so existing `plugins.entries.usage-ledger` config applies. */
 export const PLUGIN_ID = 'usage-ledger';
@@ -31,12 +33,16 @@ export interface UsageLedgerConfig {
   readonly bufferMaxRecords: number;
   /** Undelivered bytes the on-disk outbox may hold; past it records are dropped and reported. @default 256 MiB */
   readonly outboxMaxBytes: number;
+  /** Prices by `<provider>/<model>` (USD per million tokens), before the OpenClaw config's `models.providers`. */
+  readonly prices: Readonly<Record<string, ModelPrice>>;
+  /** Usage budgets per agent; off by default. */
+  readonly budgets: BudgetsConfig;
 }
 
 /** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
 export const USAGE_LEDGER_CONFIG_KEYS = [
   'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
-  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes',
+  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes', 'prices', 'budgets',
 ] as const;
 
 type Raw = Record<string, unknown>;
@@ -91,6 +97,8 @@ export function parseUsageLedgerConfig(input: unknown, warn: (field: string, mes
     batchMaxRecords: int(raw, 'batchMaxRecords', 500, 1, 1000),
     bufferMaxRecords: int(raw, 'bufferMaxRecords', 10_000, 100, 1_000_000),
     outboxMaxBytes: int(raw, 'outboxMaxBytes', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+    prices: parsePrices(raw.prices),
+    budgets: parseBudgets(raw.budgets),
   };
 }
 

@@ -29,7 +29,22 @@ export interface UsageRecord {
   readonly sourceEvent: string;
   /** The payload as JSON, made safe (cycles, huge strings, throwing getters) and capped; see {@link safeJson}. */
   readonly rawJson: string;
+  /** The agent (`ctx.agentId`) whose run this was; absent in records from before budgets (column `agent_id`). */
+  readonly agentId?: string | null;
+  /** The run's session key (`ctx.sessionKey`), for budgets limited to a session key pattern; not a ledger column. */
+  readonly sessionKey?: string | null;
+  /** Cost of the row in {@link UsageRecord.currency}, from the model's configured prices; null when unknown. See cost.ts. */
+  readonly costInput?: number | null;
+  readonly costOutput?: number | null;
+  readonly costCacheRead?: number | null;
+  readonly costCacheWrite?: number | null;
+  readonly costTotal?: number | null;
+  /** `USD` when the row has a cost, else null. */
+  readonly currency?: 'USD' | null;
 }
+
+/** The optional columns added after the original's; a record without them is written with NULLs. */
+export const COST_KEYS = ['costInput', 'costOutput', 'costCacheRead', 'costCacheWrite', 'costTotal'] as const;
 
 const COUNT_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens'] as const;
 const NULLABLE_TEXT_KEYS = ['requestId', 'model', 'provider'] as const;
@@ -45,7 +60,9 @@ export function isUsageRecord(value: unknown): value is UsageRecord {
   return typeof r['eventId'] === 'string' && r['eventId'] !== '' && typeof r['ts'] === 'number' && Number.isFinite(r['ts'])
     && COUNT_KEYS.every((k) => isCount(r[k])) && NULLABLE_TEXT_KEYS.every((k) => r[k] === null || typeof r[k] === 'string')
     && (r['latencyMs'] === null || isCount(r['latencyMs'])) && (r['success'] === 0 || r['success'] === 1)
-    && typeof r['sourceEvent'] === 'string' && typeof r['rawJson'] === 'string';
+    && typeof r['sourceEvent'] === 'string' && typeof r['rawJson'] === 'string'
+    && COST_KEYS.every((k) => r[k] === undefined || r[k] === null || (typeof r[k] === 'number' && Number.isFinite(r[k]) && r[k] >= 0))
+    && [undefined, null, 'USD'].includes(r['currency'] as string) && (r['agentId'] === undefined || r['agentId'] === null || typeof r['agentId'] === 'string');
 }
 
 /** What the caller knows that the payload does not. */
@@ -124,6 +141,21 @@ function hasError(roots: readonly unknown[]): boolean {
  */
 export function usageEventId(source: string, runId: string, callIdOrSequence: string | number): string {
   return [source, runId, String(callIdOrSequence)].map(encodeURIComponent).join(':');
+}
+
+/**
+ * Whether the payload's input count already includes its cache reads: OpenAI (`prompt_tokens_details.cached_tokens`,
+ * `input_tokens_details.cached_tokens`) and Google (`cachedContentTokenCount` inside `promptTokenCount`) report it
+ * that way; OpenClaw's normalised usage and Anthropic count cache reads separately. Decides what input is billed.
+ */
+export function inputIncludesCacheRead(payload: unknown): boolean {
+  const response = get(payload, 'response');
+  const container = [payload, response].flatMap((root) => CONTAINERS.map((key) => get(root, key))).find((c) => readCounts(c) !== undefined);
+  if (container === undefined) return false;
+  const separate = COUNT_FIELDS.cacheRead.filter((f) => f !== 'cachedContentTokenCount');
+  if (separate.some((f) => toCount(get(container, f)) !== undefined)) return false;
+  return toCount(get(container, 'cachedContentTokenCount')) !== undefined
+    || NESTED_CACHE_READ.some((d) => toCount(get(get(container, d), 'cached_tokens')) !== undefined);
 }
 
 /** A latency in whole milliseconds; 0 means "not measured" (the original stored it as NULL), as does a missing one. */
