@@ -1,6 +1,7 @@
 /**
  * `npm run usage -- [--since 7d] [--by model|provider|agent|day] [--json] [--db PATH]`: the usage ledger's totals
- * and cost, as a table or as `{ usageSummary: { since, totals, byModel, byProvider, byDay, byAgent } }`. Opens the ledger read-only,
+ * and cost, as a table or as `{ usageSummary: { since, totals, byModel, byProvider, byDay, byAgent } }`; with
+ * `--budget`, the usage budgets' state from Temporal instead (scripts/ops/budgets.ts). Opens the ledger read-only,
  * so it is safe to run next to a live worker. The queries live in activities/usage-summary.ts.
  */
 import { existsSync } from 'node:fs';
@@ -9,8 +10,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { parseSince, summarizeUsage, type UsageSummary, type UsageTotals } from '../activities/usage-summary.ts';
+import { collectBudgets, formatBudgets } from './ops/budgets.ts';
+import { connectOps } from './ops/connect.ts';
 
-const USAGE = 'usage: npm run usage -- [--since 7d|12h|2026-09-01] [--by model|provider|agent|day] [--json] [--db PATH]';
+const USAGE = 'usage: npm run usage -- [--since 7d|12h|2026-09-01] [--by model|provider|agent|day] [--json] [--db PATH]\n       npm run usage -- --budget [--json]   (the usage budgets as Temporal holds them)';
 const GROUPINGS = ['model', 'provider', 'agent', 'day'] as const;
 type Grouping = (typeof GROUPINGS)[number];
 
@@ -49,7 +52,19 @@ function table(summary: UsageSummary, by: Grouping): string {
   return [line(rows[0] ?? []), rule, ...rows.slice(1, -1).map(line), rule, line(rows.at(-1) ?? [])].join('\n');
 }
 
-function main(argv: string[], env: NodeJS.ProcessEnv, now: number): number {
+/** `--budget`: every budget workflow's state, from the Temporal service of the environment (TEMPORAL_ADDRESS, profile). */
+async function budgets(json: boolean): Promise<number> {
+  const ops = await connectOps();
+  try {
+    const found = await collectBudgets(ops.client);
+    console.log(json ? JSON.stringify({ budgets: found }, null, 2) : `${formatBudgets(found).trimEnd()}\n(${ops.address}, namespace ${ops.namespace})`);
+    return 0;
+  } finally {
+    await ops.close();
+  }
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv, now: number): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -57,6 +72,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv, now: number): number {
       by: { type: 'string', default: 'model' },
       json: { type: 'boolean', default: false },
       db: { type: 'string' },
+      budget: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -64,6 +80,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv, now: number): number {
     console.log(USAGE);
     return 0;
   }
+  if (values.budget) return budgets(values.json);
   const by = GROUPINGS.find((g) => g === values.by);
   if (by === undefined) throw new Error(`--by must be model, provider, agent or day, got ${JSON.stringify(values.by)}`);
   const sinceMs = values.since === undefined ? null : parseSince(values.since, now);
@@ -88,9 +105,12 @@ function main(argv: string[], env: NodeJS.ProcessEnv, now: number): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2), process.env, Date.now());
-} catch (error) {
-  console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2), process.env, Date.now()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exitCode = 2;
+  },
+);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { initialBudgetState, receiveUsage, rollPeriod, snapshotOf, describeBudget } from '../../workflows/budget/decide.ts';
 import { calendarPeriod, describeReset, nextPeriod } from '../../workflows/budget/period.ts';
 import type { BudgetSpec } from '../../workflows/budget/contract.ts';
+import type { BudgetState } from '../../workflows/budget/state.ts';
 import { BudgetBook } from '../../plugin-bridge/usage-ledger/budget-book.ts';
 import { parseBudgets } from '../../plugin-bridge/usage-ledger/budget-config.ts';
 import { budgetGate } from '../../plugin-bridge/usage-ledger/budgets.ts';
@@ -36,9 +37,10 @@ test('fixed periods stay aligned to the first one, skipping periods nothing happ
   assert.deepEqual(nextPeriod({ start: 0, end: 60_000 }, 250_000, spec), { start: 240_000, end: 300_000 });
 });
 
-test('a row counts once however often it is delivered; a row from before the period does not count; the period rolls to zero', () => {
+test('a row counts once however often it is delivered; after a roll a row from before the period does not count', () => {
   const now = Date.parse('2026-11-25T12:00:00Z');
-  let state = initialBudgetState(BERLIN, now);
+  const before = initialBudgetState(BERLIN, now - 86_400_000);
+  let state: BudgetState = rollPeriod(before, now);
   const rows = [
     { eventId: 'e1', ts: now, tokens: 1000, costUsd: 1.5 },
     { eventId: 'e2', ts: now + 1, tokens: 500, costUsd: 1.62 },
@@ -52,6 +54,8 @@ test('a row counts once however often it is delivered; a row from before the per
   const next = rollPeriod(state, state.periodEnd);
   assert.deepEqual([next.spentUsd, next.spentTokens, iso(next.periodStart)], [0, 0, '2026-11-25T23:00:00.000Z']);
   assert.equal(receiveUsage(next, { spec: BERLIN, records: [rows[0]!] }).spentUsd, 0, 'still a repeat after the roll');
+  const first = initialBudgetState({ ...BERLIN, periodSeconds: 60 }, now);
+  assert.equal(receiveUsage(first, { spec: first.spec, records: [{ eventId: 'x', ts: now - 500, tokens: 1, costUsd: 1 }] }).spentUsd, 1, 'the first period takes a row observed just before the budget started');
 });
 
 function bookWith(policy: 'last-known' | 'open' | 'closed', spentUsd: number, refreshedAt: number, now: number) {

@@ -9,7 +9,7 @@ import { BUDGET_DEDUPE_WINDOW, type BudgetState } from './state.ts';
 /** A budget that has counted nothing yet, its first period containing `now`. */
 export function initialBudgetState(spec: BudgetSpec, now: number): BudgetState {
   const period = firstPeriod(now, spec);
-  return { spec, periodStart: period.start, periodEnd: period.end, spentUsd: 0, spentTokens: 0, unpriced: 0, countedIds: [], duplicates: 0, late: 0 };
+  return { spec, periodStart: period.start, periodEnd: period.end, spentUsd: 0, spentTokens: 0, unpriced: 0, countedIds: [], duplicates: 0, late: 0, rolls: 0 };
 }
 
 function isUsage(value: unknown): value is BudgetUsage {
@@ -19,7 +19,11 @@ function isUsage(value: unknown): value is BudgetUsage {
   return typeof r['eventId'] === 'string' && r['eventId'] !== '' && count(r['ts']) && count(r['tokens']) && (r['costUsd'] === null || count(r['costUsd']));
 }
 
-/** The state after one delivery: the spec as sent, and each new row of the current period added once. */
+/**
+ * The state after one delivery: the spec as sent, and each new row added once to the current period. A row
+ * observed before the current period began after a roll (an outbox delivered late) belonged to a closed period and
+ * is not counted; in the first period every row counts, since the budget may have started after the row.
+ */
 export function receiveUsage(state: BudgetState, event: BudgetRecordsEvent): BudgetState {
   const seen = new Set(state.countedIds);
   const counted: string[] = [];
@@ -27,7 +31,7 @@ export function receiveUsage(state: BudgetState, event: BudgetRecordsEvent): Bud
   for (const row of Array.isArray(event.records) ? event.records : []) {
     if (!isUsage(row)) continue;
     if (seen.has(row.eventId)) duplicates += 1;
-    else if (row.ts < state.periodStart) late += 1;
+    else if (state.rolls > 0 && row.ts < state.periodStart) late += 1;
     else {
       seen.add(row.eventId);
       counted.push(row.eventId);
@@ -44,7 +48,7 @@ export function receiveUsage(state: BudgetState, event: BudgetRecordsEvent): Bud
 export function rollPeriod(state: BudgetState, now: number): BudgetState {
   if (now < state.periodEnd) return state;
   const period = nextPeriod({ start: state.periodStart, end: state.periodEnd }, now, state.spec);
-  return { ...state, periodStart: period.start, periodEnd: period.end, spentUsd: 0, spentTokens: 0, unpriced: 0 };
+  return { ...state, periodStart: period.start, periodEnd: period.end, spentUsd: 0, spentTokens: 0, unpriced: 0, rolls: state.rolls + 1 };
 }
 
 /** The larger of the USD and token fractions of the limits used (0 when the budget has no limit). */

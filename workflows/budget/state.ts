@@ -16,9 +16,11 @@ export interface BudgetState {
   readonly unpriced: number;
   /** Event ids counted, newest last, at most {@link BUDGET_DEDUPE_WINDOW} (kept across periods). */
   readonly countedIds: readonly string[];
-  /** Rows dropped as repeats, and rows from before the period (all periods). */
+  /** Rows dropped as repeats, and rows from a period already rolled over (all periods). */
   readonly duplicates: number;
   readonly late: number;
+  /** Periods rolled so far: before the first roll every row counts (it may predate the workflow's start). */
+  readonly rolls: number;
 }
 
 /**
