@@ -12,6 +12,8 @@ import type { BudgetState } from './state.ts';
 
 /** @default history events before continue-as-new */
 export const DEFAULT_BUDGET_MAX_HISTORY_EVENTS = 2000;
+/** @default history bytes before continue-as-new: a signal carries up to a batch of rows, so size can come first */
+export const DEFAULT_BUDGET_MAX_HISTORY_BYTES = 4 * 1024 * 1024;
 
 export async function usageBudgetWorkflow(args: BudgetWorkflowArgs): Promise<void> {
   let state: BudgetState = args.state ?? initialBudgetState(args.spec, Date.now());
@@ -31,7 +33,7 @@ export async function usageBudgetWorkflow(args: BudgetWorkflowArgs): Promise<voi
 
   const shouldContinueAsNew = (): boolean => {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents;
+    return info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents || info.historySize >= DEFAULT_BUDGET_MAX_HISTORY_BYTES;
   };
 
   for (;;) {
