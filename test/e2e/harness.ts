@@ -24,6 +24,8 @@ export interface StackOptions {
   readonly pluginConfig?: Readonly<Record<string, Record<string, unknown>>>;
   readonly extraConfig?: Readonly<Record<string, unknown>>;
   readonly withChannels?: boolean;
+  /** How long a gateway start may take before the test fails (a loaded machine needs more). @default 240000 */
+  readonly readyTimeoutMs?: number;
 }
 
 /** A running stack; `restartGateway` and `killGateway` are the faults. */
@@ -98,7 +100,7 @@ export async function startStack(prefix: string, respond: Responder, options: St
       await sandbox.writeConfig(gatewayConfig(sandbox, port, server.address, model.baseUrl, options));
       const gateway = sandbox.startGateway(port, { withChannels: options.withChannels === true });
       try {
-        await gateway.ready(READY_TIMEOUT_MS);
+        await gateway.ready(options.readyTimeoutMs ?? READY_TIMEOUT_MS);
         return gateway;
       } catch (err) {
         if (attempt >= 3 || !/EADDRINUSE/.test(gateway.output())) throw err;
