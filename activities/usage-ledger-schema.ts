@@ -31,20 +31,30 @@ CREATE INDEX IF NOT EXISTS idx_llm_usage_events_model_ts ON llm_usage_events (mo
  */
 const EVENT_ID_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS ux_llm_usage_events_event_id ON llm_usage_events (event_id)';
 
-function hasEventId(db: LedgerDb): boolean {
-  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('llm_usage_events')").all();
-  return columns.some((c) => c.name === 'event_id');
+/**
+ * Columns this project adds after the original's (ALTER TABLE appends them, so the original's columns keep their
+ * order): the event id, then the agent and the cost of the row (all nullable: older rows and unknown prices).
+ */
+const ADDED_COLUMNS = [
+  ['event_id', 'TEXT'], ['agent_id', 'TEXT'], ['cost_input', 'REAL'], ['cost_output', 'REAL'], ['cost_cache_read', 'REAL'],
+  ['cost_cache_write', 'REAL'], ['cost_total', 'REAL'], ['currency', 'TEXT'],
+] as const;
+
+function columnsOf(db: LedgerDb): Set<string> {
+  return new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('llm_usage_events')").all().map((c) => c.name));
 }
 
 /**
- * Creates the usage ledger, or migrates an existing one (including the original plugin's database) by adding
- * the `event_id` column and its unique index. A fresh database takes the same path, so the migration runs on
- * every test. One IMMEDIATE transaction: two workers opening the same file cannot both add the column.
+ * Creates the usage ledger, or migrates an existing one (the original plugin's database, or one of ours from
+ * before cost columns) by adding each missing column of {@link ADDED_COLUMNS} and the unique event id index. A
+ * fresh database takes the same path, so the migration runs on every test. One IMMEDIATE transaction: two
+ * workers opening the same file cannot both add a column.
  */
 export function initUsageLedgerSchema(db: LedgerDb): void {
   db.transaction(() => {
     db.exec(ORIGINAL_TABLE);
-    if (!hasEventId(db)) db.exec('ALTER TABLE llm_usage_events ADD COLUMN event_id TEXT');
+    const present = columnsOf(db);
+    for (const [name, type] of ADDED_COLUMNS) if (!present.has(name)) db.exec(`ALTER TABLE llm_usage_events ADD COLUMN ${name} ${type}`);
     db.exec(EVENT_ID_INDEX);
   }).immediate();
 }

@@ -32,11 +32,18 @@ export interface AppendUsageResult {
 const INSERT = `
 INSERT OR IGNORE INTO llm_usage_events (
   event_id, ts, request_id, model, provider, input_tokens, output_tokens, total_tokens,
-  cache_creation_input_tokens, cache_read_input_tokens, latency_ms, success, source_event, raw_json
+  cache_creation_input_tokens, cache_read_input_tokens, latency_ms, success, source_event, raw_json,
+  agent_id, cost_input, cost_output, cost_cache_read, cost_cache_write, cost_total, currency
 ) VALUES (
   @eventId, @ts, @requestId, @model, @provider, @inputTokens, @outputTokens, @totalTokens,
-  @cacheCreationInputTokens, @cacheReadInputTokens, @latencyMs, @success, @sourceEvent, @rawJson
+  @cacheCreationInputTokens, @cacheReadInputTokens, @latencyMs, @success, @sourceEvent, @rawJson,
+  @agentId, @costInput, @costOutput, @costCacheRead, @costCacheWrite, @costTotal, @currency
 )`;
+
+/** Records from before budgets (outbox, histories) lack the added columns: they are written as NULL. */
+const ADDED_DEFAULTS = {
+  agentId: null, costInput: null, costOutput: null, costCacheRead: null, costCacheWrite: null, costTotal: null, currency: null,
+} as const;
 
 /**
  * The usage ledger activities, closed over the worker's SQLite pool.
@@ -58,7 +65,7 @@ export function createUsageLedgerActivities({ pool, logger }: UsageLedgerDeps) {
       const insert = db.prepare<UsageRecord>(INSERT);
       const inserted = db.transaction((batch: readonly UsageRecord[]) => {
         let count = 0;
-        for (const record of batch) count += insert.run(record).changes;
+        for (const record of batch) count += insert.run({ ...ADDED_DEFAULTS, ...record }).changes;
         return count;
       }).immediate(valid);
       logger.debug({ dbPath, records: records.length, inserted }, 'usage rows appended');

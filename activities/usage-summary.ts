@@ -14,6 +14,10 @@ export interface UsageTotals {
   readonly cacheReadInputTokens: number;
   /** Rows recorded with `success = 0`. */
   readonly failures: number;
+  /** Sum of `cost_total` (USD) over the rows with a known cost. */
+  readonly costUsd: number;
+  /** Rows without a known cost (no price configured, or written before cost columns): not in `costUsd`. */
+  readonly unpriced: number;
 }
 
 /** The whole summary; also the `--json` output under `usageSummary`. */
@@ -26,6 +30,8 @@ export interface UsageSummary {
   readonly byProvider: readonly (UsageTotals & { readonly provider: string | null })[];
   /** Oldest first; `day` is the UTC date `YYYY-MM-DD` (`unknown` for an original row without `ts`). */
   readonly byDay: readonly (UsageTotals & { readonly day: string })[];
+  /** Largest cost first; `agent` is null for rows from before the `agent_id` column. */
+  readonly byAgent: readonly (UsageTotals & { readonly agent: string | null })[];
 }
 
 /** A `--since` value that is neither a duration like `7d` nor a date. */
@@ -56,13 +62,26 @@ const SUMS = `
   COALESCE(SUM(total_tokens), 0) AS totalTokens,
   COALESCE(SUM(cache_creation_input_tokens), 0) AS cacheCreationInputTokens,
   COALESCE(SUM(cache_read_input_tokens), 0) AS cacheReadInputTokens,
-  COALESCE(SUM(success = 0), 0) AS failures`;
+  COALESCE(SUM(success = 0), 0) AS failures,
+  COALESCE(SUM(cost_total), 0) AS costUsd,
+  COUNT(*) - COUNT(cost_total) AS unpriced`;
 const WHERE = 'WHERE (@since IS NULL OR ts >= @since)';
 const DAY = "COALESCE(strftime('%Y-%m-%d', ts / 1000, 'unixepoch'), 'unknown')";
 
 const EMPTY: UsageTotals = {
   events: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, failures: 0,
+  costUsd: 0, unpriced: 0,
 };
+
+/**
+ * The rows to sum: the table itself, or, for a ledger not yet migrated (opened read-only, e.g. the original's
+ * file), the table with NULL agent and cost columns.
+ */
+function rowsOf(db: LedgerDb): string {
+  const names = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('llm_usage_events')").all().map((c) => c.name));
+  if (names.has('cost_total') && names.has('agent_id')) return 'llm_usage_events';
+  return '(SELECT *, NULL AS agent_id, NULL AS cost_total FROM llm_usage_events)';
+}
 
 /**
  * Totals and breakdowns of the ledger since `sinceMs` (epoch ms; null for all time). A database without the
@@ -71,17 +90,19 @@ const EMPTY: UsageTotals = {
 export function summarizeUsage(db: LedgerDb, sinceMs: number | null): UsageSummary {
   const since = sinceMs === null ? null : new Date(sinceMs).toISOString();
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'llm_usage_events'").get() !== undefined;
-  if (!hasTable) return { since, totals: EMPTY, byModel: [], byProvider: [], byDay: [] };
+  if (!hasTable) return { since, totals: EMPTY, byModel: [], byProvider: [], byDay: [], byAgent: [] };
   const params = { since: sinceMs };
+  const rows = rowsOf(db);
   const grouped = <K extends string, V = string | null>(key: K, expr: string, order: string) =>
     db.prepare<typeof params, UsageTotals & Record<K, V>>(
-      `SELECT ${expr} AS ${key}, ${SUMS} FROM llm_usage_events ${WHERE} GROUP BY 1 ORDER BY ${order}`,
+      `SELECT ${expr} AS ${key}, ${SUMS} FROM ${rows} ${WHERE} GROUP BY 1 ORDER BY ${order}`,
     ).all(params);
   return {
     since,
-    totals: db.prepare<typeof params, UsageTotals>(`SELECT ${SUMS} FROM llm_usage_events ${WHERE}`).get(params) ?? EMPTY,
+    totals: db.prepare<typeof params, UsageTotals>(`SELECT ${SUMS} FROM ${rows} ${WHERE}`).get(params) ?? EMPTY,
     byModel: grouped('model', 'model', 'totalTokens DESC, model'),
     byProvider: grouped('provider', 'provider', 'totalTokens DESC, provider'),
     byDay: grouped<'day', string>('day', DAY, 'day'),
+    byAgent: grouped('agent', 'agent_id', 'costUsd DESC, totalTokens DESC, agent'),
   };
 }

@@ -12,6 +12,7 @@ import { formatReplays, replayDeadLetters, replaysDone } from '../scripts/ops/de
 import { downloadHistories, exportHistories } from '../scripts/ops/histories.ts';
 import { bundleFrom, formatReplay, replayHistories, replayPassed } from '../scripts/ops/replay.ts';
 import { collectStatus, formatStatus, statusJson } from '../scripts/ops/status.ts';
+import { collectBudgets, formatBudgets } from '../scripts/ops/budgets.ts';
 
 const out = (text: string) => process.stdout.write(text);
 /** The gateway's state dir, as OpenClaw resolves it: OPENCLAW_STATE_DIR, else ~/.openclaw. */
@@ -31,6 +32,7 @@ async function run(command: OpsCommand): Promise<number> {
       const now = Date.now();
       const report = await collectStatus(ops.client, now, gatewayStateDir(process.env));
       out(command.json ? statusJson(report, { address: ops.address, namespace: ops.namespace }, now) : formatStatus(report, where));
+      if (!command.json) out(`\n${formatBudgets(await collectBudgets(ops.client))}`);
       return 0;
     }
     if (command.command === 'replay-dead-letters') {

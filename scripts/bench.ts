@@ -19,6 +19,7 @@ import { cpuTimes, idleCpuPerSecond } from './bench/cpu.ts';
 import { benchLocal } from './bench/local-bench.ts';
 import { benchOrchestrator, type OrchestratorBenchPlan } from './bench/orchestrator-bench.ts';
 import { benchUsage, DEFAULT_USAGE_BENCH_PLAN } from './bench/usage.ts';
+import { benchBudgetGate } from './bench/budget-bench.ts';
 import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, rounded, type OperationResult } from './bench/report.ts';
 import { startBenchStack, type BenchStack } from './bench/stack.ts';
 import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
@@ -160,7 +161,10 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     ];
     say(`usage-ledger: ${DEFAULT_USAGE_BENCH_PLAN.hookIterations} llm_output hook calls per payload size, ${DEFAULT_USAGE_BENCH_PLAN.ingestRecords} records ingested…`);
     const usage = await benchUsage(stack.address, stack.dir, DEFAULT_USAGE_BENCH_PLAN);
-    const usageRows = [result('llm_output hook, typical payload', usage.hook), result('llm_output hook, 20 KB payload', usage.hookLarge)];
+    const usageRows = [
+      result('llm_output hook, typical payload', usage.hook), result('llm_output hook, 20 KB payload', usage.hookLarge),
+      result('before_agent_run budget decision (cached state)', benchBudgetGate(LOCAL_ITERATIONS, LOCAL_WARMUP)),
+    ];
     const rows = [onePeer, manyPeers, triggers, ...codec.rows, unprotected, pure, floor, ...orchRows, ...usageRows];
     const bar = performanceBar(onePeer, manyPeers, unprotected, pure, floor);
     const orchestratorBar = {

@@ -4,9 +4,11 @@
  * protects against a host that skipped it. The original's keys (`enabled`, `dbPath`, `debug`) keep their meaning.
  */
 import { isAbsolute, join } from 'node:path';
-import { InvalidConfigError } from '../shared/errors.ts';
+import { configFields } from '../shared/config-fields.ts';
 import type { TemporalSettings } from '../shared/temporal-bridge.ts';
 import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
+import { parseBudgets, parsePrices, type BudgetsConfig } from './budget-config.ts';
+import type { ModelPrice } from './cost.ts';
 
 /** The plugin id, identical to the original plugin's so existing `plugins.entries.usage-ledger` config applies. */
 export const PLUGIN_ID = 'usage-ledger';
@@ -32,66 +34,43 @@ export interface UsageLedgerConfig {
   readonly bufferMaxRecords: number;
   /** Undelivered bytes the on-disk outbox may hold; past it records are dropped and reported. @default 256 MiB */
   readonly outboxMaxBytes: number;
+  /** Prices by `<provider>/<model>` (USD per million tokens), before the OpenClaw config's `models.providers`. */
+  readonly prices: Readonly<Record<string, ModelPrice>>;
+  /** Usage budgets per agent; off by default. */
+  readonly budgets: BudgetsConfig;
 }
 
 /** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
 export const USAGE_LEDGER_CONFIG_KEYS = [
   'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
-  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes',
+  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes', 'prices', 'budgets',
 ] as const;
 
-type Raw = Record<string, unknown>;
-const fail = (field: string, reason: string): never => {
-  throw new InvalidConfigError(PLUGIN_ID, field, reason);
-};
-
-function bool(raw: Raw, field: string, fallback: boolean): boolean {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  return typeof value === 'boolean' ? value : fail(field, `must be a boolean, got ${JSON.stringify(value)}`);
-}
-
-function optionalStr(raw: Raw, field: string): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : fail(field, 'must be a non-empty string');
-}
-
-function int(raw: Raw, field: string, fallback: number, min: number, max: number): number {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    return fail(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /**
- * Parses `api.pluginConfig` (undefined means all defaults); throws {@link InvalidConfigError} naming the field.
+ * Parses `api.pluginConfig` (undefined means all defaults); throws the plugin's `InvalidConfigError` naming the field.
  * An empty `dbPath` (the original's schema accepted it) means the default, reported through `warn`.
  */
 export function parseUsageLedgerConfig(input: unknown, warn: (field: string, message: string) => void = () => undefined): UsageLedgerConfig {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const { fail, bool, optionalStr, int, temporal } = configFields(PLUGIN_ID, raw);
   if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) fail('(root)', 'must be an object');
-  const raw = (input ?? {}) as Raw;
   const unknown = Object.keys(raw).find((key) => !(USAGE_LEDGER_CONFIG_KEYS as readonly string[]).includes(key));
   if (unknown !== undefined) fail(unknown, 'is not a usage-ledger config key');
-  const address = optionalStr(raw, 'temporalAddress');
-  const namespace = optionalStr(raw, 'temporalNamespace');
-  const profile = optionalStr(raw, 'temporalProfile');
   const emptyDbPath = typeof raw.dbPath === 'string' && raw.dbPath.trim() === '';
   if (emptyDbPath) warn('dbPath', 'is empty: the default <state dir>/usage-ledger/usage-ledger.db is used');
-  const payloadKeyFile = optionalStr(raw, 'payloadKeyFile');
   return {
-    enabled: bool(raw, 'enabled', true),
-    dbPath: emptyDbPath ? null : optionalStr(raw, 'dbPath') ?? null,
-    debug: bool(raw, 'debug', false),
-    temporal: { ...(address && { address }), ...(namespace && { namespace }), ...(profile && { profile }), ...(payloadKeyFile && { payloadKeyFile }) },
-    taskQueue: optionalStr(raw, 'taskQueue') ?? WORKFLOW_TASK_QUEUE,
-    sendTimeoutMs: int(raw, 'sendTimeoutMs', 5000, 100, 60_000),
-    retryIntervalMs: int(raw, 'retryIntervalMs', 2000, 100, 600_000),
-    batchMaxRecords: int(raw, 'batchMaxRecords', 500, 1, 1000),
-    bufferMaxRecords: int(raw, 'bufferMaxRecords', 10_000, 100, 1_000_000),
-    outboxMaxBytes: int(raw, 'outboxMaxBytes', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+    enabled: bool('enabled', true),
+    dbPath: emptyDbPath ? null : optionalStr('dbPath') ?? null,
+    debug: bool('debug', false),
+    temporal: temporal(),
+    taskQueue: optionalStr('taskQueue') ?? WORKFLOW_TASK_QUEUE,
+    sendTimeoutMs: int('sendTimeoutMs', 5000, 100, 60_000),
+    retryIntervalMs: int('retryIntervalMs', 2000, 100, 600_000),
+    batchMaxRecords: int('batchMaxRecords', 500, 1, 1000),
+    bufferMaxRecords: int('bufferMaxRecords', 10_000, 100, 1_000_000),
+    outboxMaxBytes: int('outboxMaxBytes', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+    prices: parsePrices(raw.prices),
+    budgets: parseBudgets(raw.budgets),
   };
 }
 

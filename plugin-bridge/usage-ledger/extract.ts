@@ -86,6 +86,21 @@ export function usageEventId(source: string, runId: string, callIdOrSequence: st
   return [source, runId, String(callIdOrSequence)].map(encodeURIComponent).join(':');
 }
 
+/**
+ * Whether the payload's input count already includes its cache reads: OpenAI (`prompt_tokens_details.cached_tokens`,
+ * `input_tokens_details.cached_tokens`) and Google (`cachedContentTokenCount` inside `promptTokenCount`) report it
+ * that way; OpenClaw's normalised usage and Anthropic count cache reads separately. Decides what input is billed.
+ */
+export function inputIncludesCacheRead(payload: unknown): boolean {
+  const response = get(payload, 'response');
+  const container = [payload, response].flatMap((root) => CONTAINERS.map((key) => get(root, key))).find((c) => readCounts(c) !== undefined);
+  if (container === undefined) return false;
+  const separate = COUNT_FIELDS.cacheRead.filter((f) => f !== 'cachedContentTokenCount');
+  if (separate.some((f) => toCount(get(container, f)) !== undefined)) return false;
+  return toCount(get(container, 'cachedContentTokenCount')) !== undefined
+    || NESTED_CACHE_READ.some((d) => toCount(get(get(container, d), 'cached_tokens')) !== undefined);
+}
+
 /** A latency in whole milliseconds; 0 means "not measured" (the original stored it as NULL), as does a missing one. */
 export function latencyOf(value: number | undefined | null): number | null {
   return value === undefined || value === null || value === 0 ? null : value;

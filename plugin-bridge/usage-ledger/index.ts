@@ -15,7 +15,9 @@ import { UsageLedgerClient } from './ledger-client.ts';
 import { Outbox } from './outbox.ts';
 import { acquireMetricsEndpoint } from '../shared/metrics-endpoint.ts';
 import { bridgeMetrics } from '../shared/metrics.ts';
-import { runIdOf, usageRecordOf } from './record.ts';
+import { runIdOf, usageRecordOf, withAgentAndCost } from './record.ts';
+import { createBudgets, type Budgets } from './budgets.ts';
+import { createPriceLookup } from './cost.ts';
 import { UsageSender } from './sender.ts';
 import type { UsageLedgerApi } from './types.ts';
 
@@ -40,7 +42,16 @@ function register(api: UsageLedgerApi): void {
   const bridge = new TemporalBridge(config.temporal);
   const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
   const client = new UsageLedgerClient(bridge, { taskQueue: config.taskQueue });
-  const sender = new UsageSender((ledgerId, event, deadline) => client.send(ledgerId, event, deadline), log, {
+  const priceOf = createPriceLookup(config.prices, api.config);
+  const budgets: Budgets | null = createBudgets(api, config, bridge, log);
+  // The budgets count a batch once the ledger has it; a failed budget delivery fails the batch, which is sent
+  // again (the ledger and the budgets drop the repeats by event id).
+  const deliver = async (ledgerId: string, event: Parameters<UsageLedgerClient['send']>[1], deadline: number) => {
+    const result = await client.send(ledgerId, event, deadline);
+    await budgets?.keeper.delivered(ledgerId, event.records, deadline);
+    return result;
+  };
+  const sender = new UsageSender(deliver, log, {
     batchMaxRecords: config.batchMaxRecords,
     batchMaxChars: BATCH_MAX_CHARS,
     bufferMaxRecords: config.bufferMaxRecords,
@@ -62,9 +73,11 @@ function register(api: UsageLedgerApi): void {
         await acquireMetricsEndpoint(process.env, log),
         bridgeMetrics().gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: PLUGIN_ID }, () => outbox.pendingBytes),
       ];
-      log.info({ dbPath, outbox: outbox.path }, 'usage-ledger delivering to Temporal (connects lazily)');
+      await budgets?.keeper.start(ctx.stateDir);
+      log.info({ dbPath, outbox: outbox.path, budgets: budgets?.keeper.book.budgets.map((b) => b.id) ?? [] }, 'usage-ledger delivering to Temporal (connects lazily)');
     },
     async stop() {
+      await budgets?.keeper.stop();
       await versionCheck.stop();
       for (const release of releaseMetrics.splice(0)) await release();
       await sender.stop(); // waits for the delivery in flight (bounded by sendTimeoutMs); what is left goes to the outbox
@@ -81,7 +94,8 @@ function register(api: UsageLedgerApi): void {
         log.debug({ hook: 'llm_output', runId }, 'no token usage in llm_output: no row');
         return;
       }
-      sender.enqueue(usage.ledgerId, usage.record);
+      budgets?.sawSession(ctx);
+      sender.enqueue(usage.ledgerId, withAgentAndCost(usage.record, event, ctx, priceOf));
     } catch (err) {
       log.debug({ hook: 'llm_output', err }, 'malformed llm_output ignored');
     }

@@ -6,7 +6,8 @@
  * applied after the id, so they never change it; a latency of 0 is stored as NULL, as the original stored it.
  */
 import { usageLedgerIdOf } from '../../workflows/usage/contract.ts';
-import { extractUsage, latencyOf } from './extract.ts';
+import { usageCost, type ModelPrice } from './cost.ts';
+import { extractUsage, inputIncludesCacheRead, latencyOf } from './extract.ts';
 import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 import type { CallSummary } from './correlate.ts';
 
@@ -38,6 +39,20 @@ export function usageRecordOf(event: unknown, ctx: unknown, calls: CallSummary |
   const ledgerId = usageLedgerIdOf(field(ctx, 'agentId'));
   if (calls === null) return { ledgerId, record };
   return { ledgerId, record: { ...record, latencyMs: latencyOf(calls.durationMs), success: calls.failed ? 0 : record.success } };
+}
+
+/**
+ * The record with what budgets added: the agent (`ctx.agentId`, null when the host named none), the session key
+ * (for budgets by session key pattern) and the cost at the price `priceOf` finds for its provider and model (all
+ * null when there is none).
+ */
+export function withAgentAndCost(record: UsageRecord, event: unknown, ctx: unknown, priceOf: (provider: string | null, model: string | null) => ModelPrice | null): UsageRecord {
+  const text = (key: string) => {
+    const value = field(ctx, key);
+    return typeof value === 'string' && value !== '' ? value.slice(0, 256) : null;
+  };
+  const cost = usageCost({ ...record, inputIncludesCacheRead: inputIncludesCacheRead(event) }, priceOf(record.provider, record.model));
+  return { ...record, agentId: text('agentId'), sessionKey: text('sessionKey'), ...cost };
 }
 
 /** The run id to correlate an `llm_output` with its model calls: the event's, else the context's. */

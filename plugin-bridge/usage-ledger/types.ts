@@ -30,15 +30,24 @@ export interface ModelCallEndedEvent {
   readonly outcome?: 'completed' | 'error';
 }
 
-/** The handlers usage-ledger registers; both hooks are fire-and-forget observers in the host. */
+/** `before_agent_run`'s decision (`InputGateDecision | void`): void passes. */
+export type BeforeAgentRunResult = { readonly outcome: 'block'; readonly reason: string; readonly message?: string; readonly category?: string } | undefined;
+
+/** The handlers usage-ledger registers; the usage hooks are fire-and-forget observers in the host. */
 export interface UsageLedgerHooks {
   llm_output: (event: LlmOutputEvent, ctx: AgentContext) => void;
   model_call_ended: (event: ModelCallEndedEvent, ctx: AgentContext) => void;
+  /** Registered only with a block budget: the host's input gate (fail-closed), decided from the cached budget state. */
+  before_agent_run: (event: unknown, ctx: AgentContext) => BeforeAgentRunResult;
 }
 
 /** Subset of `OpenClawPluginApi` passed to `register(api)`. */
 export interface UsageLedgerApi {
   readonly pluginConfig?: Record<string, unknown>;
+  /** The OpenClaw config; its `models.providers.*.models[].cost` price the rows. */
+  readonly config?: unknown;
+  /** `api.runtime.system.enqueueSystemEvent` for budget alerts into the agent's session. */
+  readonly runtime?: { readonly system?: { readonly enqueueSystemEvent?: (text: string, options: { sessionKey: string; agentId?: string }) => boolean } };
   readonly logger: PluginLogger;
   on<K extends keyof UsageLedgerHooks>(hook: K, handler: UsageLedgerHooks[K]): void;
   registerService(service: PluginService): void;

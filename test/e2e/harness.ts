@@ -39,6 +39,8 @@ export interface StackOptions {
    * environment's server: `stopTemporal`/`startTemporal` then stop it and start it again on the same database.
    */
   readonly restartableTemporal?: boolean;
+  /** How long a gateway start may take before the test fails (a loaded machine needs more). @default 240000 */
+  readonly readyTimeoutMs?: number;
 }
 
 /** The Temporal server of a stack: the test environment's, or a restartable dev server (same three members). */
@@ -167,7 +169,7 @@ export async function startStack(prefix: string, respond: Responder, options: St
       await sandbox.writeConfig(installedMeta === undefined ? config : { ...config, meta: installedMeta });
       const gateway = sandbox.startGateway(port, { withChannels: options.withChannels === true });
       try {
-        await gateway.ready(READY_TIMEOUT_MS);
+        await gateway.ready(options.readyTimeoutMs ?? READY_TIMEOUT_MS);
         return gateway;
       } catch (err) {
         if (attempt >= 3 || !/EADDRINUSE/.test(gateway.output())) throw err;

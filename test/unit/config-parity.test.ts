@@ -51,6 +51,8 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
     enabled: [false], dbPath: [NOT_SET, '', '/data/usage.db', 'u.db'], debug: [true], batchMaxRecords: [0, 500], sendTimeoutMs: [5000],
     retryIntervalMs: [2000], bufferMaxRecords: [10], outboxMaxBytes: [1_048_576], taskQueue: ['q'], temporalAddress: ['temporal:7233'],
     temporalNamespace: ['prod'], temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'],
+    prices: [{ 'openai/gpt-4o': { input: 2.5, output: 10 } }],
+    budgets: [{ enabled: false }],
   },
 };
 

@@ -75,7 +75,8 @@ test('the original’s usage-ledger.db is adopted in place: its rows stay, ours 
     assert.deepEqual(columns.map((c) => (c as { name: string }).name), [
       'id', 'ts', 'request_id', 'model', 'provider', 'input_tokens', 'output_tokens', 'total_tokens', 'cache_creation_input_tokens',
       'cache_read_input_tokens', 'latency_ms', 'success', 'source_event', 'raw_json', 'event_id',
-    ], 'the original columns, in place, plus event_id at the end');
+      'agent_id', 'cost_input', 'cost_output', 'cost_cache_read', 'cost_cache_write', 'cost_total', 'currency',
+    ], 'the original columns, in place, plus event_id, agent and cost at the end');
     assert.deepEqual(columns.find((c) => (c as { name: string }).name === 'source_event'), { name: 'source_event', required: 1 }, 'the original table was kept, not recreated');
     const rows = db.prepare('SELECT request_id, model, input_tokens, output_tokens, total_tokens, latency_ms, success, source_event, event_id IS NULL AS legacy FROM llm_usage_events ORDER BY id').all();
     assert.deepEqual(rows, [

@@ -46,7 +46,7 @@ after(() => {
 
 const totals = (events: number, inputTokens: number, outputTokens: number, totalTokens: number, cacheCreationInputTokens: number,
   cacheReadInputTokens: number, failures: number) =>
-  ({ events, inputTokens, outputTokens, totalTokens, cacheCreationInputTokens, cacheReadInputTokens, failures });
+  ({ events, inputTokens, outputTokens, totalTokens, cacheCreationInputTokens, cacheReadInputTokens, failures, costUsd: 0, unpriced: events });
 
 test('the summary since a date totals only rows at or after it, per model, per provider and per UTC day', () => {
   assert.deepEqual(summarizeUsage(db, SEP_01), {
@@ -65,6 +65,7 @@ test('the summary since a date totals only rows at or after it, per model, per p
       { day: '2026-09-01', ...totals(2, 1300, 250, 1550, 100, 500, 1) },
       { day: '2026-09-02', ...totals(2, 2010, 105, 2115, 0, 1000, 0) },
     ],
+    byAgent: [{ agent: null, ...totals(4, 3310, 355, 3665, 100, 1500, 1) }],
   });
 });
 
@@ -78,7 +79,7 @@ test('the summary for all time includes every row (since is null)', () => {
 
 test('a ledger without the table yet gives an empty summary', () => {
   const empty = new Database(':memory:');
-  assert.deepEqual(summarizeUsage(empty, null), { since: null, totals: totals(0, 0, 0, 0, 0, 0, 0), byModel: [], byProvider: [], byDay: [] });
+  assert.deepEqual(summarizeUsage(empty, null), { since: null, totals: totals(0, 0, 0, 0, 0, 0, 0), byModel: [], byProvider: [], byDay: [], byAgent: [] });
   empty.close();
 });
 

@@ -24,6 +24,9 @@ export const OPENCLAW_ORCHESTRATOR_SESSION = defineSearchAttributeKey(
 /** The stable task key of a subagent task workflow. */
 export const OPENCLAW_TASK_KEY = defineSearchAttributeKey('OpenClawTaskKey', SearchAttributeType.KEYWORD);
 
+/** The agent of a usage budget (`main`): find an agent's budgets with `OpenClawAgent = "main"`. */
+export const OPENCLAW_AGENT = defineSearchAttributeKey('OpenClawAgent', SearchAttributeType.KEYWORD);
+
 /** Every key, with the type name the dev server's `--search-attribute Name=Type` flag expects. */
 export const ALL_SEARCH_ATTRIBUTES = [
   OPENCLAW_PLUGIN,
@@ -33,4 +36,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   OPENCLAW_FRONT_SESSION,
   OPENCLAW_ORCHESTRATOR_SESSION,
   OPENCLAW_TASK_KEY,
+  OPENCLAW_AGENT,
 ] as const;

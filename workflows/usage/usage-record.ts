@@ -26,7 +26,22 @@ export interface UsageRecord {
   readonly sourceEvent: string;
   /** The payload as JSON, made safe (cycles, huge strings, throwing getters) and capped; see `safeJson` in the usage-ledger bridge. */
   readonly rawJson: string;
+  /** The agent (`ctx.agentId`) whose run this was; absent in records from before budgets (column `agent_id`). */
+  readonly agentId?: string | null;
+  /** The run's session key (`ctx.sessionKey`), for budgets limited to a session key pattern; not a ledger column. */
+  readonly sessionKey?: string | null;
+  /** Cost of the row in {@link UsageRecord.currency}, from the model's configured prices; null when unknown. See plugin-bridge/usage-ledger/cost.ts. */
+  readonly costInput?: number | null;
+  readonly costOutput?: number | null;
+  readonly costCacheRead?: number | null;
+  readonly costCacheWrite?: number | null;
+  readonly costTotal?: number | null;
+  /** `USD` when the row has a cost, else null. */
+  readonly currency?: 'USD' | null;
 }
+
+/** The optional columns added after the original's; a record without them is written with NULLs. */
+export const COST_KEYS = ['costInput', 'costOutput', 'costCacheRead', 'costCacheWrite', 'costTotal'] as const;
 
 const COUNT_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens'] as const;
 const NULLABLE_TEXT_KEYS = ['requestId', 'model', 'provider'] as const;
@@ -42,5 +57,7 @@ export function isUsageRecord(value: unknown): value is UsageRecord {
   return typeof r['eventId'] === 'string' && r['eventId'] !== '' && typeof r['ts'] === 'number' && Number.isFinite(r['ts'])
     && COUNT_KEYS.every((k) => isCount(r[k])) && NULLABLE_TEXT_KEYS.every((k) => r[k] === null || typeof r[k] === 'string')
     && (r['latencyMs'] === null || isCount(r['latencyMs'])) && (r['success'] === 0 || r['success'] === 1)
-    && typeof r['sourceEvent'] === 'string' && typeof r['rawJson'] === 'string';
+    && typeof r['sourceEvent'] === 'string' && typeof r['rawJson'] === 'string'
+    && COST_KEYS.every((k) => r[k] === undefined || r[k] === null || (typeof r[k] === 'number' && Number.isFinite(r[k]) && r[k] >= 0))
+    && [undefined, null, 'USD'].includes(r['currency'] as string) && (r['agentId'] === undefined || r['agentId'] === null || typeof r['agentId'] === 'string');
 }
