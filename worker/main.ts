@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
   try {
     const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), deployment, logger, dataConverter });
-    logger.info({ version: OPENCLAW_TEMPORAL_VERSION, build: deployment?.version ?? 'unversioned', namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger }, `openclaw-temporal worker ${OPENCLAW_TEMPORAL_VERSION} running`);
+    logger.info({ namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger, version: deployment?.version ?? 'unversioned', release: OPENCLAW_TEMPORAL_VERSION }, 'worker running');
     await set.run();
     logger.info('worker stopped');
   } finally {

@@ -88,7 +88,7 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.match(text.stdout, /^ {2}lorene-gate {3}2 gates running, 1 armed, .*dead letters: 0 ledger write\(s\), 0 refused fact\(s\); outbox: 2 waiting \(20 bytes in .*outbox\.jsonl\)$/m);
     assert.match(text.stdout, /^ {2}orchestrator {2}0 threads, 0 subagent tasks, 0 retries \(0 waiting for pickup\), 0 requester records$/m);
     assert.match(text.stdout, /^ {2}usage-ledger {2}0 ledger workflows; outbox: 0 waiting$/m);
-    assert.match(text.stdout, /^ {2}openclaw-temporal \(workflow\) {2}\d+@\S+ {2}version unversioned/m);
+    assert.match(text.stdout, /^ {2}openclaw-temporal \(workflow\) {2}\d+@\S+ openclaw-temporal@\S+ {2}version unversioned/m);
     assert.match(text.stdout, /^ {2}openclaw-temporal-ledger \(activity\) {2}\d+@\S+ {2}version unversioned/m);
 
     const json = await ops(env.address, ['status', '--json'], { OPENCLAW_STATE_DIR: stateDir });
