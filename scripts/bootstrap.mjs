@@ -5,11 +5,11 @@
 // Plain JS with no dependencies: it must run before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEMPORAL_CLI_VERSION, cacheRoot, cachedTemporalCliPath } from './paths.mjs';
-import { ensureClusterTools } from './cluster-tools.mjs';
+import { ensureClusterTools, isExecutable } from './cluster-tools.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const log = (msg) => process.stderr.write(`[bootstrap] ${msg}\n`);
@@ -76,15 +76,6 @@ async function ensureDependencies() {
   const ms = await run('npm', ['ci', '--no-audit', '--no-fund'], { env });
   writeFileSync(stamp, want);
   log(`dependencies installed in ${Math.round(ms / 1000)} s`);
-}
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Makes sure a Temporal CLI exists: $TEMPORAL_CLI_PATH, the cached build, or a fresh `go install` into the cache. */

@@ -8,7 +8,8 @@ import { POSTGRES_MAJOR, TEMPORAL_SERVER_VERSION, cachedTemporalServerDir } from
 
 const MODULE = 'go.temporal.io/server';
 
-function isExecutable(path) {
+/** Whether `path` is a file this process may execute. */
+export function isExecutable(path) {
   try {
     accessSync(path, constants.X_OK);
     return true;

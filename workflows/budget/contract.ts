@@ -55,15 +55,22 @@ export interface BudgetWorkflowArgs {
   readonly maxHistoryEvents?: number;
 }
 
-/** What the bridge caches and decides on; also `npm run usage -- --budget` and `ops status`. */
-export interface BudgetSnapshot {
-  readonly budgetId: string;
+/** A budget's current period and what it has counted: shared by the workflow's state and its snapshot. */
+export interface BudgetPeriodTotals {
   readonly spec: BudgetSpec;
+  /** Epoch ms, inclusive. */
   readonly periodStart: number;
+  /** Epoch ms, exclusive: the timer rolls the period here. */
   readonly periodEnd: number;
   readonly spentUsd: number;
   readonly spentTokens: number;
+  /** Rows of this period without a known cost. */
   readonly unpriced: number;
+}
+
+/** What the bridge caches and decides on; also `npm run usage -- --budget` and `ops status`. */
+export interface BudgetSnapshot extends BudgetPeriodTotals {
+  readonly budgetId: string;
   /** The larger of the USD and token fractions used (0 without limits). */
   readonly used: number;
   /** "agent main: $3.12 of $5.00 today, resets 00:00 Europe/Berlin". */

@@ -2,18 +2,9 @@
  * A budget workflow's state: one plain JSON value, what continue-as-new carries. Sums are of the current period
  * only; the ids of counted records are remembered (bounded) so a repeated delivery never counts twice.
  */
-import type { BudgetSpec } from './contract.ts';
+import type { BudgetPeriodTotals } from './contract.ts';
 
-export interface BudgetState {
-  readonly spec: BudgetSpec;
-  /** Epoch ms, inclusive. */
-  readonly periodStart: number;
-  /** Epoch ms, exclusive: the timer rolls the period here. */
-  readonly periodEnd: number;
-  readonly spentUsd: number;
-  readonly spentTokens: number;
-  /** Rows of this period without a known cost. */
-  readonly unpriced: number;
+export interface BudgetState extends BudgetPeriodTotals {
   /** Event ids counted, newest last, at most {@link BUDGET_DEDUPE_WINDOW} (kept across periods). */
   readonly countedIds: readonly string[];
   /** Rows dropped as repeats, and rows from a period already rolled over (all periods). */
