@@ -289,7 +289,7 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
       await eventually('failed attempts', async () => {
         const pending = (await retryHandle(task.taskKey).describe()).raw.pendingActivities ?? [];
         return (pending[0]?.attempt ?? 0) >= 2 && pending[0]?.lastFailure?.message?.includes('stored no next-turn injection') ? true : undefined;
-      });
+      }, 45_000); // the retry workflow starts and fails its delivery twice: slow on a loaded machine (seen > 15 s)
       assert.equal(gw.system.events.length, 0);
       assert.equal(gw.system.heartbeats.length, 0, 'no wake for an event that was not stored');
       gw.system.refuse = false;
