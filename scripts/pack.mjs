@@ -84,6 +84,19 @@ async function packPlugin(id, { external }, stageRoot, destination) {
     legalComments: 'linked',
     logLevel: 'warning',
   });
+  // The SDK loads the failure converter by path (`failureConverterPath`, issue 18), next to the bundle: a CommonJS
+  // file of its own, with what it needs bundled (or, for the orchestrator, the same external Temporal packages).
+  await build({
+    entryPoints: [join(repo, 'plugin-bridge', 'shared', 'codec', 'failure-converter.cjs')],
+    outfile: join(stage, 'dist', 'failure-converter.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external,
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
   writeFileSync(join(stage, 'openclaw.plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pluginPackageJson(id, external), null, 2)}\n`);
   const readme = join(repo, 'plugin-bridge', id, 'README.md');
