@@ -6,6 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers.js';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { recordingGateway } from '../helpers/gateway.ts';
 import { collectStatus, formatStatus } from '../../scripts/ops/status.ts';
 import { workflowMetadataQuery } from '@temporalio/workflow';
@@ -288,8 +291,10 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
       await task.ended('agent:main:subagent:f1', 'error');
       await eventually('failed attempts', async () => {
         const pending = (await retryHandle(task.taskKey).describe()).raw.pendingActivities ?? [];
-        return (pending[0]?.attempt ?? 0) >= 2 && pending[0]?.lastFailure?.message?.includes('stored no next-turn injection') ? true : undefined;
-      }, 45_000); // the retry workflow starts and fails its delivery twice: slow on a loaded machine (seen > 15 s)
+        // The failure's message is encrypted in history (issue 18): decode it as a client does.
+        const failure = await decodeOptionalFailureToOptionalError(loadDataConverter(payloadDataConverter()), pending[0]?.lastFailure);
+        return (pending[0]?.attempt ?? 0) >= 2 && failure?.message.includes('stored no next-turn injection') ? true : undefined;
+      }, 45_000);
       assert.equal(gw.system.events.length, 0);
       assert.equal(gw.system.heartbeats.length, 0, 'no wake for an event that was not stored');
       gw.system.refuse = false;
