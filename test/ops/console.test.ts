@@ -26,7 +26,9 @@ interface Run {
 function runUntilReady(entry: string, args: readonly string[], options: { tty: boolean; env: NodeJS.ProcessEnv }): Promise<Run> {
   const command = [process.execPath, '--import', 'tsx', entry, ...args];
   const child = options.tty
-    ? spawn('script', ['-q', '-e', '-c', command.map((a) => `'${a}'`).join(' '), '/dev/null'], { cwd: repo, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    ? // `exec`: no shell stays between the terminal and the program. A shell that waits (dash, the /bin/sh `script`
+      // uses when SHELL is unset) takes the Ctrl-C too and exits 130 however cleanly the program stopped.
+      spawn('script', ['-q', '-e', '-c', `exec ${command.map((a) => `'${a}'`).join(' ')}`, '/dev/null'], { cwd: repo, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(command[0]!, command.slice(1), { cwd: repo, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
