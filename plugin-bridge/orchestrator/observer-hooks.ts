@@ -115,10 +115,12 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
     sessionEnd: guard('session_end', async (event, ctx) => {
       const sessionKey = eventText(event?.sessionKey, ctx?.sessionKey);
       if (sessionKey === undefined) return;
+      // At info: an operator (and the gateway suite) sees which ends reached the plugin and what each did.
       if (!sessionEndEndsThread(event?.reason)) {
-        log.debug({ hook: 'session_end', sessionKey, reason: event?.reason }, 'the session goes on (gateway stop or compaction): its thread is kept');
+        log.info({ hook: 'session_end', sessionKey, reason: event?.reason }, 'session end kept its thread (gateway stop or compaction)');
         return;
       }
+      log.info({ hook: 'session_end', sessionKey, reason: event?.reason }, 'session end ends what it owns');
       deps.messages.forget(sessionKey);
       const recorded = toRecord('session_end', sessionKey, deps.unthreaded.sessionEnded(sessionKey, deadline()));
       const member = directory.lookup(sessionKey);
