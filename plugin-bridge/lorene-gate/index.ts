@@ -88,11 +88,13 @@ function register(api: PluginApi): void {
     },
     async stop() {
       runtime = null;
+      // The bridge stops first: a call still running after its short grace gives up, so nothing below waits out a
+      // call's deadline (OpenClaw gives a stopping plugin 5 s; see TemporalBridge.stop).
+      const closing = bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
       await versionCheck.stop();
       for (const release of releaseMetrics.splice(0)) await release();
       await facts.stop(); // undelivered facts stay in the outbox for the next start
-      // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
-      await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
+      await closing;
     },
   });
 

@@ -48,10 +48,12 @@ function register(api: PluginApi): void {
       log.info({ taskQueue: config.taskQueue, onTemporalError: config.policy.onTemporalError }, 'orchestrator connected to Temporal (lazily)');
     },
     async stop() {
+      // The bridge stops first: a call still running after its short grace gives up (see TemporalBridge.stop).
+      const closing = bridge.stop();
       await releaseMetrics();
       loader.stop();
       await versionCheck.stop();
-      await bridge.stop();
+      await closing;
     },
   });
   const system = api.runtime?.system;

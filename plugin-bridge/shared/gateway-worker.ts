@@ -98,6 +98,7 @@ export class GatewayActivityWorker {
   }
 
   #pause(): Promise<void> {
+    if (this.#wake.signal.aborted) return Promise.resolve(); // a listener added after the abort would never fire
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, this.options.retryDelayMs ?? 5000);
       this.#wake.signal.addEventListener('abort', () => {

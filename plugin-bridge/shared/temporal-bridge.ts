@@ -20,8 +20,14 @@ export interface TemporalSettings {
   readonly maxInFlight?: number;
 }
 
-/** How long `stop()` waits for calls still in flight before it closes the connection under them. */
-const STOP_DRAIN_MS = 2000;
+/**
+ * How long `stop()` lets calls in flight finish before they give up, and how long it then waits for them to
+ * settle. OpenClaw 2026.9.6 retires a plugin instance whose calls (hooks, service stop) still run 5 s into its
+ * disposal, and then reports the gateway's stop as failed (exit code 1): a stopping bridge must end its calls well
+ * within that.
+ */
+const STOP_GRACE_MS = 1000;
+const STOP_SETTLE_MS = 500;
 /** How long after a failed call the SDK may still hold a gRPC retry timer for it (its backoff window). */
 export const GRPC_RETRY_WINDOW_MS = 10_000;
 
@@ -31,6 +37,8 @@ export class TemporalBridge {
   #client: Client | null = null;
   readonly #inFlight = new Set<Promise<unknown>>();
   #lastFailureAt: number | null = null;
+  /** Aborted by `stop()` once the grace has passed: every call still running then gives up. */
+  #stopping: AbortController | null = null;
   readonly #admission: Admission;
 
   constructor(private readonly settings: TemporalSettings) {
@@ -48,28 +56,28 @@ export class TemporalBridge {
     const env = loadClientConnectConfig(this.settings.profile === undefined ? {} : { profile: this.settings.profile });
     const address = this.settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
     this.#connection = Connection.lazy({ ...env.connectionOptions, address });
+    this.#stopping = new AbortController();
     const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
     this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter });
   }
 
   /**
-   * Stops taking calls, lets the calls in flight end (each is bounded by its own gRPC deadline, so this is
-   * short), then closes the connection: closing it under a call the SDK still retries would throw into the
-   * gateway as an uncaught "Channel has been shut down". A call that failed recently may still have a retry
-   * timer pending in the SDK even though its promise settled, so after a failure within
-   * {@link GRPC_RETRY_WINDOW_MS} the close happens once that window has passed (the timer does not hold the
-   * process open, and `stop()` does not wait for it: OpenClaw gives a stopping service only a few seconds).
+   * Stops taking calls, lets the calls in flight end for {@link STOP_GRACE_MS}, makes the rest give up (their
+   * callers apply their failure policy: a decision fails closed, a fact stays in its outbox), then closes the
+   * connection: closing it under a call the SDK still retries would throw into the gateway as an uncaught
+   * "Channel has been shut down". A call that failed recently may still have a retry timer pending in the SDK
+   * even though its promise settled, so after a failure within {@link GRPC_RETRY_WINDOW_MS} the close happens
+   * once that window has passed (the timer does not hold the process open, and `stop()` does not wait for it).
    */
   async stop(): Promise<void> {
     const connection = this.#connection;
+    const stopping = this.#stopping;
     this.#connection = null;
     this.#client = null;
-    if (this.#inFlight.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const drained = Promise.allSettled([...this.#inFlight]);
-      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS)))]);
-      clearTimeout(timer);
-    }
+    this.#stopping = null;
+    await this.#settled(STOP_GRACE_MS);
+    stopping?.abort();
+    await this.#settled(STOP_SETTLE_MS);
     if (connection === null) return;
     const wait = this.#lastFailureAt === null ? 0 : this.#lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
     if (wait <= 0) {
@@ -77,6 +85,14 @@ export class TemporalBridge {
       return;
     }
     setTimeout(() => void connection.close().catch(() => undefined), wait).unref();
+  }
+
+  /** Resolves once every call in flight has settled, or after `ms`. */
+  async #settled(ms: number): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   /** When the last call failed (epoch ms), or null: a retry timer of the SDK may be pending until the window ends. */
@@ -102,16 +118,23 @@ export class TemporalBridge {
   async #call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
     const client = this.#client;
     const connection = this.#connection;
-    if (client === null || connection === null) throw new TemporalCallError(operation, 'not-started', 'the Temporal client service is not running');
+    const stopping = this.#stopping;
+    if (client === null || connection === null || stopping === null) throw new TemporalCallError(operation, 'not-started', 'the Temporal client service is not running');
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new TemporalCallError(operation, 'timeout', 'no time left before the call started');
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let onStop: (() => void) | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abort.abort();
         reject(new TemporalCallError(operation, 'timeout', `no answer within ${remaining} ms`));
       }, remaining);
+      onStop = () => {
+        abort.abort();
+        reject(new TemporalCallError(operation, 'not-started', 'the Temporal client service stopped before an answer came'));
+      };
+      stopping.signal.addEventListener('abort', onStop, { once: true });
     });
     const running = connection.withDeadline(deadline, () => connection.withAbortSignal(abort.signal, () => fn(client)));
     const tracked = running.then(
@@ -133,6 +156,7 @@ export class TemporalBridge {
       throw new TemporalCallError(operation, kind, describe(err));
     } finally {
       clearTimeout(timer);
+      if (onStop !== undefined) stopping.signal.removeEventListener('abort', onStop);
     }
   }
 }

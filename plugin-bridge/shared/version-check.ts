@@ -110,6 +110,9 @@ export class WorkerVersionCheck {
   }
 
   #pause(): Promise<void> {
+    // A stop during the look before this pause has aborted already: an abort listener added now would never fire,
+    // and the stop would wait out the whole pause (past OpenClaw's 5-s budget for a stopping plugin).
+    if (this.#stop.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, this.options.retryDelayMs ?? 15_000);
       timer.unref();

@@ -77,12 +77,14 @@ function register(api: UsageLedgerApi): void {
       log.info({ dbPath, outbox: outbox.path, budgets: budgets?.keeper.book.budgets.map((b) => b.id) ?? [] }, 'usage-ledger delivering to Temporal (connects lazily)');
     },
     async stop() {
+      // The bridge stops first: a call still running after its short grace gives up, so nothing below waits out a
+      // call's deadline (OpenClaw gives a stopping plugin 5 s; see TemporalBridge.stop).
+      const closing = bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
       await budgets?.keeper.stop();
       await versionCheck.stop();
       for (const release of releaseMetrics.splice(0)) await release();
-      await sender.stop(); // waits for the delivery in flight (bounded by sendTimeoutMs); what is left goes to the outbox
-      // The bridge closes after the gRPC retry window of a recent failure (see TemporalBridge.stop).
-      await bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
+      await sender.stop(); // the delivery in flight ends with the bridge; what is left goes to the outbox
+      await closing;
     },
   });
 

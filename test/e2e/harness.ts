@@ -63,6 +63,11 @@ export interface E2EStack {
   chat(sessionKey: string, message: string): Promise<string>;
   /** SIGTERM (the gateway's own shutdown path), then a fresh `gateway run` on the same state dir. */
   restartGateway(): Promise<string>;
+  /**
+   * `openclaw gateway restart` (OpenClaw's restart path: a restart intent, then a signal to the running gateway, which
+   * shuts down with reason "restart" and starts again in the same process); resolves once it is ready again.
+   */
+  restartGatewayInPlace(): Promise<void>;
   /** SIGKILL, then a fresh `gateway run` on the same state dir. */
   killGateway(): Promise<string>;
   stop(): Promise<void>;
@@ -172,6 +177,8 @@ export async function startStack(prefix: string, respond: Responder, options: St
         await gateway.ready(options.readyTimeoutMs ?? READY_TIMEOUT_MS);
         return gateway;
       } catch (err) {
+        // A start that failed or timed out leaves no gateway behind (a later test would meet its port and locks).
+        await gateway.stop(STOP_TIMEOUT_MS);
         if (attempt >= 3 || !/EADDRINUSE/.test(gateway.output())) throw err;
         previous.push(gateway.output());
         port = await freePort();
@@ -217,6 +224,20 @@ export async function startStack(prefix: string, respond: Responder, options: St
       stack.gateway = await startGateway();
       return how;
     },
+    async restartGatewayInPlace() {
+      const readyLines = () => (stack.gateway.output().match(/\[gateway\] ready\b/g) ?? []).length;
+      const before = readyLines();
+      await sandbox.run(['gateway', 'restart'], 120_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n--- the gateway's last lines\n${stack.gateway.output().split('\n').slice(-60).join('\n')}`);
+      });
+      const started = Date.now();
+      while (readyLines() === before) {
+        const { exitCode, signalCode } = stack.gateway.child;
+        if (exitCode !== null || signalCode !== null) throw new Error(`the gateway exited (${signalCode ?? exitCode}) instead of restarting in place\n${stack.gateway.output().split('\n').slice(-40).join('\n')}`);
+        if (Date.now() - started > (options.readyTimeoutMs ?? READY_TIMEOUT_MS)) throw new Error('the gateway did not get ready again after `openclaw gateway restart`');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
     async killGateway() {
       stack.gateway.child.kill('SIGKILL');
       const how = await stack.gateway.stop(STOP_TIMEOUT_MS);
@@ -243,7 +264,9 @@ export async function startStack(prefix: string, respond: Responder, options: St
       await stack.worker.kill();
       await model.close();
       await server.teardown();
-      await sandbox.cleanup();
+      // OPENCLAW_TEMPORAL_E2E_KEEP=1 keeps the sandbox (gateway log, stability bundles, ledgers) for inspection.
+      if (process.env.OPENCLAW_TEMPORAL_E2E_KEEP === '1') process.stderr.write(`[e2e] sandbox kept: ${sandbox.root}\n`);
+      else await sandbox.cleanup();
     },
   };
   stackRef = stack;

@@ -80,3 +80,36 @@ export function retryDeliveryViolations(calls: readonly ModelCall[], attempt: nu
   const turns = calls.filter((c) => !afterToolResult(c.request) && turnText(c.request).includes('<orchestrator-retry>') && turnText(c.request).includes(`attempt: ${attempt}/`));
   return turns.length === expected ? [] : [`every retry within budget reaches its requester exactly once: retry ${attempt} reached a model turn ${turns.length} times (model calls #${turns.map((c) => c.seq).join(', #') || '—'})`];
 }
+
+/** One `session_end` as the orchestrator bridge logged it: the session, the reason, and whether it kept the thread. */
+interface LoggedSessionEnd {
+  readonly sessionKey: string;
+  readonly reason: string | undefined;
+  readonly kept: boolean;
+}
+
+function loggedSessionEnds(logs: string): LoggedSessionEnd[] {
+  const out: LoggedSessionEnd[] = [];
+  for (const match of logs.matchAll(/session end (kept its thread|ends what it owns)[^{\n]*(\{[^\n]*\})/g)) {
+    let fields: { sessionKey?: unknown; reason?: unknown };
+    try {
+      fields = JSON.parse(match[2] ?? '') as typeof fields;
+    } catch {
+      continue; // a line cut by the log writer: no evidence either way
+    }
+    if (typeof fields.sessionKey !== 'string') continue;
+    out.push({ sessionKey: fields.sessionKey, reason: typeof fields.reason === 'string' ? fields.reason : undefined, kept: match[1] === 'kept its thread' });
+  }
+  return out;
+}
+
+/**
+ * Invariants of a gateway stop through OpenClaw's own shutdown: "the shutdown drain reached the plugin" (its
+ * `session_end` with `reason` for `sessionKey` is in the gateway's log — without it a test of the stop proves
+ * nothing about the drain) and "a gateway stop ends no thread" (the bridge kept the thread for it).
+ */
+export function drainViolations(logs: string, sessionKey: string, reason: 'shutdown' | 'restart'): string[] {
+  const ends = loggedSessionEnds(logs).filter((e) => e.sessionKey === sessionKey && e.reason === reason);
+  if (ends.length === 0) return [`the shutdown drain reached the plugin: no session_end "${reason}" for ${sessionKey} in the gateway's log`];
+  return ends.filter((e) => !e.kept).map(() => `a gateway stop ends no thread: the session_end "${reason}" of ${sessionKey} ended its state`);
+}

@@ -9,16 +9,17 @@
 // started again → the thread, its binding, workers, blocked-attempt counters, task workflows and the retry budget
 // all survived → the retry reaches the orchestrator exactly once, its respawn is accepted → the orchestrator reports
 // back with `sessions_send`; visibility lists the thread and its tasks. Issue 9 acceptance 1 and issue 12 scenario 1.
-// Does NOT yet bite on a reverted session_end reason check: with every reason ending the thread this test still
-// passed (checked once), so the shutdown drain's session_end evidently ends nothing here (not yet explained); and
-// the front's turn with the summary is not asserted (the front got no turn after the orchestrator's sessions_send).
+// The drain's session_end "shutdown" for the front is checked in the gateway's log (it reaches the plugin because
+// the chat's session was started by `/new` in that process, see below). The front's turn with the summary is not asserted
+// (the front got no turn after the orchestrator's sessions_send).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { afterToolResult, textOf, turnText, type ModelCall, type ModelRequest, type ScriptedReply } from './fakes/model-server.ts';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
+import { freshSession, startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
 import { gatewayLogViolations, logLines } from './auditor.ts';
-import { retryDeliveryViolations, threadLossViolations, threadSnapshot } from './orchestrator-audit.ts';
+import { drainViolations, retryDeliveryViolations, threadLossViolations, threadSnapshot } from './orchestrator-audit.ts';
 import { startStack, type E2EStack } from './harness.ts';
+import { subagentTask, toolResults } from './transcripts.ts';
 import { eventually } from '../helpers/temporal.ts';
 import { frontKeyOfWorkflowId } from '../../workflows/orchestrator/contract.ts';
 
@@ -32,26 +33,10 @@ const RETRY_BACKOFF_MS = 30_000;
 let stack: E2EStack;
 let telegram: FakeTelegram;
 
-const SUBAGENT_TASK_MARK = 'You are running as a subagent';
-
-/**
- * The part of the transcript that is this session's own: a thread-bound subagent's transcript is forked from its
- * requester's (OpenClaw's default spawn context), so it starts at the first `[Subagent Task]` message OpenClaw wrote.
- */
-function ownMessages(request: ModelRequest): ModelRequest['messages'] {
-  const start = request.messages.findIndex((m) => m.role === 'user' && textOf(m.content).includes(SUBAGENT_TASK_MARK));
-  return start === -1 ? request.messages : request.messages.slice(start);
-}
-
-/** This session's tool results so far, oldest first. */
-function toolResults(request: ModelRequest): string[] {
-  return ownMessages(request).filter((m) => m.role === 'tool').map((m) => textOf(m.content));
-}
-
 /** Which scripted session a request belongs to, from its own `[Subagent Task]` (none: the front). */
 function roleOf(request: ModelRequest): 'front' | 'orchestrator' | 'worker-a' | 'worker-b' | 'other' {
-  const task = textOf(ownMessages(request)[0]?.content);
-  if (!task.includes(SUBAGENT_TASK_MARK)) return request.messages.some((m) => textOf(m.content).includes('q-delegate')) ? 'front' : 'other';
+  const task = subagentTask(request);
+  if (task === undefined) return request.messages.some((m) => textOf(m.content).includes('q-delegate')) ? 'front' : 'other';
   if (task.includes('You are the hidden orchestrator')) return 'orchestrator';
   if (task.includes('WORKER-B')) return 'worker-b';
   if (task.includes('WORKER-A')) return 'worker-a';
@@ -131,6 +116,8 @@ before(async () => {
         },
       },
       bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
+      // One session per chat (the front's key names the chat).
+      session: { dmScope: 'per-channel-peer' },
       tools: { toolSearch: false, exec: { security: 'full', ask: 'off' } },
     },
   });
@@ -145,6 +132,10 @@ const orchestratorCalls = (): ModelCall[] => stack.model.calls.filter((c) => rol
 
 test('front → orchestrator bound → exec blocked twice, allowed → two workers → one fails → its retry survives a SIGTERM restart, reaches the orchestrator once, respawn accepted → orchestrator reports back', { timeout: 1_500_000 }, async () => {
   const why = () => `\n--- model calls\n${stack.modelTrace()}\n--- gateway log\n${logLines(stack.gatewayLogs(), /orchestrator|subagent|spawn|telegram|thread/i, 60)}`;
+  // `/new` first: OpenClaw 2026.9.6's shutdown drain fires session_end only for sessions a reset started in this
+  // process (a chat's first session is created at admission and never noted), so without it the SIGTERM below
+  // would prove nothing about the drain.
+  await freshSession(telegram, USER);
   telegram.inbound(USER, USER, 'q-delegate: please get the release comparison done');
 
   // The front's turn: the prompt is injected, the spawn is rewritten, OpenClaw accepts it thread-bound.
@@ -174,7 +165,10 @@ test('front → orchestrator bound → exec blocked twice, allowed → two worke
 
   // Issue 9 acceptance: SIGTERM through OpenClaw's shutdown (its drain fires session_end "shutdown"), then a start.
   const restartAt = stack.model.calls.length;
-  assert.equal(await stack.restartGateway(), 'code 0', 'graceful stop (SIGTERM)');
+  const stoppedGateway = stack.gateway;
+  const stopped = await stack.restartGateway();
+  assert.equal(stopped, 'code 0', `graceful stop (SIGTERM)${why()}\n--- the stopped gateway's last lines\n${stoppedGateway.output().split('\n').slice(-40).join('\n')}`);
+  assert.deepEqual(drainViolations(stack.gatewayLogs(), front, 'shutdown'), [], `the SIGTERM's session-end drain${why()}`);
   const afterRestart = await threadSnapshot(stack.server.client, front);
   assert.deepEqual(threadLossViolations(beforeRestart, afterRestart), [], `state across a graceful gateway restart${why()}`);
 

@@ -48,8 +48,8 @@ const sent = (run: HookRun): Sent => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Loads a fresh plugin instance and starts its service on `stateDir` (the outbox lives there). */
-async function loadGate(stateDir: string): Promise<void> {
-  const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: proxy.address, dbPath, decisionTimeoutMs: DECISION_TIMEOUT_MS };
+async function loadGate(stateDir: string, decisionTimeoutMs = DECISION_TIMEOUT_MS): Promise<void> {
+  const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: proxy.address, dbPath, decisionTimeoutMs };
   const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
   await stack.host.startServices({ stateDir });
@@ -180,6 +180,24 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
     assert.equal(count(`SELECT COUNT(*) AS n FROM responses WHERE content IN (${placeholders(replies)})`, ...replies), 0, 'none counted as sent');
     process.stderr.write(`random outage: ${triggers.length} triggers, ${replies.length} replies, all replies cancelled and recorded\n`);
     await stack.host.stopServices();
+  });
+
+  test('a gateway stop while a decision is in flight: the service stops and the reply is cancelled well within OpenClaw’s 5-s plugin retirement', async () => {
+    // OpenClaw 2026.9.6 retires a plugin instance whose calls still run 5 s into its disposal and reports the
+    // gateway's stop as failed (exit code 1). With the longest decision deadline, the stop must not wait it out.
+    proxy.setMode('blackhole');
+    await loadGate(join(tmp.dir, 'state-stop'), 14_000);
+    const reply = outbound('in flight when the gateway stops');
+    await sleep(300);
+    const stopping = Date.now();
+    await stack.host.stopServices();
+    const stopMs = Date.now() - stopping;
+    const result = sent(await reply);
+    const replyMs = Date.now() - stopping;
+    process.stderr.write(`stop with a decision in flight: services stopped after ${stopMs} ms, reply settled after ${replyMs} ms\n`);
+    assert.equal(result.cancel, true, 'the reply in flight at the stop fails closed');
+    assert.ok(stopMs < 5000, `the services stopped after ${stopMs} ms: OpenClaw would have retired the plugin`);
+    assert.ok(replyMs < 5000, `the hook settled ${replyMs} ms after the stop began: OpenClaw would have retired the plugin`);
   });
 
   test('no unhandled rejection or uncaught exception reached the gateway process', async () => {

@@ -1,6 +1,7 @@
 /**
  * The faults, each returning once the system has settled again: the gateway stopped by SIGTERM (its own shutdown
- * path) or kill -9 and started again, the worker killed with -9 and started again, the Temporal server stopped for
+ * path) or kill -9 and started again, or restarted in place by `openclaw gateway restart` (its restart path); the
+ * worker killed with -9 and started again, the Temporal server stopped for
  * a while (a step of the scenario runs during the outage) or restarted on the same database file, and the next
  * inbound message handed to the gateway twice.
  */
@@ -12,7 +13,7 @@ import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../../workflows/share
 import type { Step } from './scenarios.ts';
 import { FAMILY, outboxLines, type ChaosWorld } from './world.ts';
 
-export const FAULT_KINDS = ['gateway-sigterm', 'gateway-kill9', 'worker-kill9', 'temporal-stop', 'temporal-restart', 'duplicate-inbound'] as const;
+export const FAULT_KINDS = ['gateway-sigterm', 'gateway-restart', 'gateway-kill9', 'worker-kill9', 'temporal-stop', 'temporal-restart', 'duplicate-inbound'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const SETTLE_TIMEOUT_MS = 180_000;
@@ -51,6 +52,9 @@ export async function injectFault(world: ChaosWorld, kind: FaultKind, next: Step
     switch (kind) {
       case 'gateway-sigterm':
         await stack.restartGateway();
+        break;
+      case 'gateway-restart':
+        await stack.restartGatewayInPlace();
         break;
       case 'gateway-kill9':
         await runsReported(world);

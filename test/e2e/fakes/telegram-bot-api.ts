@@ -122,3 +122,17 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     close: () => new Promise((resolve) => { wake(); server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
+
+/**
+ * The user sends `/new` in their private chat and the bot's confirmation arrives: OpenClaw resets the chat's
+ * session in the running gateway (a `session_end` "new" for the old one), as a user starting afresh does.
+ */
+export async function freshSession(telegram: FakeTelegram, userId: number, timeoutMs = 120_000): Promise<void> {
+  const before = telegram.delivered.filter((d) => d.chatId === String(userId)).length;
+  telegram.inbound(userId, userId, '/new');
+  const started = Date.now();
+  while (telegram.delivered.filter((d) => d.chatId === String(userId)).length === before) {
+    if (Date.now() - started > timeoutMs) throw new Error(`no reply to /new in chat ${userId} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
