@@ -171,5 +171,8 @@ function classify(err: unknown): TemporalFailureKind {
   const name = err instanceof Error ? err.name : '';
   const text = describe(err);
   if (/UNAVAILABLE|ECONNREFUSED|connect|No connection/i.test(text) || name === 'ServiceError') return 'unavailable';
+  // A state of the server, not of the call: a cluster answers it while its database is down, so what was sent waits
+  // (outboxes keep it) instead of counting towards a dead letter.
+  if (name === 'NamespaceNotFoundError' || /namespace\b.*\bnot (be )?found|NamespaceNotFound/i.test(text)) return 'unavailable';
   return 'rejected';
 }
