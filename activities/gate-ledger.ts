@@ -1,6 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'better-sqlite3';
-import { gateLedgerBatchQuery, type DecisionAbandonedOp, type GateLedgerBatch, type GateLedgerOp, type ResponseOp } from '../workflows/gate/ledger-ops.ts';
+import {
+  gateLedgerBatchQuery,
+  type DecisionAbandonedOp,
+  type GateLedgerActivities,
+  type GateLedgerBatch,
+  type GateLedgerOp,
+  type ResponseOp,
+} from '../workflows/gate/ledger-ops.ts';
 import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledger-handoff.ts';
 import { borrowLedgerBatch } from './ledger-handoff.ts';
 import { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
@@ -22,19 +29,6 @@ export interface LedgerLogger {
 export interface GateLedgerDeps {
   readonly pool: Pick<LedgerPool, 'open'>;
   readonly logger: LedgerLogger;
-}
-
-/** The gate ledger activities, registered on the worker and proxied by the gate workflow. */
-export interface GateLedgerActivities {
-  /**
-   * Applies a batch in order, in one transaction; applying it again changes nothing. `applied` counts the ops
-   * whose effect is in the ledger afterwards (including no-ops because it already was); an op whose target row
-   * does not exist (a trigger mark or status change for an unknown request) is skipped and logged instead.
-   * Given a {@link LedgerBatchRef} (runs since the `gate-ledger-by-reference` patch), it reads the ops from the
-   * workflow run that scheduled it, by query.
-   * @throws {ApplicationFailure} non-retryable, type {@link INVALID_LEDGER_BATCH}, for a malformed batch.
-   */
-  applyGateLedger(batch: GateLedgerBatch | LedgerBatchRef): Promise<{ applied: number }>;
 }
 
 type ApplyOps = Transaction<(ops: readonly GateLedgerOp[]) => GateLedgerOp[]>;
