@@ -12,18 +12,12 @@ import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledge
 import { borrowLedgerBatch } from './ledger-handoff.ts';
 import { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 import { initGateLedgerSchema } from './gate-ledger-schema.ts';
-import type { LedgerDb, LedgerPool } from './ledger-db.ts';
+import type { LedgerDb, LedgerLogger, LedgerPool } from './ledger-db.ts';
 
 export { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 
 /** The `ApplicationFailure` type of a malformed batch: non-retryable, since a retry would send the same bytes. */
 export const INVALID_LEDGER_BATCH = 'InvalidLedgerBatch';
-
-/** The logging the ledger needs; pino's `Logger` fits (object first, message second). */
-export interface LedgerLogger {
-  debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
 
 /** What {@link createGateLedgerActivities} closes over; both are opened once by the worker. */
 export interface GateLedgerDeps {

@@ -2,19 +2,14 @@ import { isUsageRecord, type UsageBatch, type UsageRecord } from '../workflows/u
 import { usageLedgerBatchQuery, type AppendUsageResult, type UsageLedgerActivities } from '../workflows/usage/contract.ts';
 import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledger-handoff.ts';
 import { borrowLedgerBatch } from './ledger-handoff.ts';
-import type { LedgerPool } from './ledger-db.ts';
+import type { LedgerLogger, LedgerPool } from './ledger-db.ts';
 import { initUsageLedgerSchema } from './usage-ledger-schema.ts';
 
-/** The logging the usage activities need; a pino logger fits (object first, message second). */
-export interface UsageLedgerLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
 
 /** Dependencies opened once by the worker's wiring and closed by it. */
 export interface UsageLedgerDeps {
   readonly pool: Pick<LedgerPool, 'open'>;
-  readonly logger: UsageLedgerLogger;
+  readonly logger: LedgerLogger;
 }
 
 const INSERT = `
