@@ -8,34 +8,20 @@ import { after, before } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
-import { startTestServer, startWorkers, tempDir } from './temporal.ts';
+import { startBridgeStack, type BridgeStack } from './bridge-stack.ts';
+import { tempDir } from './temporal.ts';
 
-/** A running gate stack; `stop()` closes the bridge, then the workers, then the server. */
-export interface GateStack {
-  readonly env: TestWorkflowEnvironment;
+/** A running gate stack ({@link BridgeStack} and a gate client); `stop()` closes bridge, workers, server. */
+export interface GateStack extends BridgeStack {
   readonly gate: GateClient;
-  stop(): Promise<void>;
 }
 
 /** Starts server, workers and a gate client for `channel` on the project's workflow task queue. */
 export async function startGateStack(channel: string): Promise<GateStack> {
-  const env = await startTestServer();
-  const workers = await startWorkers(env);
-  const bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-  const gate = new GateClient(bridge, new KeyedChain(), { channel, taskQueue: 'openclaw-temporal' });
-  return {
-    env,
-    gate,
-    async stop() {
-      await bridge.stop();
-      await workers.stop();
-      await env.teardown();
-    },
-  };
+  const stack = await startBridgeStack();
+  return { ...stack, gate: new GateClient(stack.bridge, new KeyedChain(), { channel, taskQueue: 'openclaw-temporal' }) };
 }
 
 /** What a trigger may say besides its message id and config. */
