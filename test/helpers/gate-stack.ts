@@ -1,28 +1,15 @@
 /**
  * The gate's workflow-test stack: a real dev server, the project's workers and a bridge-side {@link GateClient}
  * (the same client the lorene-gate plugin uses), started and stopped together. {@link withGateStack} is the whole
- * lifecycle of a test file (before/after hooks, a temp folder, the usual calls) in one line.
+ * lifecycle of a test file (hooks, a temp folder, the usual calls) in one line.
  */
 import { join } from 'node:path';
-import { after, before } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
-import { startBridgeStack, type BridgeStack } from './bridge-stack.ts';
-import { tempDir } from './temporal.ts';
-
-/** A running gate stack ({@link BridgeStack} and a gate client); `stop()` closes bridge, workers, server. */
-export interface GateStack extends BridgeStack {
-  readonly gate: GateClient;
-}
-
-/** Starts server, workers and a gate client for `channel` on the project's workflow task queue. */
-export async function startGateStack(channel: string): Promise<GateStack> {
-  const stack = await startBridgeStack();
-  return { ...stack, gate: new GateClient(stack.bridge, new KeyedChain(), { channel, taskQueue: 'openclaw-temporal' }) };
-}
+import { withBridgeStack } from './bridge-stack.ts';
 
 /** What a trigger may say besides its message id and config. */
 export interface TriggerOptions {
@@ -51,38 +38,33 @@ export interface GateFixture {
   trigger(peer: string, messageId: string, config: GateRuntimeConfig, options?: TriggerOptions): Promise<void>;
 }
 
-/** Registers the file's `before`/`after` hooks: one {@link startGateStack} for `channel`, and a temp folder named `name-…`. */
+/** Registers the file's hooks ({@link withBridgeStack}, temp folder `name-…`) and a gate client for `channel`. */
 export function withGateStack(name: string, channel = 'whatsapp'): GateFixture {
-  const tmp = tempDir(name);
-  let stack: GateStack | undefined;
-  before(async () => {
-    stack = await startGateStack(channel);
+  let client: GateClient | undefined;
+  const stack = withBridgeStack(name, ({ bridge }) => {
+    client = new GateClient(bridge, new KeyedChain(), { channel, taskQueue: 'openclaw-temporal' });
   });
-  after(async () => {
-    await stack?.stop();
-    tmp.cleanup();
-  });
-  const running = (): GateStack => {
-    if (stack === undefined) throw new Error('the gate stack runs only while the tests of its file run');
-    return stack;
+  const gate = (): GateClient => {
+    if (client === undefined) throw new Error('the gate stack runs only while the tests of its file run');
+    return client;
   };
   const soon = () => Date.now() + 10_000;
-  const handle = (peer: string) => running().env.client.workflow.getHandle(gateWorkflowId(channel, peer));
+  const handle = (peer: string) => stack.env.client.workflow.getHandle(gateWorkflowId(channel, peer));
   return {
     channel,
-    dir: tmp.dir,
-    dbPath: join(tmp.dir, 'lorene-gate.db'),
+    dir: stack.dir,
+    dbPath: join(stack.dir, 'lorene-gate.db'),
     get env() {
-      return running().env;
+      return stack.env;
     },
     get gate() {
-      return running().gate;
+      return gate();
     },
     soon,
     handle,
     state: (peer) => handle(peer).query(gateStateQuery),
     trigger: (peer, messageId, config, { body = 'what is on tonight?', observedAt } = {}) =>
-      running().gate.trigger(
+      gate().trigger(
         peer,
         { messageId, sender: '+15550001', text: `friday: ${body}`, body, receivedAt: observedAt ?? Date.now(), ...(observedAt !== undefined && { observedAt }), config },
         soon(),
