@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { workflowMetadataQuery } from '@temporalio/workflow';
-import Database from 'better-sqlite3';
 import { USAGE_LEDGER_BUSY, usageLedgerStateQuery, usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
 import { MAX_BACKLOG_RECORDS, MAX_RECORDS_PER_BATCH, type UsageLedgerState } from '../../workflows/usage/state.ts';
 import { OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
@@ -18,6 +17,7 @@ import { UsageLedgerClient } from '../../plugin-bridge/usage-ledger/ledger-clien
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
 import { eventually } from '../helpers/temporal.ts';
 import { withBridgeStack } from '../helpers/bridge-stack.ts';
+import { readValue } from '../helpers/sqlite.ts';
 
 let usage: UsageLedgerClient;
 const stack = withBridgeStack('usage-wf', ({ bridge }) => {
@@ -38,14 +38,7 @@ const settled = (ledgerId: string, check: (s: UsageLedgerState) => boolean) =>
     const s = await state(ledgerId);
     return check(s) ? s : undefined;
   }, 30_000);
-function count(sql: string, ...params: unknown[]): number {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(sql).pluck().get(...params) as number | undefined) ?? 0;
-  } finally {
-    db.close();
-  }
-}
+const count = (sql: string, ...params: unknown[]): number => readValue<number>(dbPath, sql, ...params) ?? 0;
 
 /** Delivers a batch as the plugin's sender does: a batch refused as busy is offered again shortly. Returns the refusals. */
 async function deliverRetrying(client: UsageLedgerClient, ledgerId: string, batch: UsageRecord[]): Promise<number> {
