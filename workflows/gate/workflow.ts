@@ -19,7 +19,9 @@ import {
 import { OPENCLAW_GATE_STATE } from '../shared/search-attributes.ts';
 import { ABANDONED_DECISION, applyAbandon, isAbandoned, noteDelivered } from './abandon.ts';
 import { gateAbandonSignal, gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateOutboundDecision, type GateOutboundRequest, type GateWorkflowArgs } from './contract.ts';
-import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
+import { applyTrigger, decideOutbound, isLive, type Decided } from './decide.ts';
+import { describeGate } from './describe.ts';
+import { expireDue, nextDeadline } from './expiry.ts';
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 import { createLedgerPump } from './ledger-pump.ts';
