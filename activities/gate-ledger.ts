@@ -1,40 +1,28 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transaction } from 'better-sqlite3';
-import { gateLedgerBatchQuery, type DecisionAbandonedOp, type GateLedgerBatch, type GateLedgerOp, type ResponseOp } from '../workflows/gate/ledger-ops.ts';
+import {
+  gateLedgerBatchQuery,
+  type DecisionAbandonedOp,
+  type GateLedgerActivities,
+  type GateLedgerBatch,
+  type GateLedgerOp,
+  type ResponseOp,
+} from '../workflows/gate/ledger-ops.ts';
 import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledger-handoff.ts';
 import { borrowLedgerBatch } from './ledger-handoff.ts';
 import { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 import { initGateLedgerSchema } from './gate-ledger-schema.ts';
-import type { LedgerDb, LedgerPool } from './ledger-db.ts';
+import type { LedgerDb, LedgerLogger, LedgerPool } from './ledger-db.ts';
 
 export { InvalidLedgerBatchError, parseGateLedgerBatch } from './gate-ledger-batch.ts';
 
 /** The `ApplicationFailure` type of a malformed batch: non-retryable, since a retry would send the same bytes. */
 export const INVALID_LEDGER_BATCH = 'InvalidLedgerBatch';
 
-/** The logging the ledger needs; pino's `Logger` fits (object first, message second). */
-export interface LedgerLogger {
-  debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 /** What {@link createGateLedgerActivities} closes over; both are opened once by the worker. */
 export interface GateLedgerDeps {
   readonly pool: Pick<LedgerPool, 'open'>;
   readonly logger: LedgerLogger;
-}
-
-/** The gate ledger activities, registered on the worker and proxied by the gate workflow. */
-export interface GateLedgerActivities {
-  /**
-   * Applies a batch in order, in one transaction; applying it again changes nothing. `applied` counts the ops
-   * whose effect is in the ledger afterwards (including no-ops because it already was); an op whose target row
-   * does not exist (a trigger mark or status change for an unknown request) is skipped and logged instead.
-   * Given a {@link LedgerBatchRef} (runs since the `gate-ledger-by-reference` patch), it reads the ops from the
-   * workflow run that scheduled it, by query.
-   * @throws {ApplicationFailure} non-retryable, type {@link INVALID_LEDGER_BATCH}, for a malformed batch.
-   */
-  applyGateLedger(batch: GateLedgerBatch | LedgerBatchRef): Promise<{ applied: number }>;
 }
 
 type ApplyOps = Transaction<(ops: readonly GateLedgerOp[]) => GateLedgerOp[]>;

@@ -11,6 +11,7 @@
  * queue, where `false` is a failure too.
  */
 import type { GatewayActivities, SystemEventDelivery } from '../workflows/subagent/contract.ts';
+import type { StructuredLogger } from '../workflows/shared/logger.ts';
 import type { PluginSessionWorkflow } from './gateway-host.ts';
 
 /** The slice of OpenClaw's `api.runtime.system` these activities use (openclaw@2026.9.6). */
@@ -37,7 +38,7 @@ export interface GatewayActivityDeps {
   /** `api.session.workflow`; without it the in-memory system-event queue is used. */
   readonly session?: PluginSessionWorkflow;
   readonly delivered: DeliveredKeys;
-  readonly logger: { info(fields: Readonly<Record<string, unknown>>, message: string): void; warn(fields: Readonly<Record<string, unknown>>, message: string): void };
+  readonly logger: Pick<StructuredLogger, 'info' | 'warn'>;
 }
 
 /** Nothing was stored for the requester: a failed delivery, retried by Temporal. */

@@ -1,6 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { StructuredLogger } from '../workflows/shared/logger.ts';
+
+/** The logging the ledger activities need: a slice of the one logger shape (the worker's pino logger fits). */
+export type LedgerLogger = Pick<StructuredLogger, 'debug' | 'warn'>;
 
 /** A better-sqlite3 connection, as handed out by {@link LedgerPool}. */
 export type LedgerDb = Database.Database;

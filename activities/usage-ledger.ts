@@ -1,32 +1,15 @@
-import { isUsageRecord, type UsageRecord } from '../workflows/usage/usage-record.ts';
-import { usageLedgerBatchQuery } from '../workflows/usage/contract.ts';
+import { isUsageRecord, type UsageBatch, type UsageRecord } from '../workflows/usage/usage-record.ts';
+import { usageLedgerBatchQuery, type AppendUsageResult, type UsageLedgerActivities } from '../workflows/usage/contract.ts';
 import { isLedgerBatchRef, type LedgerBatchRef } from '../workflows/shared/ledger-handoff.ts';
 import { borrowLedgerBatch } from './ledger-handoff.ts';
-import type { LedgerPool } from './ledger-db.ts';
+import type { LedgerLogger, LedgerPool } from './ledger-db.ts';
 import { initUsageLedgerSchema } from './usage-ledger-schema.ts';
 
-/** The logging the usage activities need; a pino logger fits (object first, message second). */
-export interface UsageLedgerLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
 
 /** Dependencies opened once by the worker's wiring and closed by it. */
 export interface UsageLedgerDeps {
   readonly pool: Pick<LedgerPool, 'open'>;
-  readonly logger: UsageLedgerLogger;
-}
-
-/** One batch from the usage-ledger workflow. */
-export interface AppendUsageInput {
-  /** Absolute path of the usage ledger on the worker host (from the plugin's `dbPath`). */
-  readonly dbPath: string;
-  readonly records: readonly UsageRecord[];
-}
-
-/** How many of the batch's rows were new; the rest were already there (a retried or duplicated delivery) or malformed. */
-export interface AppendUsageResult {
-  readonly inserted: number;
+  readonly logger: LedgerLogger;
 }
 
 const INSERT = `
@@ -53,10 +36,10 @@ const ADDED_DEFAULTS = {
  * leaves either all of its new rows or none. A malformed record is skipped with a warning rather than failing
  * the batch: retrying could never fix it, and it must not hold back the well-formed rows behind it.
  */
-export function createUsageLedgerActivities({ pool, logger }: UsageLedgerDeps) {
+export function createUsageLedgerActivities({ pool, logger }: UsageLedgerDeps): UsageLedgerActivities {
   return {
     /** Given a {@link LedgerBatchRef} (runs since `usage-ledger-by-reference`), it reads the records from its workflow run by query. */
-    async appendUsage(input: AppendUsageInput | LedgerBatchRef): Promise<AppendUsageResult> {
+    async appendUsage(input: UsageBatch | LedgerBatchRef): Promise<AppendUsageResult> {
       const { dbPath } = input;
       const records = isLedgerBatchRef(input) ? await borrowLedgerBatch(usageLedgerBatchQuery, input) : input.records;
       const valid = records.filter(isUsageRecord);

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { keySource, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { BRIDGE_METRICS_ADDRESS_ENV } from '../plugin-bridge/shared/metrics-endpoint.ts';
 import { gateStateQuery, gateWorkflowId } from '../workflows/gate/contract.ts';
-import { describeGate } from '../workflows/gate/decide.ts';
+import { describeGate } from '../workflows/gate/describe.ts';
 import { startOpenClawHost, type OpenClawHost } from '../test/openclaw/host-client.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import proto from '@temporalio/proto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { StructuredLogger } from '../workflows/shared/logger.ts';
 
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
 /** Larger bodies are refused (the server's own payload limit is 2 MB per payload; a history page holds several). */
@@ -20,7 +21,7 @@ export interface CodecServerOptions {
   readonly allowedOrigins: readonly string[];
   /** When set, requests need `Authorization: Bearer <token>`. */
   readonly token?: string | null;
-  readonly logger?: { warn(fields: object, message: string): void };
+  readonly logger?: Pick<StructuredLogger, 'warn'>;
 }
 
 class HttpError extends Error {

@@ -17,13 +17,13 @@ import { installLogger, processLogFormat } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';
 import { pluginInstructions } from './instructions.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
-import { bundleWorkflows, createWorkerSet } from './workers.ts';
+import { bundleWorkflows, createWorkerSet, type WorkerLogger } from './workers.ts';
 import { configuredDeployment } from './versioning.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** A dev server that just opened its port may still answer "Frontend is not healthy yet": try for a while. */
-async function connectWhenHealthy<T>(connect: () => Promise<T>, logger: { warn(fields: object, message: string): void }): Promise<T> {
+async function connectWhenHealthy<T>(connect: () => Promise<T>, logger: Pick<WorkerLogger, 'warn'>): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -37,7 +37,7 @@ async function connectWhenHealthy<T>(connect: () => Promise<T>, logger: { warn(f
 }
 
 /** The Web UI's codec server (none when encryption is off); a busy port costs the decoded view, not the stack. */
-async function startUiCodecServer(config: WorkerConfig['codecServer'], dataConverter: DataConverter, logger: { warn(fields: object, message: string): void }): Promise<RunningCodecServer | null> {
+async function startUiCodecServer(config: WorkerConfig['codecServer'], dataConverter: DataConverter, logger: Pick<WorkerLogger, 'warn'>): Promise<RunningCodecServer | null> {
   const [codec] = dataConverter.payloadCodecs ?? [];
   if (codec === undefined) return null;
   try {

@@ -11,6 +11,7 @@ import type { DataConverter } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
+import type { StructuredLogger } from '../workflows/shared/logger.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
 import { startStateGauges } from './state-gauges.ts';
 
@@ -39,13 +40,8 @@ const quietBundlerLogger = {
   error: (message: string, meta?: Record<string, unknown>) => process.stderr.write(`[bundler] ${message} ${JSON.stringify(meta ?? {})}\n`),
 };
 
-/** The logging the workers need (pino's `Logger` fits: fields first, message second). */
-export interface WorkerLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+/** The logging the workers need: the one logger shape (workflows/shared/logger.ts); the worker's pino logger fits. */
+export type WorkerLogger = StructuredLogger;
 
 export interface WorkerSetOptions {
   readonly connection: NativeConnection;

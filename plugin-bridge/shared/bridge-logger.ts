@@ -1,18 +1,15 @@
 /**
- * Structured logging over OpenClaw's message-only `api.logger`: the same "fields first, message second" shape as
- * the worker's pino logs, with the same field names (`workflowId`, `peer`, `hook`, …), rendered as
+ * Structured logging over OpenClaw's message-only `api.logger`: the project's one logger shape, fields first and
+ * message second (workflows/shared/logger.ts), as the worker's pino logs, with the same field names (`workflowId`, `peer`, `hook`, …), rendered as
  * `message {"field":…}` on one line.
  */
+import type { LogFields, StructuredLogger } from '../../workflows/shared/logger.ts';
 import type { PluginLogger } from './openclaw-types.ts';
 
-export type LogFields = Readonly<Record<string, unknown>>;
+export type { LogFields };
 
-export interface BridgeLogger {
-  debug(fields: LogFields, message: string): void;
-  info(fields: LogFields, message: string): void;
-  warn(fields: LogFields, message: string): void;
-  error(fields: LogFields, message: string): void;
-}
+/** The bridge's name for the project's one logger shape ({@link StructuredLogger}). */
+export type BridgeLogger = StructuredLogger;
 
 function render(bindings: LogFields, fields: LogFields, message: string): string {
   const all = { ...bindings, ...fields };

@@ -5,14 +5,15 @@
  * new records queue behind them on disk until the outbox is delivered, in order, and removed. Nothing is dropped
  * silently: a full buffer or a full outbox is counted and logged at warn.
  */
-import { TemporalCallError, type TemporalFailureKind } from '../shared/errors.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
-import { USAGE_LEDGER_BUSY, type UsageRecordsEvent } from '../../workflows/usage/contract.ts';
+import type { UsageRecordsEvent } from '../../workflows/usage/contract.ts';
 import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
+import { deliveryFailure, type DeliveryFailure } from './delivery-failure.ts';
 import type { Outbox } from './outbox.ts';
+import { SendBuffer, type Queued } from './send-buffer.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 
-/** Hands one batch to Temporal by `deadline` (epoch ms); rejects with a {@link TemporalCallError} when it could not. */
+/** Hands one batch to Temporal by `deadline` (epoch ms); rejects (a `TemporalCallError`) when it could not. */
 export type Deliver = (ledgerId: string, event: UsageRecordsEvent, deadline: number) => Promise<unknown>;
 
 export interface SenderOptions {
@@ -42,23 +43,11 @@ export interface SenderStats {
 /** Pause after the workflow refused a batch because its backlog is full: it writes a batch in about this long. */
 const BUSY_PAUSE_MS = 100;
 
-/** Why a delivery did not go through; `busy`: the workflow refused it for now (its backlog is full). */
-interface Failure {
-  readonly kind: TemporalFailureKind;
-  readonly detail: string;
-  readonly busy: boolean;
-}
-
 /** Records per outbox append: serialising them is synchronous work, so large spills are cut into slices. */
 const SPILL_SLICE = 250;
 
-interface Queued {
-  readonly ledgerId: string;
-  readonly record: UsageRecord;
-}
-
 export class UsageSender {
-  #buffer: Queued[] = [];
+  readonly #buffer: SendBuffer;
   #outbox: Outbox | null = null;
   #dbPath = '';
   #running = false;
@@ -66,7 +55,6 @@ export class UsageSender {
   readonly #wakeup = new Wakeup();
   #failures = 0;
   #limit: number;
-  #unreportedBufferDrops = 0;
   #lastFailureAt: number | null = null;
   readonly #stats: Omit<SenderStats, 'buffered' | 'outboxBytes'> = {
     delivered: 0, spilled: 0, failedAttempts: 0, busyRefusals: 0, droppedBufferFull: 0, droppedOutboxFull: 0, unreadableOutboxLines: 0,
@@ -78,17 +66,16 @@ export class UsageSender {
     private readonly options: SenderOptions,
   ) {
     this.#limit = options.batchMaxRecords;
+    this.#buffer = new SendBuffer(options.bufferMaxRecords);
   }
 
   /** Queues a record (called by the hook: constant time, no I/O). A full buffer drops it and counts the drop. */
   enqueue(ledgerId: string, record: UsageRecord): void {
-    if (this.#buffer.length >= this.options.bufferMaxRecords) {
+    if (!this.#buffer.push({ ledgerId, record })) {
       this.#stats.droppedBufferFull += 1;
-      this.#unreportedBufferDrops += 1;
       this.#wakeup.wake();
       return;
     }
-    this.#buffer.push({ ledgerId, record });
     this.#wakeup.poke(this.#buffer.length);
   }
 
@@ -109,7 +96,7 @@ export class UsageSender {
     this.#running = false;
     this.#wakeup.wake();
     await this.#loop;
-    const left = this.#drainBuffer();
+    const left = this.#buffer.drain();
     await this.#spill(left).catch((err: unknown) => this.log.error({ err, lost: left.length }, 'usage records could not be written to the outbox at shutdown'));
   }
 
@@ -136,26 +123,26 @@ export class UsageSender {
   }
 
   async #sendFromBuffer(): Promise<void> {
-    const batch = this.#takeBatch();
+    const batch = this.#buffer.takeBatch(this.#limit, this.options.batchMaxChars);
     if (batch.length === 0) return this.#wait(1, null);
     const ledgerId = batch[0]?.ledgerId ?? 'default';
     const failure = await this.#send(ledgerId, this.#dbPath, batch.map((q) => q.record));
     if (failure === null) return;
     if (failure.busy) {
       // The workflow is catching up: keep the batch first in line; only a filling buffer goes to disk.
-      this.#buffer = [...batch, ...this.#buffer];
-      if (this.#buffer.length >= this.options.bufferMaxRecords / 2) await this.#spill(this.#drainBuffer());
+      this.#buffer.unshift(batch);
+      if (this.#buffer.length >= this.options.bufferMaxRecords / 2) await this.#spill(this.#buffer.drain());
       else await this.#pause(BUSY_PAUSE_MS);
       return;
     }
-    const waiting = [...batch, ...this.#drainBuffer()];
+    const waiting = [...batch, ...this.#buffer.drain()];
     const why = failure.kind === 'rejected' ? 'Temporal refused the usage records' : 'Temporal unreachable';
     this.log.warn({ kind: failure.kind, detail: failure.detail, records: waiting.length, outbox: this.#outbox?.path }, `${why}: usage records wait in the outbox`);
     await this.#spill(waiting);
   }
 
   async #sendFromOutbox(outbox: Outbox): Promise<void> {
-    await this.#spill(this.#drainBuffer()); // new records queue behind the ones already on disk
+    await this.#spill(this.#buffer.drain()); // new records queue behind the ones already on disk
     const chunk = await outbox.read(this.#limit, this.options.batchMaxChars);
     if (chunk.unreadable > 0) {
       this.#stats.unreadableOutboxLines += chunk.unreadable;
@@ -174,7 +161,7 @@ export class UsageSender {
     await this.#pause(Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
   }
 
-  async #send(ledgerId: string, dbPath: string, records: UsageRecord[]): Promise<Failure | null> {
+  async #send(ledgerId: string, dbPath: string, records: UsageRecord[]): Promise<DeliveryFailure | null> {
     try {
       await this.deliver(ledgerId, { dbPath, records }, Date.now() + this.options.sendTimeoutMs);
       this.#stats.delivered += records.length;
@@ -182,37 +169,19 @@ export class UsageSender {
       this.#limit = this.options.batchMaxRecords;
       return null;
     } catch (err) {
-      const failure = err instanceof TemporalCallError ? { kind: err.kind, detail: err.detail } : { kind: 'unavailable' as const, detail: String(err) };
-      if (failure.kind === 'rejected' && failure.detail.includes(USAGE_LEDGER_BUSY)) {
+      const failure = deliveryFailure(err);
+      if (failure.busy) {
         this.#stats.busyRefusals += 1;
         this.log.debug({ ledgerId, records: records.length }, 'usage ledger busy: batch refused for now');
-        return { ...failure, busy: true };
+        return failure;
       }
       this.#stats.failedAttempts += 1;
       this.#lastFailureAt = Date.now();
       this.#failures += 1;
-      if (this.#failures === 1 || this.#failures % 50 === 0) this.log.warn({ ledgerId, records: records.length, attempts: this.#failures, ...failure }, 'usage delivery failed; will retry');
-      return { ...failure, busy: false };
+      const { kind, detail } = failure;
+      if (this.#failures === 1 || this.#failures % 50 === 0) this.log.warn({ ledgerId, records: records.length, attempts: this.#failures, kind, detail }, 'usage delivery failed; will retry');
+      return failure;
     }
-  }
-
-  /** Leading buffered records of one ledger, bounded by count and size; removed from the buffer. */
-  #takeBatch(): Queued[] {
-    const ledgerId = this.#buffer[0]?.ledgerId;
-    let take = 0;
-    let chars = 0;
-    for (const queued of this.#buffer) {
-      chars += queued.record.rawJson.length;
-      if (queued.ledgerId !== ledgerId || (take > 0 && (take >= this.#limit || chars > this.options.batchMaxChars))) break;
-      take += 1;
-    }
-    return this.#buffer.splice(0, take);
-  }
-
-  #drainBuffer(): Queued[] {
-    const all = this.#buffer;
-    this.#buffer = [];
-    return all;
   }
 
   /**
@@ -230,7 +199,7 @@ export class UsageSender {
         this.#stats.spilled += result.written;
         refused += result.refused;
       } catch (err) {
-        this.#buffer = [...queued.slice(from), ...this.#buffer];
+        this.#buffer.unshift(queued.slice(from));
         throw err;
       }
     }
@@ -243,9 +212,9 @@ export class UsageSender {
   }
 
   #reportBufferDrops(): void {
-    if (this.#unreportedBufferDrops === 0) return;
-    this.log.warn({ dropped: this.#unreportedBufferDrops, droppedTotal: this.#stats.droppedBufferFull, bufferMaxRecords: this.options.bufferMaxRecords }, 'usage buffer full: records dropped');
-    this.#unreportedBufferDrops = 0;
+    const dropped = this.#buffer.takeUnreportedDrops();
+    if (dropped === 0) return;
+    this.log.warn({ dropped, droppedTotal: this.#stats.droppedBufferFull, bufferMaxRecords: this.options.bufferMaxRecords }, 'usage buffer full: records dropped');
   }
 
   /** Pauses up to `ms`, ending early on stop or once half the buffer is used (so it is spilled in time). */
@@ -254,7 +223,7 @@ export class UsageSender {
   }
 
   #wait(threshold: number, ms: number | null): Promise<void> {
-    if (!this.#running || this.#buffer.length >= threshold || this.#unreportedBufferDrops > 0) return Promise.resolve();
+    if (!this.#running || this.#buffer.length >= threshold || this.#buffer.unreportedDrops > 0) return Promise.resolve();
     return this.#wakeup.wait(threshold, ms);
   }
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { gateStateQuery } from '../../workflows/gate/contract.ts';
-import { describeGate } from '../../workflows/gate/decide.ts';
+import { describeGate } from '../../workflows/gate/describe.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { orchestratorThreadQuery } from '../../workflows/orchestrator/contract.ts';
 import { describeThread } from '../../workflows/orchestrator/thread-summary.ts';

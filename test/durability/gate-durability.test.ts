@@ -7,11 +7,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
-import Database from 'better-sqlite3';
 import { gateStateQuery, gateWorkflowId, type GateOutboundDecision, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import type { GateState } from '../../workflows/gate/state.ts';
 import { parseGateConfig } from '../../plugin-bridge/lorene-gate/config.ts';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
@@ -19,8 +16,8 @@ import { classifyOutbound } from '../../plugin-bridge/lorene-gate/outbound.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
-import { startTargetServer, type TargetServer } from '../helpers/target.ts';
+import { startDurableStack, type DurableStack } from '../helpers/durable-stack.ts';
+import { readRows } from '../helpers/sqlite.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
@@ -31,18 +28,10 @@ const CHANNEL = 'whatsapp';
 const ARM_TTL_MS = 30_000;
 const CALL_DEADLINE_MS = 20_000;
 const CYCLES = 1000;
-const QUEUES = { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE };
 
 const tmp = tempDir('gate-durability');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
-let port = 0;
-let server: TargetServer | null = null;
-let serverRunning = false;
-let worker: WorkerProcess | null = null;
-let workerCount = 0;
-let connection: Connection;
-let client: Client;
-let bridge: TemporalBridge;
+let stack: DurableStack;
 let gate: GateClient;
 let peerCounter = 0;
 let decisionCounter = 0;
@@ -67,56 +56,11 @@ const trigger = (peer: string, messageId: string, config = cfg()) =>
   gate.trigger(peer, { messageId, sender: '+15550001', text: 'friday: play something', body: 'play something', receivedAt: Date.now(), config }, Date.now() + CALL_DEADLINE_MS);
 const decide = (peer: string, config = cfg()): Promise<GateOutboundDecision> =>
   gate.decide(peer, { decisionId: `dur-${++decisionCounter}`, content: 'an answer', config }, Date.now() + CALL_DEADLINE_MS);
-const handle = (peer: string) => client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
+const handle = (peer: string) => stack.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
 /** The gate's state; retried, since the first query after a crash may wait for the dead worker's sticky queue. */
 const state = (peer: string) => eventually(`state of ${peer}`, () => handle(peer).query(gateStateQuery) as Promise<GateState>, 30_000);
-function ledger<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const ledger = <T>(sql: string, ...params: unknown[]): T[] => readRows<T>(dbPath, sql, ...params);
 const armRow = (peer: string) => ledger<{ uses_left: number; expires_at: number }>('SELECT uses_left, expires_at FROM arms WHERE peer = ?', peer)[0];
-
-async function startServer(): Promise<TargetServer> {
-  server = await startTargetServer(tmp.dir, port);
-  serverRunning = true;
-  return server;
-}
-
-async function stopServer(): Promise<void> {
-  await server?.stop();
-  serverRunning = false;
-}
-
-/** Starts a worker child and waits until it polls both task queues; returns how long that took. */
-async function startWorker(): Promise<number> {
-  worker = startWorkerProcess({ address: `127.0.0.1:${port}`, dataDir: join(tmp.dir, 'worker-data'), logFile: join(tmp.dir, `worker-${++workerCount}.log`) });
-  return waitUntilPolling(client, worker, QUEUES);
-}
-
-async function killWorker(): Promise<string> {
-  const how = (await worker?.kill()) ?? 'no worker';
-  worker = null;
-  return how;
-}
-
-/** After a server restart: waits for the running worker to poll again by itself, or restarts it if it does not. */
-async function workerPollingAgain(t: TestContext): Promise<void> {
-  const running = worker;
-  if (running !== null) {
-    try {
-      t.diagnostic(`the same worker (${running.pid}) polls again after ${await waitUntilPolling(client, running, QUEUES, 30_000)} ms`);
-      return;
-    } catch (err) {
-      t.diagnostic(`the worker did not reconnect by itself (${String(err)}): restarting it`);
-    }
-  }
-  await killWorker();
-  t.diagnostic(`new worker polling after ${await startWorker()} ms`);
-}
 
 /** Arms a fresh peer and answers once (2 uses left); returns once the ledger shows it, so no write is in flight. */
 async function armedOnce(): Promise<{ peer: string; expiresAt: number }> {
@@ -181,24 +125,14 @@ async function armsSurvive(t: TestContext, breakIt: () => Promise<void>): Promis
 }
 
 before(async () => {
-  port = await freePort();
-  await startServer();
-  connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
-  await startWorker();
-  bridge = new TemporalBridge({ address: `127.0.0.1:${port}`, namespace: 'default' });
-  bridge.start();
-  gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: WORKFLOW_TASK_QUEUE });
-  downBridge = new TemporalBridge({ address: `127.0.0.1:${port}`, namespace: 'default' });
+  stack = await startDurableStack(tmp.dir, { followTarget: true });
+  gate = new GateClient(stack.bridge(), new KeyedChain(), { channel: CHANNEL, taskQueue: WORKFLOW_TASK_QUEUE });
+  downBridge = stack.bridge({ start: false });
   downPeer = newPeer();
 });
 
 after(async () => {
-  await killWorker();
-  await bridge?.stop();
-  await downBridge?.stop();
-  await connection?.close();
-  await server?.close();
+  await stack?.close();
   tmp.cleanup();
 });
 
@@ -206,9 +140,9 @@ after(async () => {
 describe('lorene-gate durability (real server, worker process, bridge)', () => {
   test('kill -9 the worker while a peer is armed: the arm keeps its remaining uses and still expires at its original time', async (t) => {
     await armsSurvive(t, async () => {
-      const how = await killWorker();
+      const how = await stack.killWorker();
       assert.equal(how, 'SIGKILL');
-      t.diagnostic(`worker back and polling after ${await startWorker()} ms`);
+      t.diagnostic(`worker back and polling after ${await stack.startWorker()} ms`);
     });
   });
 
@@ -217,9 +151,9 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     const longArm = cfg({ armTtlMs: 600_000 });
     await trigger(peer, 'dup-1', longArm);
     assert.equal((await state(peer)).counters.triggers, 1);
-    await killWorker();
+    await stack.killWorker();
     await trigger(peer, 'dup-1', longArm); // accepted by the server while no worker runs
-    t.diagnostic(`worker back and polling after ${await startWorker()} ms`);
+    t.diagnostic(`worker back and polling after ${await stack.startWorker()} ms`);
     const s = await state(peer);
     assert.deepEqual([s.counters.triggers, s.counters.duplicates, s.pending.length, s.arm?.usesLeft], [1, 1, 1, 3]);
     // The kill may catch the first ledger write in flight: it is retried after its 30 s start-to-close timeout.
@@ -231,10 +165,10 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
 
   test('restart the Temporal server on the same data: the arm keeps its remaining uses and still expires at its original time', async (t) => {
     await armsSurvive(t, async () => {
-      await stopServer();
-      await startServer();
+      await stack.stopServer();
+      await stack.startServer();
       t.diagnostic('Temporal server restarted on the same data and port');
-      await workerPollingAgain(t);
+      await stack.workerPollingAgain(t);
     });
   });
 
@@ -252,7 +186,7 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     const s = await state(peer);
     assert.deepEqual([s.counters.triggers, s.counters.delivered, s.counters.duplicates, s.counters.blocked], [CYCLES, CYCLES, 0, 0]);
     const runs: { status: string; historyLength: number }[] = [];
-    for await (const run of client.workflow.list({ query: `WorkflowId = "${gateWorkflowId(CHANNEL, peer)}"` })) runs.push({ status: run.status.name, historyLength: run.historyLength });
+    for await (const run of stack.client.workflow.list({ query: `WorkflowId = "${gateWorkflowId(CHANNEL, peer)}"` })) runs.push({ status: run.status.name, historyLength: run.historyLength });
     const current = await handle(peer).describe();
     const longest = Math.max(...runs.map((r) => r.historyLength));
     t.diagnostic(`${runs.length} runs (history lengths ${runs.map((r) => r.historyLength).join(', ')}); current run ${current.historyLength} events`);
@@ -276,7 +210,7 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       await trigger(downPeer, 'before-stop', downCfg()); // armed, and the connected bridge has talked to the server
-      await stopServer();
+      await stack.stopServer();
       downBridge.start(); // a gateway that starts while Temporal is down
       const clients = [['connected bridge', gate], ['fresh bridge', new GateClient(downBridge, new KeyedChain(), { channel: CHANNEL, taskQueue: WORKFLOW_TASK_QUEUE })]] as const;
       for (const [label, gateClient] of clients) {
@@ -305,7 +239,7 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
     const onUncaught = (err: unknown) => uncaught.push(err);
     process.on('uncaughtException', onUncaught);
     try {
-      const stopping = new TemporalBridge({ address: `127.0.0.1:${port}`, namespace: 'default' });
+      const stopping = new TemporalBridge({ address: stack.address, namespace: 'default' });
       stopping.start();
       const stoppingGate = new GateClient(stopping, new KeyedChain(), { channel: CHANNEL, taskQueue: WORKFLOW_TASK_QUEUE });
       await assert.rejects(stoppingGate.decide(newPeer(), { decisionId: 'down-stop', content: 'unsent', config: cfg() }, Date.now() + 1000), TemporalCallError);
@@ -320,8 +254,8 @@ describe('lorene-gate durability (real server, worker process, bridge)', () => {
 
   test('Temporal back: a decision that timed out (message cancelled) does not consume a use later', async (t) => {
     const until = Date.now() + 20_000; // the SDK retries an unavailable call ~10 times over ~20 s
-    if (!serverRunning) await startServer(); // stopped by the test above
-    await workerPollingAgain(t);
+    if (!stack.serverRunning) await stack.startServer(); // stopped by the test above
+    await stack.workerPollingAgain(t);
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())));
     const s = await state(downPeer);
     t.diagnostic(`after Temporal came back: delivered ${s.counters.delivered}, uses left ${s.arm?.usesLeft ?? 'no arm'}`);

@@ -4,58 +4,31 @@
  * ThreadClient in this process, as the gateway would run it. Nothing of the thread may be lost.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
-import { temporalCliPath } from '../../scripts/paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { ThreadDriver } from '../helpers/orchestrator.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
+import { startDurableStack, type DurableStack } from '../helpers/durable-stack.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const FRONT = 'agent:main:durable';
 const ORCH = 'agent:main:subagent:durable-orch';
 const W1 = 'agent:main:subagent:durable-w1';
 const W2 = 'agent:main:subagent:durable-w2';
-const QUEUES = { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE };
 
 const tmp = tempDir('orchestrator-durability');
-let server: DevServer | null = null;
-let worker: WorkerProcess | null = null;
-let workerCount = 0;
-let port = 0;
-let connection: Connection;
-let client: Client;
-let bridge: TemporalBridge;
+let stack: DurableStack | undefined;
 let driver: ThreadDriver;
 
-async function startWorker(): Promise<number> {
-  worker = startWorkerProcess({ address: `127.0.0.1:${port}`, dataDir: join(tmp.dir, 'worker-data'), logFile: join(tmp.dir, `worker-${++workerCount}.log`) });
-  return waitUntilPolling(client, worker, QUEUES);
-}
-
 before(async () => {
-  port = await freePort();
-  server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(tmp.dir, 'temporal.db'), logFile: join(tmp.dir, 'temporal.log'), port, uiPort: null });
-  connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
-  await startWorker();
-  bridge = new TemporalBridge({ address: `127.0.0.1:${port}`, namespace: 'default' });
-  bridge.start();
-  driver = new ThreadDriver(new ThreadClient(bridge, new KeyedChain(), WORKFLOW_TASK_QUEUE), FRONT);
+  stack = await startDurableStack(tmp.dir);
+  driver = new ThreadDriver(new ThreadClient(stack.bridge(), new KeyedChain(), WORKFLOW_TASK_QUEUE), FRONT);
 });
 
 after(async () => {
-  await worker?.kill();
-  await bridge?.stop();
-  await connection?.close();
-  await server?.stop();
+  await stack?.close();
   tmp.cleanup();
 });
 
@@ -67,11 +40,10 @@ describe('orchestrator durability (real server, worker process, bridge)', () => 
     const first = await driver.tool(ORCH, 'exec', { command: 'ls' }, { runId: 'orch-run' });
     assert.equal(first.decision.block, true);
 
-    assert.equal(await worker?.kill(), 'SIGKILL');
-    worker = null;
+    assert.equal(await stack!.killWorker(), 'SIGKILL');
     // A fact the gateway observed while no worker runs: the server keeps the signal until one does.
     assert.equal((await driver.ended(W2, 'error')).kind, 'ok');
-    t.diagnostic(`worker back and polling after ${await startWorker()} ms`);
+    t.diagnostic(`worker back and polling after ${await stack!.startWorker()} ms`);
 
     // The first task after a crash may wait out the dead worker's sticky queue (10 s): retry the query.
     const state = await eventually('thread state after the restart', () => driver.state(), 60_000);
@@ -84,7 +56,7 @@ describe('orchestrator durability (real server, worker process, bridge)', () => 
     assert.match(String(second.decision.blockReason), /blocked attempt 2/, 'the blocked-attempt counter survived');
     assert.equal((await driver.tool(ORCH, 'exec', { command: 'ls' }, { runId: 'orch-run' })).decision.block, undefined);
     assert.deepEqual((await driver.tool(FRONT, 'session_status', {})).decision.params, { sessionKey: ORCH });
-    const described = await client.workflow.getHandle(orchestratorThreadWorkflowId(FRONT)).describe();
+    const described = await stack!.client.workflow.getHandle(orchestratorThreadWorkflowId(FRONT)).describe();
     assert.equal(described.status.name, 'RUNNING');
   });
 });

@@ -5,58 +5,34 @@
  * delivered, once, when its durable timer says so.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
-import { temporalCliPath } from '../../scripts/paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
-import { subagentRetryWorkflowId, subagentTaskWorkflowId, taskEndedSignal, taskSpawnedSignal, type RetryConfig } from '../../workflows/subagent/contract.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
+import { subagentRetryWorkflowId, subagentTaskWorkflowId, taskEndedSignal, taskSpawnedSignal } from '../../workflows/subagent/contract.ts';
 import { recordingGateway } from '../helpers/gateway.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
+import { retryConfig } from '../helpers/retry-config.ts';
+import { startDurableStack, type DurableStack } from '../helpers/durable-stack.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const BACKOFF_MS = 8000;
 const tmp = tempDir('subagent-durability');
-let server: DevServer | null = null;
-let worker: WorkerProcess | null = null;
-let workers = 0;
-let address = '';
-let connection: Connection;
-let client: Client;
-
-async function startWorker(): Promise<number> {
-  worker = startWorkerProcess({ address, dataDir: join(tmp.dir, 'worker-data'), logFile: join(tmp.dir, `worker-${++workers}.log`) });
-  return waitUntilPolling(client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
-}
+let stack: DurableStack | undefined;
 
 before(async () => {
-  const port = await freePort();
-  address = `127.0.0.1:${port}`;
-  server = await startDevServer({ cliPath: temporalCliPath(), dbFile: join(tmp.dir, 'temporal.db'), logFile: join(tmp.dir, 'temporal.log'), port, uiPort: null });
-  connection = await Connection.connect({ address });
-  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
-  await startWorker();
+  stack = await startDurableStack(tmp.dir);
 });
 
 after(async () => {
-  await worker?.kill();
-  await connection?.close();
-  await server?.stop();
+  await stack?.close();
   tmp.cleanup();
 });
 
 describe('subagent retry durability (real server, worker process)', () => {
   test('worker killed during the backoff: the retry still happens at the planned time, once', async (t) => {
-    const gateway = recordingGateway(address, 'durable');
+    const { client } = stack!;
+    const gateway = recordingGateway(stack!.address, 'durable');
     gateway.worker.start();
     try {
-      const config: RetryConfig = {
-        autoRetryFailedSubagents: true, maxRetriesPerTask: 2, retryOutcomes: ['error', 'timeout'],
-        backoff: { initialMs: BACKOFF_MS, multiplier: 2, maxMs: 60_000 }, pickupTimeoutMs: 60_000,
-        notifyRequesterOnExhausted: false, gatewayTaskQueue: gateway.taskQueue,
-      };
+      const config = retryConfig(gateway.taskQueue, { backoff: { initialMs: BACKOFF_MS, multiplier: 2, maxMs: 60_000 }, pickupTimeoutMs: 60_000 });
       const taskKey = 'durable-backoff';
       const handle = await client.workflow.signalWithStart('subagentTaskWorkflow', {
         workflowId: subagentTaskWorkflowId(taskKey),
@@ -70,10 +46,9 @@ describe('subagent retry durability (real server, worker process)', () => {
       const retry = client.workflow.getHandle(subagentRetryWorkflowId(taskKey, 1));
       await eventually('the backoff timer started', async () => ((await retry.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ? true : undefined), 30_000);
 
-      assert.equal(await worker?.kill(), 'SIGKILL');
-      worker = null;
+      assert.equal(await stack!.killWorker(), 'SIGKILL');
       await new Promise((r) => setTimeout(r, 2000));
-      t.diagnostic(`worker back and polling after ${await startWorker()} ms`);
+      t.diagnostic(`worker back and polling after ${await stack!.startWorker()} ms`);
 
       await eventually('the retry event', () => (gateway.system.events.length === 1 ? true : undefined), 60_000);
       const deliveredAfter = (gateway.system.events[0]?.at ?? 0) - endedAt;

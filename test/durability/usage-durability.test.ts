@@ -9,15 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
-import Database from 'better-sqlite3';
-import { temporalCliPath } from '../../scripts/paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { usageLedgerStateQuery, usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
 import { startOpenClawHost, type OpenClawHost } from '../openclaw/host-client.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
+import { startDurableStack, type DurableStack } from '../helpers/durable-stack.ts';
+import { readValue } from '../helpers/sqlite.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 
 const TOTAL = 10_000;
@@ -28,48 +23,21 @@ const agent = { agentId: 'main', sessionKey: 'agent:main:main' };
 
 const tmp = tempDir('usage-durability');
 const dbPath = join(tmp.dir, 'usage-ledger.db');
-const dbFile = join(tmp.dir, 'temporal.db');
 const stateDir = join(tmp.dir, 'gateway-state');
 const outboxFile = join(stateDir, 'usage-ledger', 'outbox.jsonl');
-let port = 0;
-let server: DevServer | null = null;
-let worker: WorkerProcess | null = null;
-let workerCount = 0;
-let connection: Connection;
-let client: Client;
+let stack: DurableStack | undefined;
 let host: OpenClawHost;
 
-function ledger<T>(sql: string): T {
-  if (!existsSync(dbPath)) return 0 as T;
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).pluck().get() as T;
-  } finally {
-    db.close();
-  }
-}
+const ledger = <T>(sql: string): T => (existsSync(dbPath) ? readValue<T>(dbPath, sql) : 0) as T;
 const rows = () => ledger<number>('SELECT COUNT(*) FROM llm_usage_events');
 
-async function startServer(): Promise<void> {
-  server = await startDevServer({ cliPath: temporalCliPath(), dbFile, logFile: join(tmp.dir, 'temporal.log'), port, uiPort: null });
-}
-
-async function startWorker(): Promise<number> {
-  worker = startWorkerProcess({ address: `127.0.0.1:${port}`, dataDir: join(tmp.dir, 'worker-data'), logFile: join(tmp.dir, `worker-${++workerCount}.log`) });
-  return waitUntilPolling(client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
-}
-
 before(async () => {
-  port = await freePort();
-  await startServer();
-  connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-  client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
-  await startWorker();
+  stack = await startDurableStack(tmp.dir);
   host = await startOpenClawHost();
   const loaded = await host.load({
     pluginDir,
     pluginId: 'usage-ledger',
-    pluginConfig: { temporalAddress: `127.0.0.1:${port}`, dbPath, sendTimeoutMs: 2000, retryIntervalMs: 500 },
+    pluginConfig: { temporalAddress: stack.address, dbPath, sendTimeoutMs: 2000, retryIntervalMs: 500 },
   });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
   await host.startServices({ stateDir });
@@ -77,14 +45,13 @@ before(async () => {
 
 after(async () => {
   await host?.close();
-  await worker?.kill();
-  await connection?.close();
-  await server?.stop();
+  await stack?.close();
   tmp.cleanup();
 });
 
 describe('usage ledger durability (OpenClaw host, real server, worker process)', () => {
   test(`${TOTAL} usage events through OpenClaw's real hook runner with the dev server stopped for part of the run and the worker killed once: exactly ${TOTAL} rows, none twice`, async (t) => {
+    const running = stack!;
     const started = Date.now();
     let hookMs = 0;
     let maxCallMs = 0;
@@ -99,25 +66,25 @@ describe('usage ledger durability (OpenClaw host, real server, worker process)',
     await fire(1);
     await eventually('rows arrive while everything runs', () => (rows() >= CHUNK ? true : undefined), 60_000);
 
-    await server?.stop();
+    await running.stopServer();
     const rowsAtStop = rows();
     t.diagnostic(`dev server stopped with ${rowsAtStop} rows written`);
     for (const chunk of [2, 3, 4]) await fire(chunk);
     await eventually('records wait in the outbox file', () => (existsSync(outboxFile) ? true : undefined), 30_000);
     t.diagnostic(`fired ${3 * CHUNK} events with the server down; outbox ${readFileSync(outboxFile).length} bytes`);
-    await startServer();
+    await running.startServer();
     t.diagnostic('dev server restarted on the same database file and port');
 
     await fire(5);
     await fire(6);
     // Kill the worker mid-ingest: once the outbox is flowing again, while records still wait in workflow and outbox.
     await eventually('ingest resumes after the restart', () => (rows() > rowsAtStop ? true : undefined), 90_000);
-    const killed = worker;
-    assert.equal(await killed?.kill(), 'SIGKILL');
+    const killed = running.worker;
+    assert.equal(await running.killWorker(), 'SIGKILL');
     t.diagnostic(`worker ${killed?.pid} killed (SIGKILL) with ${rows()} rows written`);
     await fire(7);
     await fire(8);
-    t.diagnostic(`a new worker polls after ${await startWorker()} ms`);
+    t.diagnostic(`a new worker polls after ${await running.startWorker()} ms`);
     await fire(9);
 
     await eventually(`${TOTAL} rows`, () => (rows() >= TOTAL ? true : undefined), 240_000);
@@ -129,9 +96,9 @@ describe('usage ledger durability (OpenClaw host, real server, worker process)',
     assert.equal(ledger<number>('SELECT SUM(total_tokens) FROM llm_usage_events'), TOTAL * 36115);
     await eventually('the outbox is delivered and removed', () => (existsSync(outboxFile) ? undefined : true), 30_000);
 
-    const state = await eventually('ledger state', () => client.workflow.getHandle(usageLedgerWorkflowId('main')).query(usageLedgerStateQuery), 30_000);
+    const state = await eventually('ledger state', () => running.client.workflow.getHandle(usageLedgerWorkflowId('main')).query(usageLedgerStateQuery), 30_000);
     let runs = 0;
-    for await (const _run of client.workflow.list({ query: `WorkflowId = "${usageLedgerWorkflowId('main')}"` })) runs += 1;
+    for await (const _run of running.client.workflow.list({ query: `WorkflowId = "${usageLedgerWorkflowId('main')}"` })) runs += 1;
     t.diagnostic(`${TOTAL} rows after ${Date.now() - started} ms; hook calls took ${hookMs} ms in all (${((hookMs * 1000) / TOTAL).toFixed(1)} µs each incl. the runner, slowest ${maxCallMs} ms)`);
     t.diagnostic(`workflow: ${state.counters.written} written, ${state.counters.duplicates} duplicates dropped, ${state.counters.alreadyInLedger} already in the ledger, ${state.counters.batches} batches over ${runs} runs`);
     // A batch written by an activity attempt whose completion was lost with the worker is retried: its rows are then

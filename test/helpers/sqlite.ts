@@ -10,3 +10,13 @@ export function readRows<T>(dbPath: string, sql: string, ...params: unknown[]): 
     db.close();
   }
 }
+
+/** The first column of the first row of `sql` (a count, a sum), or undefined when there is no row. */
+export function readValue<T>(dbPath: string, sql: string, ...params: unknown[]): T | undefined {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).pluck().get(...params) as T | undefined;
+  } finally {
+    db.close();
+  }
+}

@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { RAW_JSON_MAX_CHARS } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { RAW_JSON_MAX_CHARS } from '../../plugin-bridge/usage-ledger/raw-json.ts';
 import { usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
+import { readRows } from '../helpers/sqlite.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 import type { HookRun } from './host-client.ts';
 import { withOpenClawHost } from './with-host.ts';
@@ -30,15 +30,7 @@ stack.onTeardown(() => tmp.cleanup());
 const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: stack.env.address, dbPath, retryIntervalMs: 200, ...overrides });
 const agent = { agentId: 'main', sessionKey: 'agent:main:main' };
 const ok = (run: HookRun) => assert.equal(run.ok, true, run.ok ? '' : run.error);
-function rows<T>(sql: string, ...params: unknown[]): T[] {
-  if (!existsSync(dbPath)) return [];
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const rows = <T>(sql: string, ...params: unknown[]): T[] => (existsSync(dbPath) ? readRows<T>(dbPath, sql, ...params) : []);
 const rowCount = (requestIdLike: string) => rows<{ n: number }>('SELECT COUNT(*) AS n FROM llm_usage_events WHERE request_id LIKE ?', requestIdLike)[0]?.n ?? 0;
 const rowsFor = (n: number, requestIdLike: string) => eventually(`${n} rows for ${requestIdLike}`, () => (rowCount(requestIdLike) === n ? true : undefined), 20_000);
 

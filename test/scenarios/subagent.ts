@@ -15,14 +15,12 @@ import {
   type SubagentTaskArgs,
 } from '../../workflows/subagent/contract.ts';
 import { recordingGateway } from '../helpers/gateway.ts';
+import { retryConfig } from '../helpers/retry-config.ts';
 import type { RecordedRun, Scenario, ScenarioContext } from './types.ts';
 
 const REQUESTER = 'agent:main:subagent:orch-rec';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function config(taskQueue: string, o: Partial<RetryConfig> = {}): RetryConfig {
-  return { autoRetryFailedSubagents: true, maxRetriesPerTask: 2, retryOutcomes: ['error', 'timeout'], backoff: { initialMs: 0, multiplier: 2, maxMs: 60_000 }, pickupTimeoutMs: 30_000, notifyRequesterOnExhausted: false, gatewayTaskQueue: taskQueue, ...o };
-}
 
 async function waitForRetry(client: Client, taskKey: string, attempt: number): Promise<WorkflowHandle> {
   const handle = client.workflow.getHandle(subagentRetryWorkflowId(taskKey, attempt));
@@ -46,7 +44,7 @@ function scenario(name: string, overrides: Partial<RetryConfig>, play: (t: TaskP
       gw.worker.start();
       try {
         const taskKey = `rec-${name}`;
-        const cfg = config(gw.taskQueue, overrides);
+        const cfg = retryConfig(gw.taskQueue, overrides);
         const args: SubagentTaskArgs = { taskKey, requester: REQUESTER, spec: { task: 'index the wiki', label: 'indexer', agentId: 'main' } };
         const handle = await ctx.client.workflow.signalWithStart('subagentTaskWorkflow', {
           workflowId: subagentTaskWorkflowId(taskKey),
@@ -63,6 +61,12 @@ function scenario(name: string, overrides: Partial<RetryConfig>, play: (t: TaskP
           ended: (childKey, outcome) => handle.signal(taskEndedSignal, { eventId: `ended:${childKey}`, childKey, outcome, config: cfg }),
           spawned: (childKey) => handle.signal(taskSpawnedSignal, { eventId: `spawned:${childKey}`, childKey, config: cfg }),
           requesterEnded: () => handle.signal(taskRequesterEndedSignal, { sessionKey: REQUESTER }),
+          async finish() {
+            await sleep(500);
+            await t.requesterEnded();
+            await handle.result();
+            return { workflowId: handle.workflowId };
+          },
         };
         return await play(t);
       } finally {
@@ -81,6 +85,8 @@ interface TaskPlay {
   spawned(childKey: string): Promise<void>;
   /** The requester ended: a settled task (kept for a later identical task) completes. */
   requesterEnded(): Promise<void>;
+  /** Half a second later the requester ends; once the task has completed, it is the run to record. */
+  finish(): Promise<RecordedRun>;
 }
 
 export const subagentScenarios: readonly Scenario[] = [
@@ -89,10 +95,7 @@ export const subagentScenarios: readonly Scenario[] = [
     await (await waitForRetry(t.client, t.taskKey, 1)).describe();
     await t.spawned('c2');
     await t.ended('c2', 'ok');
-    await sleep(500);
-    await t.requesterEnded();
-    await t.handle.result();
-    return { workflowId: t.handle.workflowId };
+    return t.finish();
   }),
   scenario('subagent-retry-exhausted', { notifyRequesterOnExhausted: true }, async (t) => {
     await t.ended('c1', 'error');
@@ -102,10 +105,7 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 2);
     await t.spawned('c3');
     await t.ended('c3', 'error');
-    await sleep(500);
-    await t.requesterEnded();
-    await t.handle.result();
-    return { workflowId: t.handle.workflowId };
+    return t.finish();
   }),
   scenario('subagent-retry-backoff', { backoff: { initialMs: 800, multiplier: 2, maxMs: 5000 } }, async (t) => {
     await t.ended('c1', 'error');
@@ -121,10 +121,7 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 1);
     await t.spawned('c2');
     await t.ended('c2', 'ok');
-    await sleep(500);
-    await t.requesterEnded();
-    await t.handle.result();
-    return { workflowId: t.handle.workflowId };
+    return t.finish();
   }),
   scenario('subagent-retry-not-picked-up', { pickupTimeoutMs: 600 }, async (t) => {
     await t.ended('c1', 'error');
@@ -156,10 +153,7 @@ export const subagentScenarios: readonly Scenario[] = [
     await sleep(500);
     await t.spawned('c2');
     await t.ended('c2', 'ok');
-    await sleep(500);
-    await t.requesterEnded();
-    await t.handle.result();
-    return { workflowId: t.handle.workflowId };
+    return t.finish();
   }),
   scenario('subagent-task-known-after-success', {}, async (t) => {
     await t.ended('c1', 'error');
@@ -172,16 +166,10 @@ export const subagentScenarios: readonly Scenario[] = [
     await waitForRetry(t.client, t.taskKey, 2);
     await t.spawned('c4');
     await t.ended('c4', 'error');
-    await sleep(500);
-    await t.requesterEnded();
-    await t.handle.result();
-    return { workflowId: t.handle.workflowId };
+    return t.finish();
   }),
   scenario('subagent-retry-unanswered', { pickupTimeoutMs: 600, redelivery: { maxDeliveries: 2, multiplier: 1, maxIntervalMs: 5000 } }, async (t) => {
     await t.ended('c1', 'error');
-    await sleep(500);
-    await t.requesterEnded();
-    await t.handle.result();
-    return { workflowId: t.handle.workflowId };
+    return t.finish();
   }),
 ];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeGate } from '../../workflows/gate/decide.ts';
+import { describeGate } from '../../workflows/gate/describe.ts';
 import { addDeadLetter, deadLetterCount, describeDeadLetters, isParked, MAX_DEAD_LETTER_OPS, withoutFirstDeadLetter, withReplayError, type DeadLetter } from '../../workflows/gate/dead-letters.ts';
 import type { GateLedgerOp } from '../../workflows/gate/ledger-ops.ts';
 import { boundWaiting, describeSeenLedger, MAX_RETRY_DELAY_MS, MAX_WAITING_SEEN_ROWS, nextFailure } from '../../workflows/gate/seen-backoff.ts';

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from '../../workflows/gate/contract.ts';
-import { applyTrigger, decideOutbound, describeGate, expireDue, nextDeadline } from '../../workflows/gate/decide.ts';
+import { applyTrigger, decideOutbound } from '../../workflows/gate/decide.ts';
+import { describeGate } from '../../workflows/gate/describe.ts';
+import { expireDue, nextDeadline } from '../../workflows/gate/expiry.ts';
 import type { GateLedgerOp } from '../../workflows/gate/ledger-ops.ts';
 import { initialGateState, MAX_PENDING_REQUESTS, type GateState } from '../../workflows/gate/state.ts';
 

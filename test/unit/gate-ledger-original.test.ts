@@ -13,7 +13,8 @@ import { LedgerPool } from '../../activities/ledger-db.ts';
 import { parseGateConfig } from '../../plugin-bridge/lorene-gate/config.ts';
 import { classifyInbound } from '../../plugin-bridge/lorene-gate/inbound.ts';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import { applyTrigger, decideOutbound, expireDue, type Decided } from '../../workflows/gate/decide.ts';
+import { applyTrigger, decideOutbound, type Decided } from '../../workflows/gate/decide.ts';
+import { expireDue } from '../../workflows/gate/expiry.ts';
 import { initialGateState, type GateState } from '../../workflows/gate/state.ts';
 
 const SCHEMA = readFileSync(new URL('../fixtures/lorene-gate-original-schema.sql', import.meta.url), 'utf8');

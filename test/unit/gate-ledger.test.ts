@@ -9,10 +9,9 @@ import {
   createGateLedgerActivities,
   InvalidLedgerBatchError,
   parseGateLedgerBatch,
-  type LedgerLogger,
 } from '../../activities/gate-ledger.ts';
 import { initGateLedgerSchema } from '../../activities/gate-ledger-schema.ts';
-import { InvalidLedgerPathError, LedgerPool, type LedgerDb } from '../../activities/ledger-db.ts';
+import { InvalidLedgerPathError, LedgerPool, type LedgerDb, type LedgerLogger } from '../../activities/ledger-db.ts';
 import type {
   ArmOp, GateLedgerBatch, GateLedgerOp, RequestOp, RequestStatusOp, ResponseOp, SeenOp, SeenTriggeredOp, ThreadOp,
 } from '../../workflows/gate/ledger-ops.ts';

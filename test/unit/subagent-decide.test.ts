@@ -5,16 +5,9 @@ import type { RetryConfig } from '../../workflows/subagent/contract.ts';
 import { applyEnded, applyRequesterEnded, applyRetryNotPickedUp, applySpawned, backoffMs, describeTask } from '../../workflows/subagent/decide.ts';
 import { retryEventText } from '../../workflows/subagent/retry-text.ts';
 import { initialTaskState, type TaskState } from '../../workflows/subagent/state.ts';
+import { retryConfig } from '../helpers/retry-config.ts';
 
-const config: RetryConfig = {
-  autoRetryFailedSubagents: true,
-  maxRetriesPerTask: 2,
-  retryOutcomes: ['error', 'timeout'],
-  backoff: { initialMs: 0, multiplier: 2, maxMs: 60_000 },
-  pickupTimeoutMs: 60_000,
-  notifyRequesterOnExhausted: false,
-  gatewayTaskQueue: 'openclaw-temporal-gateway/default',
-};
+const config = retryConfig('openclaw-temporal-gateway/default', { pickupTimeoutMs: 60_000 });
 const spec = { task: 'crawl the docs', label: 'crawler', agentId: 'main', model: 'm1', thinking: 'low', mode: 'run', thread: false };
 const fresh = (): TaskState => applySpawned(initialTaskState('k1', 'agent:main:subagent:o', spec), { eventId: 's:c1', childKey: 'c1', config }, 1).state;
 const end = (s: TaskState, child: string, outcome: string, c: RetryConfig = config) => applyEnded(s, { eventId: `e:${child}`, childKey: child, outcome, config: c }, 2);

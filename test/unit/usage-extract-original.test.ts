@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { extractUsage, safeJson } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { safeJson } from '../../plugin-bridge/usage-ledger/raw-json.ts';
 import { usageRecordOf } from '../../plugin-bridge/usage-ledger/record.ts';
 
 type Row = { inputTokens: number; outputTokens: number; totalTokens: number; cacheCreationInputTokens: number; cacheReadInputTokens: number; latencyMs: number | null };

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { RAW_JSON_MAX_CHARS, extractUsage, safeJson, usageEventId } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { extractUsage, usageEventId } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { RAW_JSON_MAX_CHARS, safeJson } from '../../plugin-bridge/usage-ledger/raw-json.ts';
 import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 
 const NOW = Date.UTC(2026, 8, 10, 12, 0, 0);

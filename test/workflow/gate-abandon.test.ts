@@ -3,45 +3,25 @@
  * both orders (defect 8), and a trigger replayed from the bridge's outbox keeps its observed time (defect 6).
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { startGateStack, type GateStack } from '../helpers/gate-stack.ts';
+import { describe, test } from 'node:test';
+import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { withGateStack } from '../helpers/gate-stack.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, tempDir } from '../helpers/temporal.ts';
+import { eventually } from '../helpers/temporal.ts';
 
-const CHANNEL = 'whatsapp';
-const tmp = tempDir('gate-abandon');
-const dbPath = join(tmp.dir, 'lorene-gate.db');
+const stack = withGateStack('gate-abandon');
+const { dbPath, soon, state } = stack;
 const cfg: GateRuntimeConfig = { armTtlMs: 60_000, maxUsesPerArm: 2, missedResponseTtlMs: 120_000, dbPath };
-let env: TestWorkflowEnvironment;
-let stack: GateStack | undefined;
-let gate: GateClient;
 
-const soon = () => Date.now() + 10_000;
-const trigger = (peer: string, messageId: string, observedAt?: number) =>
-  gate.trigger(peer, { messageId, sender: '+15550001', text: 'friday: hello there', body: 'hello there', receivedAt: observedAt ?? Date.now(), ...(observedAt !== undefined && { observedAt }), config: cfg }, soon());
-const decide = (peer: string, decisionId: string) => gate.decide(peer, { decisionId, content: `reply ${decisionId}`, config: cfg }, soon());
+const trigger = (peer: string, messageId: string, observedAt?: number) => stack.trigger(peer, messageId, cfg, { body: 'hello there', ...(observedAt !== undefined && { observedAt }) });
+const decide = (peer: string, decisionId: string) => stack.gate.decide(peer, { decisionId, content: `reply ${decisionId}`, config: cfg }, soon());
 const abandon = (peer: string, decisionId: string) =>
-  gate.abandon(peer, { decisionId, content: `reply ${decisionId}`, reason: 'Temporal gave no decision within 3000 ms (timeout)', observedAt: Date.now(), config: cfg }, soon());
-const state = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery);
+  stack.gate.abandon(peer, { decisionId, content: `reply ${decisionId}`, reason: 'Temporal gave no decision within 3000 ms (timeout)', observedAt: Date.now(), config: cfg }, soon());
 type Row = { kind: string; reason: string | null };
 /** The decision's ledger rows: sent messages in `responses`, cancelled ones in `blocked_messages`. */
 const responses = (decisionId: string) =>
   readRows<Row>(dbPath, `SELECT 'text' AS kind, NULL AS reason FROM responses WHERE event_id = ?
     UNION ALL SELECT 'blocked', reason FROM blocked_messages WHERE event_id = ?`, decisionId, decisionId);
-
-before(async () => {
-  stack = await startGateStack(CHANNEL);
-  ({ env, gate } = stack);
-});
-
-after(async () => {
-  await stack?.stop();
-  tmp.cleanup();
-});
 
 describe('abandoned decisions and replayed triggers (real dev server)', () => {
   test('abandoned after the gate applied it: the use comes back, the sent row moves to blocked_messages, the request waits again', async () => {

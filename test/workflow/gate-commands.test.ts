@@ -5,31 +5,21 @@
  * gate that is gone (terminated) starts it again. Counts of history events only; nothing is timed.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { gateStateQuery, gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import type { GateState } from '../../workflows/gate/state.ts';
-import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { startGateStack, type GateStack } from '../helpers/gate-stack.ts';
-import { eventually, tempDir } from '../helpers/temporal.ts';
+import { describe, test } from 'node:test';
+import { gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { withGateStack } from '../helpers/gate-stack.ts';
+import { eventually } from '../helpers/temporal.ts';
 import { LEDGER_LINGER_MS as LINGER_MS } from '../../workflows/gate/workflow.ts';
 
 const CHANNEL = 'whatsapp';
-let env: TestWorkflowEnvironment;
-let stack: GateStack | undefined;
-let gate: GateClient;
-const tmp = tempDir('gate-commands');
-const dbPath = join(tmp.dir, 'lorene-gate.db');
+const stack = withGateStack('gate-commands', CHANNEL);
+const { dbPath, soon, state } = stack;
 let peers = 0;
 let decisions = 0;
 const newPeer = () => `+4917100000${String(++peers).padStart(2, '0')}`;
 const config = (o: Partial<GateRuntimeConfig> = {}): GateRuntimeConfig => ({ armTtlMs: 60_000, maxUsesPerArm: 10, missedResponseTtlMs: 120_000, dbPath, ...o });
-const soon = () => Date.now() + 10_000;
-const trigger = (peer: string, messageId: string, cfg: GateRuntimeConfig) =>
-  gate.trigger(peer, { messageId, sender: '+15550001', text: 'friday: what is on tonight?', body: 'what is on tonight?', receivedAt: Date.now(), config: cfg }, soon());
-const send = (peer: string, cfg: GateRuntimeConfig) => gate.decide(peer, { decisionId: `gc-${++decisions}`, content: 'an answer', config: cfg }, soon());
-const state = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery) as Promise<GateState>;
+const trigger = (peer: string, messageId: string, cfg: GateRuntimeConfig) => stack.trigger(peer, messageId, cfg);
+const send = (peer: string, cfg: GateRuntimeConfig) => stack.gate.decide(peer, { decisionId: `gc-${++decisions}`, content: 'an answer', config: cfg }, soon());
 const ledgerWritten = (peer: string) => eventually('the ledger is written', async () => ((await state(peer)).ledger.length === 0 ? true : undefined));
 
 /** `temporal.api.enums.v1.EventType` values. */
@@ -39,23 +29,13 @@ const ACTIVITY_SCHEDULED = 10;
 const UPSERT_SEARCH_ATTRIBUTES = 40;
 
 async function events(peer: string, runId?: string) {
-  const history = await env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer), runId).fetchHistory();
+  const history = await stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer), runId).fetchHistory();
   return history.events ?? [];
 }
 const timerMs = (e: { timerStartedEventAttributes?: { startToFireTimeout?: { seconds?: unknown; nanos?: number | null } | null } | null }) => {
   const t = e.timerStartedEventAttributes?.startToFireTimeout;
   return Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 };
-
-before(async () => {
-  stack = await startGateStack(CHANNEL);
-  ({ env, gate } = stack);
-});
-
-after(async () => {
-  await stack?.stop();
-  tmp.cleanup();
-});
 
 describe('gate workflow commands per decision (real dev server)', () => {
   test('uses that push the expiry later start no timer and cancel none', async () => {
@@ -97,10 +77,10 @@ describe('gate workflow commands per decision (real dev server)', () => {
   test('the state search attribute is not written again after continue-as-new', async () => {
     const peer = newPeer();
     const cfg = config({ maxUsesPerArm: 1000 });
-    const started = await env.client.workflow.start('gateWorkflow', { workflowId: gateWorkflowId(CHANNEL, peer), taskQueue: 'openclaw-temporal', args: [{ channel: CHANNEL, peer, maxHistoryEvents: 40 }] });
+    const started = await stack.env.client.workflow.start('gateWorkflow', { workflowId: gateWorkflowId(CHANNEL, peer), taskQueue: 'openclaw-temporal', args: [{ channel: CHANNEL, peer, maxHistoryEvents: 40 }] });
     await trigger(peer, 'gc-can', cfg);
     for (let i = 0; i < 20; i += 1) assert.equal((await send(peer, cfg)).action, 'deliver');
-    const latest = await env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
+    const latest = await stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
     assert.notEqual(latest.runId, started.firstExecutionRunId, 'the gate continued as new');
     assert.equal(latest.typedSearchAttributes.get({ name: 'OpenClawGateState', type: 'KEYWORD' }), 'armed');
     // (The SDK's own `TemporalChangeVersion` upserts, one per patch in a run's first task, are not ours.)
@@ -113,7 +93,7 @@ describe('gate workflow commands per decision (real dev server)', () => {
     const cfg = config();
     await trigger(peer, 'gc-gone', cfg);
     assert.equal((await send(peer, cfg)).action, 'deliver');
-    const handle = env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
+    const handle = stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
     const first = (await handle.describe()).runId;
     await handle.terminate('test: the gate is gone');
     const decision = await send(peer, cfg);

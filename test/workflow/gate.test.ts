@@ -3,47 +3,27 @@
  * raw (a second or two): the config clamps are tested in the config parser, not here.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import type { GateState } from '../../workflows/gate/state.ts';
-import type { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { startGateStack, type GateStack } from '../helpers/gate-stack.ts';
+import { describe, test } from 'node:test';
+import { gateWorkflowId, seenLedgerWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { withGateStack } from '../helpers/gate-stack.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, tempDir } from '../helpers/temporal.ts';
+import { eventually } from '../helpers/temporal.ts';
 
 const CHANNEL = 'whatsapp';
-let env: TestWorkflowEnvironment;
-let stack: GateStack | undefined;
-let gate: GateClient;
-const tmp = tempDir('gate-wf');
-const dbPath = join(tmp.dir, 'lorene-gate.db');
+const stack = withGateStack('gate-wf', CHANNEL);
+const { dbPath, soon, state } = stack;
 let peerCounter = 0;
 
 function config(overrides: Partial<GateRuntimeConfig> = {}): GateRuntimeConfig {
   return { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath, ...overrides };
 }
 const newPeer = () => `+4917000000${String(++peerCounter).padStart(2, '0')}`;
-const soon = () => Date.now() + 10_000;
-const trigger = (peer: string, messageId: string, cfg: GateRuntimeConfig, body = 'what is on tonight?') =>
-  gate.trigger(peer, { messageId, sender: '+15550001', text: `friday: ${body}`, body, receivedAt: Date.now(), config: cfg }, soon());
+const trigger = (peer: string, messageId: string, cfg: GateRuntimeConfig, body = 'what is on tonight?') => stack.trigger(peer, messageId, cfg, { body });
 let decisionCounter = 0;
 const send = (peer: string, cfg: GateRuntimeConfig, content = 'an answer') =>
-  gate.decide(peer, { decisionId: `d-${++decisionCounter}`, content, config: cfg }, soon());
-const state = (peer: string) => env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery) as Promise<GateState>;
+  stack.gate.decide(peer, { decisionId: `d-${++decisionCounter}`, content, config: cfg }, soon());
 const ledger = <T>(sql: string, ...params: unknown[]): T[] => readRows<T>(dbPath, sql, ...params);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-before(async () => {
-  stack = await startGateStack(CHANNEL);
-  ({ env, gate } = stack);
-});
-
-after(async () => {
-  await stack?.stop();
-  tmp.cleanup();
-});
 
 describe('gate workflow (real dev server)', () => {
   test('a trigger arms the peer: maxUsesPerArm answers are delivered, the next one is cancelled', async () => {
@@ -84,7 +64,7 @@ describe('gate workflow (real dev server)', () => {
     const disarmed = await eventually('timer disarmed', async () => ((await state(peer)).arm === null ? true : undefined), 10_000);
     assert.equal(disarmed, true);
     await eventually('arm row deleted by the timer', () => (ledger('SELECT * FROM arms WHERE peer = ?', peer).length === 0 ? true : undefined));
-    const desc = await env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
+    const desc = await stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
     assert.equal(desc.typedSearchAttributes.get({ name: 'OpenClawPeer', type: 'KEYWORD' } as never), peer);
   });
 
@@ -147,14 +127,14 @@ describe('gate workflow (real dev server)', () => {
   test('the gate continues as new under a lowered bound and keeps its arm and counters', async () => {
     const peer = newPeer();
     const cfg = config({ maxUsesPerArm: 1000 });
-    const started = await env.client.workflow.start('gateWorkflow', {
+    const started = await stack.env.client.workflow.start('gateWorkflow', {
       workflowId: gateWorkflowId(CHANNEL, peer),
       taskQueue: 'openclaw-temporal',
       args: [{ channel: CHANNEL, peer, maxHistoryEvents: 40 }],
     });
     await trigger(peer, 'm-can', cfg);
     for (let i = 0; i < 30; i += 1) assert.equal((await send(peer, cfg)).action, 'deliver');
-    const latest = await env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
+    const latest = await stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).describe();
     assert.ok(latest.historyLength < 100, `history stays bounded (${latest.historyLength} events)`);
     assert.notEqual(latest.runId, started.firstExecutionRunId, 'the gate continued as new');
     const s = await state(peer);
@@ -163,14 +143,14 @@ describe('gate workflow (real dev server)', () => {
   });
 
   test('non-trigger inbound messages are recorded by the channel seen-ledger workflow', async () => {
-    await gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
-    await gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
+    await stack.gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
+    await stack.gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
     const rows = await eventually('seen row', () => {
       const r = ledger<{ triggered: number }>('SELECT triggered FROM seen_messages WHERE message_id = ?', 'plain-1');
       return r.length === 1 ? r : undefined;
     });
     assert.equal(rows[0]?.triggered, 0);
-    const desc = await env.client.workflow.getHandle(seenLedgerWorkflowId(CHANNEL)).describe();
+    const desc = await stack.env.client.workflow.getHandle(seenLedgerWorkflowId(CHANNEL)).describe();
     assert.equal(desc.status.name, 'RUNNING');
   });
 
@@ -178,7 +158,7 @@ describe('gate workflow (real dev server)', () => {
     const peer = newPeer();
     const cfg = config();
     await trigger(peer, 'm-bad', cfg);
-    const handle = env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
+    const handle = stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
     await assert.rejects(handle.executeUpdate('lorene-gate.outbound', { args: [{ decisionId: '', content: 'x', config: cfg }] }), (err: Error) => {
       assert.match(String((err as { cause?: Error }).cause?.message), /decisionId/);
       return true;

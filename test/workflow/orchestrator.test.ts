@@ -4,8 +4,7 @@
  * ends, continue-as-new, and the cache rebuild from the visibility store.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, test } from 'node:test';
 import { ORCHESTRATOR_WORKFLOW_TYPE, orchestratorSessionEndSignal, orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_ORCHESTRATOR_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import { ThreadDirectory } from '../../plugin-bridge/orchestrator/directory.ts';
@@ -14,35 +13,22 @@ import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts'
 import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
-import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
+import { withBridgeStack } from '../helpers/bridge-stack.ts';
 import { ThreadDriver } from '../helpers/orchestrator.ts';
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let bridge: TemporalBridge;
 let threads: ThreadClient;
+const stack = withBridgeStack('orchestrator-wf', ({ bridge }) => {
+  threads = new ThreadClient(bridge, new KeyedChain(), 'openclaw-temporal');
+});
 let n = 0;
 const newThread = () => {
   const id = ++n;
   return { front: `agent:main:wf${id}`, orch: `agent:main:subagent:orch-${id}`, worker: (w: string) => `agent:main:subagent:w${id}-${w}` };
 };
 const LATE_QUEUE = 'orchestrator-late-threads';
-const handle = (front: string) => env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
+const handle = (front: string) => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
 
-before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-  threads = new ThreadClient(bridge, new KeyedChain(), 'openclaw-temporal');
-});
-
-after(async () => {
-  await bridge?.stop();
-  await workers?.stop();
-  await env?.teardown();
-});
 
 describe('orchestrator thread workflow (real dev server)', () => {
   test('a front-controller’s first spawn starts its thread as the hidden orchestrator; the accepted result binds it', async () => {
@@ -169,7 +155,7 @@ describe('orchestrator thread workflow (real dev server)', () => {
   test('the thread continues as new under a lowered bound and keeps binding, workers and counters', async () => {
     const t = newThread();
     const driver = new ThreadDriver(threads, t.front);
-    const started = await env.client.workflow.start('orchestratorThreadWorkflow', {
+    const started = await stack.env.client.workflow.start('orchestratorThreadWorkflow', {
       workflowId: orchestratorThreadWorkflowId(t.front),
       taskQueue: 'openclaw-temporal',
       args: [{ frontKey: t.front, config: driver.config, maxHistoryEvents: 30 }],
@@ -225,7 +211,7 @@ describe('orchestrator thread workflow (real dev server)', () => {
     await new ThreadDriver(threads, good.front).spawn(good.front, good.orch);
     // A running thread whose task queue has no worker yet: its query cannot be answered.
     const late = newThread();
-    await env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
+    await stack.env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
       workflowId: orchestratorThreadWorkflowId(late.front),
       taskQueue: LATE_QUEUE,
       args: [{ frontKey: late.front, config: parseOrchestratorConfig({}) }],
@@ -247,7 +233,7 @@ describe('orchestrator thread workflow (real dev server)', () => {
       assert.equal(directory.status, 'unloaded', 'not ready while a listed thread is missing');
       assert.ok(warnings.some((w) => w.includes('could not be loaded') && w.includes(late.front)), warnings.join('\n'));
 
-      lateWorkers = await startWorkers(env, LATE_QUEUE);
+      lateWorkers = await startWorkers(stack.env, LATE_QUEUE);
       await eventually('the missing thread loaded by a later round', () => (directory.status === 'ready' ? true : undefined), 30_000);
       assert.equal(directory.hasThread(late.front), true);
       assert.deepEqual(directory.lookup(good.orch), { frontKey: good.front, role: 'orchestrator' });
@@ -261,12 +247,12 @@ describe('orchestrator thread workflow (real dev server)', () => {
   test('a query that cannot be answered (no worker) holds up no signal to its thread, and its late answer is marked stale', async () => {
     const t = newThread();
     const quiet = `${LATE_QUEUE}-quiet`;
-    await env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
+    await stack.env.client.workflow.start(ORCHESTRATOR_WORKFLOW_TYPE, {
       workflowId: orchestratorThreadWorkflowId(t.front),
       taskQueue: quiet,
       args: [{ frontKey: t.front, config: parseOrchestratorConfig({}) }],
     });
-    let quietWorkers = await startWorkers(env, quiet);
+    let quietWorkers = await startWorkers(stack.env, quiet);
     let restarted: RunningWorkers | undefined;
     try {
       assert.equal((await threads.thread(t.front, Date.now() + 10_000)).kind, 'ok');
@@ -275,7 +261,7 @@ describe('orchestrator thread workflow (real dev server)', () => {
       await new Promise((resolve) => setTimeout(resolve, 300)); // the query is with the server, waiting for a worker
       const signalled = await threads.signal(t.front, orchestratorSessionEndSignal, { eventId: 'stranger-end', sessionKey: 'agent:main:stranger' }, Date.now() + 3000);
       assert.equal(signalled.kind, 'ok', 'the signal was not queued behind the hanging query');
-      restarted = await startWorkers(env, quiet);
+      restarted = await startWorkers(stack.env, quiet);
       const answer = await querying;
       assert.equal(answer.kind, 'ok');
       assert.equal(answer.stale, true, 'a write started while the query was answered');

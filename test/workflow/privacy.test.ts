@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, test } from 'node:test';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
@@ -26,66 +25,51 @@ import { readRows } from '../helpers/sqlite.ts';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ENCRYPTED_ENCODING } from '../../plugin-bridge/shared/codec/encryption-codec.ts';
 import { allRuns, decodedPayloadTexts, decodedTexts, payloadsIn, rawClient, rawHistoryBytes } from '../helpers/raw-history.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { withBridgeStack } from '../helpers/bridge-stack.ts';
 
+const stack = withBridgeStack('privacy');
 const SECRET = `secret-${randomUUID()}`;
-const tmp = tempDir('privacy');
 const soon = () => Date.now() + 10_000;
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let bridge: TemporalBridge;
 
-before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-});
-
-after(async () => {
-  await bridge?.stop();
-  await workers?.stop();
-  await env?.teardown();
-  tmp.cleanup();
-});
 
 const GATE_PEER = '+4917099990001';
-const GATE_DB = join(tmp.dir, 'gate.db');
+const GATE_DB = join(stack.dir, 'gate.db');
 
 async function playGate(): Promise<void> {
-  const gate = new GateClient(bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: 'openclaw-temporal' });
+  const gate = new GateClient(stack.bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: 'openclaw-temporal' });
   const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: GATE_DB };
   const body = `${SECRET} trigger`;
   await gate.trigger(GATE_PEER, { messageId: 'privacy-1', sender: '+15550001', text: `friday: ${body}`, body, receivedAt: Date.now(), config }, soon());
   const decision = await gate.decide(GATE_PEER, { decisionId: 'privacy-d1', content: `${SECRET} reply`, config }, soon());
   assert.equal(decision.action, 'deliver');
   // The ledger row is written after the decision: wait for it, so the ledger activity is in the history too.
-  const handle = env.client.workflow.getHandle(gateWorkflowId('whatsapp', GATE_PEER));
+  const handle = stack.env.client.workflow.getHandle(gateWorkflowId('whatsapp', GATE_PEER));
   await eventually('gate ledger written', async () => ((await handle.query(gateStateQuery)).ledger.length === 0 ? true : undefined), 30_000);
 }
 
 async function playUsage(): Promise<void> {
-  const usage = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal' });
+  const usage = new UsageLedgerClient(stack.bridge, { taskQueue: 'openclaw-temporal' });
   const record = extractUsage(
     { runId: 'privacy-run', provider: 'anthropic', model: 'claude-opus-4-1', usage: { input: 10, output: 5 }, prompt: `${SECRET} prompt`, assistantTexts: [`${SECRET} answer`] },
     'llm_output',
     { eventId: 'privacy-usage-1', now: Date.now() },
   );
   assert.ok(record !== null && record.rawJson.includes(`${SECRET} prompt`) && record.rawJson.includes(`${SECRET} answer`), 'the record carries prompt and answer');
-  await usage.send('privacy', { dbPath: join(tmp.dir, 'usage.db'), records: [record] }, soon());
-  const handle = env.client.workflow.getHandle(usageLedgerWorkflowId('privacy'));
+  await usage.send('privacy', { dbPath: join(stack.dir, 'usage.db'), records: [record] }, soon());
+  const handle = stack.env.client.workflow.getHandle(usageLedgerWorkflowId('privacy'));
   await eventually('usage record written', async () => ((await handle.query(usageLedgerStateQuery)).counters.written === 1 ? true : undefined), 30_000);
 }
 
 /** A usage ledger whose file cannot be created at first (a file sits where its folder goes): the error names the path. */
 async function playFailingUsage(): Promise<void> {
-  const blocker = join(tmp.dir, `${SECRET} folder`);
+  const blocker = join(stack.dir, `${SECRET} folder`);
   writeFileSync(blocker, 'not a folder');
-  const usage = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal' });
+  const usage = new UsageLedgerClient(stack.bridge, { taskQueue: 'openclaw-temporal' });
   const record = extractUsage({ runId: 'failing-run', provider: 'anthropic', model: 'm', usage: { input: 1, output: 1 } }, 'llm_output', { eventId: 'privacy-failing-1', now: Date.now() });
   assert.ok(record !== null);
   await usage.send('privacy-failing', { dbPath: join(blocker, 'usage.db'), records: [record] }, soon());
-  const handle = env.client.workflow.getHandle(usageLedgerWorkflowId('privacy-failing'));
+  const handle = stack.env.client.workflow.getHandle(usageLedgerWorkflowId('privacy-failing'));
   await eventually('a failed ledger attempt', async () => ((await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0) >= 2 || undefined, 30_000);
   rmSync(blocker);
   await eventually('usage record written after the failure', async () => ((await handle.query(usageLedgerStateQuery)).counters.written === 1 ? true : undefined), 30_000);
@@ -104,7 +88,7 @@ class FailingOnceRuntime extends RecordingSystemRuntime {
 }
 
 async function playRetry(): Promise<void> {
-  const gw = recordingGateway(env.address, 'gw-privacy', new FailingOnceRuntime());
+  const gw = recordingGateway(stack.env.address, 'gw-privacy', new FailingOnceRuntime());
   gw.worker.start();
   try {
     const config: RetryConfig = {
@@ -112,7 +96,7 @@ async function playRetry(): Promise<void> {
       pickupTimeoutMs: 30_000, notifyRequesterOnExhausted: false, gatewayTaskQueue: gatewayTaskQueue('gw-privacy'),
     };
     const child = 'agent:main:subagent:privacy-1';
-    const handle = await env.client.workflow.signalWithStart('subagentTaskWorkflow', {
+    const handle = await stack.env.client.workflow.signalWithStart('subagentTaskWorkflow', {
       workflowId: subagentTaskWorkflowId('privacy-task'),
       taskQueue: 'openclaw-temporal',
       args: [{ taskKey: 'privacy-task', requester: 'agent:main:main', spec: { task: `${SECRET} task`, label: 'privacy', agentId: 'main', thread: false } }],
@@ -138,7 +122,7 @@ describe('nothing personal in plain text (real dev server, codec from the enviro
   });
 
   test('the secret of a trigger, a reply, a usage record, a retry text and failure messages is in no raw history, and decodes with the codec', async () => {
-    const raw = rawClient(env.connection);
+    const raw = rawClient(stack.env.connection);
     const expected = [gateWorkflowId('whatsapp', GATE_PEER), usageLedgerWorkflowId('privacy'), subagentTaskWorkflowId('privacy-task'), `${subagentTaskWorkflowId('privacy-task')}/retry-1`];
     const runs = await eventually('every run listed', async () => {
       const listed = await allRuns(raw);
@@ -159,7 +143,7 @@ describe('nothing personal in plain text (real dev server, codec from the enviro
 
   test('each personal text is recorded once: in the signal or update that brought it, not again in the ledger activity input', async () => {
     assert.ok(codec !== undefined, 'the tests run with the codec on');
-    const raw = rawClient(env.connection);
+    const raw = rawClient(stack.env.connection);
     const count = async (workflowId: string, text: string) => (await decodedPayloadTexts(raw, { workflowId }, codec)).filter((t) => t.includes(text)).length;
     const gate = gateWorkflowId('whatsapp', GATE_PEER);
     assert.equal(await count(gate, `${SECRET} reply`), 1, 'the reply is in the decision update only');
@@ -170,18 +154,18 @@ describe('nothing personal in plain text (real dev server, codec from the enviro
     assert.deepEqual(responses.map((r) => r.content), [`${SECRET} reply`]);
     const requests = readRows<{ body: string }>(GATE_DB, 'SELECT body FROM requests');
     assert.deepEqual(requests.map((r) => r.body), [`${SECRET} trigger`]);
-    const usage = readRows<{ raw_json: string }>(join(tmp.dir, 'usage.db'), 'SELECT raw_json FROM llm_usage_events');
+    const usage = readRows<{ raw_json: string }>(join(stack.dir, 'usage.db'), 'SELECT raw_json FROM llm_usage_events');
     assert.ok(usage.length === 1 && usage[0]?.raw_json.includes(`${SECRET} answer`));
   });
 });
 
 test('without a key the bridge fails closed: the gate gets an error naming the key file, nothing reaches the server', async () => {
-  const missing = join(tmp.dir, 'no-such-keys.json');
-  const keyless = new TemporalBridge({ address: env.address, namespace: 'default', payloadKeyFile: missing });
+  const missing = join(stack.dir, 'no-such-keys.json');
+  const keyless = new TemporalBridge({ address: stack.env.address, namespace: 'default', payloadKeyFile: missing });
   keyless.start();
   try {
     const gate = new GateClient(keyless, new KeyedChain(), { channel: 'whatsapp', taskQueue: 'openclaw-temporal' });
-    const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: join(tmp.dir, 'gate.db') };
+    const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: join(stack.dir, 'gate.db') };
     const peer = '+4917099990003';
     const failed = await gate.decide(peer, { decisionId: 'keyless-1', content: `${SECRET} unsent`, config }, soon()).then(
       () => null,
@@ -191,8 +175,8 @@ test('without a key the bridge fails closed: the gate gets an error naming the k
     const usage = new UsageLedgerClient(keyless, { taskQueue: 'openclaw-temporal' });
     const record = extractUsage({ runId: 'keyless-run', provider: 'anthropic', model: 'm', usage: { input: 1, output: 1 }, prompt: SECRET }, 'llm_output', { eventId: 'keyless-1', now: Date.now() });
     assert.ok(record !== null);
-    await assert.rejects(usage.send('keyless', { dbPath: join(tmp.dir, 'usage.db'), records: [record] }, soon()), (err: unknown) => err instanceof TemporalCallError && err.message.includes('no payload key'));
-    const listed = await allRuns(rawClient(env.connection));
+    await assert.rejects(usage.send('keyless', { dbPath: join(stack.dir, 'usage.db'), records: [record] }, soon()), (err: unknown) => err instanceof TemporalCallError && err.message.includes('no payload key'));
+    const listed = await allRuns(rawClient(stack.env.connection));
     assert.ok(!listed.some((r) => r.workflowId.includes(peer) || r.workflowId === usageLedgerWorkflowId('keyless')), 'no workflow was started without encryption');
   } finally {
     await keyless.stop();

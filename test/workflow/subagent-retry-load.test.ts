@@ -5,8 +5,7 @@
  * within budget reaches its requester's turn exactly once; none beyond budget; the count survives.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { test } from 'node:test';
 import { announceGatewayStart } from '../../plugin-bridge/orchestrator/gateway-start.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import {
@@ -15,51 +14,40 @@ import {
   taskEndedSignal,
   taskSpawnedSignal,
   taskStateQuery,
-  type RetryConfig,
   type SubagentTaskArgs,
 } from '../../workflows/subagent/contract.ts';
 import type { TaskState } from '../../workflows/subagent/state.ts';
 import { recordingGateway, RecordingSystemRuntime } from '../helpers/gateway.ts';
-import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
+import { retryConfig } from '../helpers/retry-config.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { withBridgeStack } from '../helpers/bridge-stack.ts';
 
 /** Task keys (4 failures each); `OPENCLAW_TEMPORAL_LOAD_KEYS=250` runs the issue's 1 000 failures. */
 const KEYS = Number(process.env.OPENCLAW_TEMPORAL_LOAD_KEYS ?? 25);
 const GATEWAY = 'gw-load';
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
+const stack = withBridgeStack('subagent-retry-load');
 
-before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
+const config = retryConfig(gatewayTaskQueue(GATEWAY), {
+  backoff: { initialMs: 0, multiplier: 2, maxMs: 0 }, pickupTimeoutMs: 120_000, redelivery: { maxDeliveries: 3, multiplier: 1, maxIntervalMs: 120_000 },
 });
-
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
-
-const config: RetryConfig = {
-  autoRetryFailedSubagents: true, maxRetriesPerTask: 2, retryOutcomes: ['error', 'timeout'], backoff: { initialMs: 0, multiplier: 2, maxMs: 0 },
-  pickupTimeoutMs: 120_000, notifyRequesterOnExhausted: false, gatewayTaskQueue: gatewayTaskQueue(GATEWAY), redelivery: { maxDeliveries: 3, multiplier: 1, maxIntervalMs: 120_000 },
-};
 
 test(`${KEYS * 4} failures across ${KEYS} task keys, duplicated ends, two gateway restarts: each retry within budget reaches its requester once`, { timeout: 600_000 }, async () => {
   const store = new RecordingSystemRuntime(); // OpenClaw's persisted queue: it outlives each gateway process
-  let gateway = recordingGateway(env.address, GATEWAY, store);
+  let gateway = recordingGateway(stack.env.address, GATEWAY, store);
   gateway.worker.start();
-  const bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
+  const bridge = new TemporalBridge({ address: stack.env.address, namespace: 'default' });
   bridge.start();
   const run = `${Date.now()}`;
   const tasks = Array.from({ length: KEYS }, (_, i) => ({ taskKey: `load-${run}-${i}`, requester: `agent:main:subagent:req-${run}-${i}` }));
-  const handle = (i: number) => env.client.workflow.getHandle(subagentTaskWorkflowId(tasks[i]?.taskKey ?? ''));
+  const handle = (i: number) => stack.env.client.workflow.getHandle(subagentTaskWorkflowId(tasks[i]?.taskKey ?? ''));
   const endTwice = (i: number, child: string, outcome: string) =>
     Promise.all([0, 1].map(() => handle(i).signal(taskEndedSignal, { eventId: `ended:${child}`, childKey: child, outcome, config })));
   const spawn = (i: number, child: string) => handle(i).signal(taskSpawnedSignal, { eventId: `spawned:${child}`, childKey: child, config });
   const seen = new Map<string, number>(); // idempotency key → how many times a turn saw it
   const restart = async () => {
     await gateway.worker.stop();
-    gateway = recordingGateway(env.address, GATEWAY, store);
+    gateway = recordingGateway(stack.env.address, GATEWAY, store);
     gateway.worker.start();
     await announceGatewayStart(bridge, gatewayTaskQueue(GATEWAY), quiet);
   };
@@ -74,7 +62,7 @@ test(`${KEYS * 4} failures across ${KEYS} task keys, duplicated ends, two gatewa
   try {
     await Promise.all(tasks.map((t, i) => {
       const args: SubagentTaskArgs = { taskKey: t.taskKey, requester: t.requester, spec: { task: `job ${i}`, label: `job-${i}` } };
-      return env.client.workflow.signalWithStart('subagentTaskWorkflow', {
+      return stack.env.client.workflow.signalWithStart('subagentTaskWorkflow', {
         workflowId: subagentTaskWorkflowId(t.taskKey), taskQueue: 'openclaw-temporal', args: [args],
         signal: taskSpawnedSignal, signalArgs: [{ eventId: `spawned:${i}-a`, childKey: `${i}-a`, config }],
       });

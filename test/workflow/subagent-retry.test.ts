@@ -4,12 +4,12 @@
  * event queue here (the OpenClaw tests use the real one).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, test } from 'node:test';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers.js';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { recordingGateway } from '../helpers/gateway.ts';
+import { retryConfig as testRetryConfig } from '../helpers/retry-config.ts';
 import { collectStatus, formatStatus } from '../../scripts/ops/status.ts';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import {
@@ -25,32 +25,22 @@ import {
   type SubagentTaskArgs,
 } from '../../workflows/subagent/contract.ts';
 import type { TaskState } from '../../workflows/subagent/state.ts';
-import { eventually, startTestServer, startWorkers, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { withBridgeStack } from '../helpers/bridge-stack.ts';
 
 const REQUESTER = 'agent:main:subagent:orchestrator-1';
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
+const stack = withBridgeStack('subagent-retry-wf');
 let counter = 0;
 
-function retryConfig(gatewayId: string, overrides: Partial<RetryConfig> = {}): RetryConfig {
-  return {
-    autoRetryFailedSubagents: true,
-    maxRetriesPerTask: 2,
-    retryOutcomes: ['error', 'timeout'],
-    backoff: { initialMs: 0, multiplier: 2, maxMs: 60_000 },
-    pickupTimeoutMs: 30_000,
-    notifyRequesterOnExhausted: false,
-    gatewayTaskQueue: gatewayTaskQueue(gatewayId),
-    ...overrides,
-  };
-}
+/** The test retry rules for the recording gateway `gatewayId`. */
+const retryConfig = (gatewayId: string, overrides: Partial<RetryConfig> = {}): RetryConfig => testRetryConfig(gatewayTaskQueue(gatewayId), overrides);
 
-const gateway = (gatewayId: string) => recordingGateway(env.address, gatewayId);
+const gateway = (gatewayId: string) => recordingGateway(stack.env.address, gatewayId);
 
 async function startTask(config: RetryConfig, firstChild: string) {
   const taskKey = `task-${++counter}-${Date.now()}`;
   const args: SubagentTaskArgs = { taskKey, requester: REQUESTER, spec: { task: 'summarise the logs', label: 'log-summary', agentId: 'main', thread: false } };
-  const handle = await env.client.workflow.signalWithStart('subagentTaskWorkflow', {
+  const handle = await stack.env.client.workflow.signalWithStart('subagentTaskWorkflow', {
     workflowId: subagentTaskWorkflowId(taskKey),
     taskQueue: 'openclaw-temporal',
     args: [args],
@@ -69,16 +59,6 @@ async function startTask(config: RetryConfig, firstChild: string) {
   return { taskKey, handle, ended, spawned, state, settled, requesterEnded };
 }
 
-before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-});
-
-after(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
-
 describe('subagent task and retry workflows (real dev server)', () => {
   test('a worker that ends with error gets exactly one retry event with the original fields and one heartbeat', async () => {
     const gw = gateway('gw-a');
@@ -96,7 +76,7 @@ describe('subagent task and retry workflows (real dev server)', () => {
       assert.equal(event?.contextKey, `orchestrator-retry:${task.taskKey}:1`);
       assert.deepEqual(gw.system.heartbeats.map((h) => [h.reason, h.sessionKey, h.intent]), [['orchestrator-subagent-retry', REQUESTER, 'event']]);
       await task.spawned('agent:main:subagent:w2');
-      const retry = await env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`).result();
+      const retry = await stack.env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`).result();
       assert.deepEqual(retry, { delivered: true, pickedUp: true, respawnedChildKey: 'agent:main:subagent:w2', deliveries: 1, gaveUp: false });
       await task.ended('agent:main:subagent:w2', 'ok');
       const final = await task.settled();
@@ -167,7 +147,7 @@ describe('subagent task and retry workflows (real dev server)', () => {
     try {
       const task = await startTask(retryConfig('gw-e', { pickupTimeoutMs: 700 }), 'agent:main:subagent:n1');
       await task.ended('agent:main:subagent:n1', 'error');
-      const retryHandle = env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`);
+      const retryHandle = stack.env.client.workflow.getHandle(`subagent-task/${task.taskKey}/retry-1`);
       await eventually('retry workflow started', async () => ((await retryHandle.describe()).runId ? true : undefined));
       const retry = await retryHandle.result();
       assert.deepEqual(retry, { delivered: true, pickedUp: false, respawnedChildKey: null, deliveries: 1, gaveUp: true });
@@ -212,7 +192,7 @@ describe('subagent task and retry workflows (real dev server)', () => {
 });
 
 describe('closed-loop delivery: confirmed by the respawn, re-delivered until then (real dev server)', () => {
-  const retryHandle = (taskKey: string, attempt = 1) => env.client.workflow.getHandle(subagentRetryWorkflowId(taskKey, attempt));
+  const retryHandle = (taskKey: string, attempt = 1) => stack.env.client.workflow.getHandle(subagentRetryWorkflowId(taskKey, attempt));
   const details = async (taskKey: string) => (await retryHandle(taskKey).query(workflowMetadataQuery)).currentDetails ?? '';
 
   test('a requester that never respawns gets the retry on schedule, then the task gives up; the budget is unchanged', async () => {
@@ -224,7 +204,7 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
       await task.ended('agent:main:subagent:r1', 'error');
       await eventually('1st delivery', () => (gw.system.events.length === 1 ? true : undefined));
       assert.match(await details(task.taskKey), new RegExp(`delivered to ${REQUESTER} at \\d\\d:\\d\\d \\(1st of 3\\), waiting for respawn, 2nd delivery at \\d\\d:\\d\\d`));
-      const status = formatStatus(await collectStatus(env.client, Date.now()), 'test');
+      const status = formatStatus(await collectStatus(stack.env.client, Date.now()), 'test');
       const waiting = status.slice(status.indexOf('Retries waiting for pickup'));
       assert.ok(waiting.includes(`${subagentRetryWorkflowId(task.taskKey, 1)}  retry 1/2 of agent:main:subagent:r1 (error): delivered to ${REQUESTER}`), waiting);
       assert.equal(gw.system.takeTurn(REQUESTER).length, 1, 'the requester’s turn sees the retry once');
@@ -264,7 +244,7 @@ describe('closed-loop delivery: confirmed by the respawn, re-delivered until the
       await task.ended('agent:main:subagent:s1', 'error');
       await eventually('delivered', () => (gw.system.heartbeats.length === 1 ? true : undefined));
       await gw.worker.stop();
-      const restarted = recordingGateway(env.address, 'gw-r3', gw.system); // the same persisted queue, a new process
+      const restarted = recordingGateway(stack.env.address, 'gw-r3', gw.system); // the same persisted queue, a new process
       restarted.worker.start();
       try {
         await retryHandle(task.taskKey).signal(retryGatewayStartedSignal, { taskQueue: gatewayTaskQueue('gw-r3') });

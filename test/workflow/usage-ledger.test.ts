@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, test } from 'node:test';
 import { workflowMetadataQuery } from '@temporalio/workflow';
-import Database from 'better-sqlite3';
 import { USAGE_LEDGER_BUSY, usageLedgerStateQuery, usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
 import { MAX_BACKLOG_RECORDS, MAX_RECORDS_PER_BATCH, type UsageLedgerState } from '../../workflows/usage/state.ts';
 import { OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
@@ -17,15 +15,15 @@ import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
 import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
 import { UsageLedgerClient } from '../../plugin-bridge/usage-ledger/ledger-client.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
-import { eventually, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { withBridgeStack } from '../helpers/bridge-stack.ts';
+import { readValue } from '../helpers/sqlite.ts';
 
-let env: TestWorkflowEnvironment;
-let workers: RunningWorkers;
-let bridge: TemporalBridge;
 let usage: UsageLedgerClient;
-const tmp = tempDir('usage-wf');
-const dbPath = join(tmp.dir, 'usage-ledger.db');
+const stack = withBridgeStack('usage-wf', ({ bridge }) => {
+  usage = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal' });
+});
+const dbPath = join(stack.dir, 'usage-ledger.db');
 const soon = () => Date.now() + 10_000;
 
 function record(eventId: string, model = 'claude-opus-4-1', extra: Record<string, unknown> = {}): UsageRecord {
@@ -34,20 +32,13 @@ function record(eventId: string, model = 'claude-opus-4-1', extra: Record<string
   return r;
 }
 const records = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => record(`${prefix}-${i}`));
-const state = (ledgerId: string) => env.client.workflow.getHandle(usageLedgerWorkflowId(ledgerId)).query(usageLedgerStateQuery) as Promise<UsageLedgerState>;
+const state = (ledgerId: string) => stack.env.client.workflow.getHandle(usageLedgerWorkflowId(ledgerId)).query(usageLedgerStateQuery) as Promise<UsageLedgerState>;
 const settled = (ledgerId: string, check: (s: UsageLedgerState) => boolean) =>
   eventually(`${ledgerId} settled`, async () => {
     const s = await state(ledgerId);
     return check(s) ? s : undefined;
   }, 30_000);
-function count(sql: string, ...params: unknown[]): number {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(sql).pluck().get(...params) as number | undefined) ?? 0;
-  } finally {
-    db.close();
-  }
-}
+const count = (sql: string, ...params: unknown[]): number => readValue<number>(dbPath, sql, ...params) ?? 0;
 
 /** Delivers a batch as the plugin's sender does: a batch refused as busy is offered again shortly. Returns the refusals. */
 async function deliverRetrying(client: UsageLedgerClient, ledgerId: string, batch: UsageRecord[]): Promise<number> {
@@ -61,21 +52,6 @@ async function deliverRetrying(client: UsageLedgerClient, ledgerId: string, batc
     }
   }
 }
-
-before(async () => {
-  env = await startTestServer();
-  workers = await startWorkers(env);
-  bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-  bridge.start();
-  usage = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal' });
-});
-
-after(async () => {
-  await bridge?.stop();
-  await workers?.stop();
-  await env?.teardown();
-  tmp.cleanup();
-});
 
 describe('usage ledger workflow (real dev server)', () => {
   test(`records delivered to usage-ledger/<agent> are written to llm_usage_events in batches of at most ${MAX_RECORDS_PER_BATCH}, once each`, async () => {
@@ -101,7 +77,7 @@ describe('usage ledger workflow (real dev server)', () => {
   });
 
   test('continue-as-new carries counters, the dedupe window and waiting records: nothing lost, nothing twice', async () => {
-    const lowBound = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal', workflowArgs: { maxHistoryEvents: 25 } });
+    const lowBound = new UsageLedgerClient(stack.bridge, { taskQueue: 'openclaw-temporal', workflowArgs: { maxHistoryEvents: 25 } });
     const sent: UsageRecord[] = [];
     for (let i = 0; i < 30; i += 1) {
       const batch = records(`c${i}`, 10);
@@ -112,16 +88,16 @@ describe('usage ledger workflow (real dev server)', () => {
     const s = await settled('can', (x) => x.counters.written === 300 && x.counters.duplicates === 4);
     assert.deepEqual([s.counters.received, s.counters.alreadyInLedger, s.pending.length], [300, 0, 0]);
     const runs: string[] = [];
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${usageLedgerWorkflowId('can')}"` })) runs.push(run.status.name);
+    for await (const run of stack.env.client.workflow.list({ query: `WorkflowId = "${usageLedgerWorkflowId('can')}"` })) runs.push(run.status.name);
     assert.ok(runs.filter((r) => r === 'CONTINUED_AS_NEW').length >= 2, `continued as new (${runs.join(', ')})`);
-    const current = await env.client.workflow.getHandle(usageLedgerWorkflowId('can')).describe();
+    const current = await stack.env.client.workflow.getHandle(usageLedgerWorkflowId('can')).describe();
     assert.ok(current.historyLength < 25 + 40, `history stays bounded (${current.historyLength})`);
     assert.equal(count("SELECT COUNT(*) FROM llm_usage_events WHERE event_id LIKE 'c%'"), 300);
   });
 
   test('under steady traffic a run still continues as new by size: new batches are refused while it drains, nothing is lost', async () => {
     const maxHistoryBytes = 500_000;
-    const bySize = new UsageLedgerClient(bridge, { taskQueue: 'openclaw-temporal', workflowArgs: { maxHistoryBytes } });
+    const bySize = new UsageLedgerClient(stack.bridge, { taskQueue: 'openclaw-temporal', workflowArgs: { maxHistoryBytes } });
     // Records with ~4 KB of raw JSON, from three senders that never pause: the backlog is replenished as fast as it
     // is written, so a run that kept taking batches while draining would never get down to what it may carry. The
     // JSON is random (base64): the payload codec compresses, and repeated characters would shrink to nothing.
@@ -135,8 +111,8 @@ describe('usage ledger workflow (real dev server)', () => {
     assert.equal(s.counters.written, 1200);
     assert.equal(count("SELECT COUNT(*) FROM llm_usage_events WHERE event_id LIKE 'st%'"), 1200);
     const sizes: number[] = [];
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${usageLedgerWorkflowId('steady')}" AND ExecutionStatus = "ContinuedAsNew"` })) {
-      sizes.push((await env.client.workflow.getHandle(run.workflowId, run.runId).describe()).historySize ?? 0);
+    for await (const run of stack.env.client.workflow.list({ query: `WorkflowId = "${usageLedgerWorkflowId('steady')}" AND ExecutionStatus = "ContinuedAsNew"` })) {
+      sizes.push((await stack.env.client.workflow.getHandle(run.workflowId, run.runId).describe()).historySize ?? 0);
     }
     assert.ok(sizes.length >= 2, `continued as new by size (${sizes.length} runs, ${refusals} refusals)`);
     // Past the bound a run writes its current batch and drains its backlog to what it may carry: under 3 MB here
@@ -159,8 +135,8 @@ describe('usage ledger workflow (real dev server)', () => {
   });
 
   test('while the backlog is full (the ledger cannot be written) new batches are refused as busy and never reach history', async () => {
-    writeFileSync(join(tmp.dir, 'not-a-dir'), 'x');
-    const unwritable = join(tmp.dir, 'not-a-dir', 'usage.db'); // mkdir fails: the activity retries, the backlog stays
+    writeFileSync(join(stack.dir, 'not-a-dir'), 'x');
+    const unwritable = join(stack.dir, 'not-a-dir', 'usage.db'); // mkdir fails: the activity retries, the backlog stays
     for (let i = 0; i < MAX_BACKLOG_RECORDS / 200; i += 1) {
       assert.equal((await usage.send('stuck', { dbPath: unwritable, records: records(`s${i}`, 200) }, soon())).accepted, 200);
     }
@@ -170,22 +146,22 @@ describe('usage ledger workflow (real dev server)', () => {
     );
     assert.ok(busy instanceof TemporalCallError && busy.kind === 'rejected', String(busy));
     assert.match(busy.detail, new RegExp(`${USAGE_LEDGER_BUSY}: ${MAX_BACKLOG_RECORDS} records waiting`));
-    const history = await env.client.workflow.getHandle(usageLedgerWorkflowId('stuck')).fetchHistory();
+    const history = await stack.env.client.workflow.getHandle(usageLedgerWorkflowId('stuck')).fetchHistory();
     const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes != null);
     assert.equal(accepted.length, MAX_BACKLOG_RECORDS / 200, 'the refused batch is not in the history');
     assert.equal((await state('stuck')).counters.received, MAX_BACKLOG_RECORDS);
-    await env.client.workflow.getHandle(usageLedgerWorkflowId('stuck')).terminate('test done: its ledger path is unwritable');
+    await stack.env.client.workflow.getHandle(usageLedgerWorkflowId('stuck')).terminate('test done: its ledger path is unwritable');
   });
 
   test('the Web UI shows a static summary, the current details line and the OpenClawPlugin search attribute', async () => {
-    const handle = env.client.workflow.getHandle(usageLedgerWorkflowId('batching'));
+    const handle = stack.env.client.workflow.getHandle(usageLedgerWorkflowId('batching'));
     const description = await handle.describe();
     assert.equal(await description.staticSummary(), 'usage-ledger · batching');
     assert.match((await description.staticDetails()) ?? '', /llm_usage_events/);
     assert.equal(description.typedSearchAttributes.get(OPENCLAW_PLUGIN), 'usage-ledger');
     const metadata = await handle.query(workflowMetadataQuery);
     assert.match(metadata.currentDetails ?? '', /^1050 records written, 0 waiting; last model claude-opus-4-1 \(anthropic\) at \d\d:\d\d:\d\d UTC$/);
-    const listed = await env.client.workflow.count('OpenClawPlugin = "usage-ledger"');
+    const listed = await stack.env.client.workflow.count('OpenClawPlugin = "usage-ledger"');
     assert.ok(listed.count >= 4, `found by plugin (${listed.count})`);
   });
 });

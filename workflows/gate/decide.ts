@@ -5,7 +5,6 @@
 import type { GateOutboundDecision, GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
 import type { GateLedgerOp } from './ledger-ops.ts';
 import { DEDUPE_WINDOW, MAX_PENDING_REQUESTS, type Arm, type GateState, type PendingRequest } from './state.ts';
-import { describeDeadLetters } from './dead-letters.ts';
 import { classifyTopic, maskPeer } from './text.ts';
 
 /** A decision's outcome: the next state, the ledger writes it implies, and the answer for the caller. */
@@ -149,52 +148,4 @@ export function decideOutbound(state: GateState, request: GateOutboundRequest, n
     ops,
     result: { action: 'deliver', reason, requestId: arm.requestId, usesLeft: nextArm?.usesLeft ?? 0, expiresAt: nextArm?.expiresAt ?? null },
   };
-}
-
-/** Timers: disarms an expired arm and marks every request whose watchdog ran out as `missed`. */
-export function expireDue(state: GateState, now: number): Decided<{ changed: boolean }> {
-  const ops: GateLedgerOp[] = [];
-  let next = state;
-  if (state.arm !== null && state.arm.expiresAt <= now) {
-    ops.push({ op: 'disarm', armKey: armKey(state.channel, state.peer), at: now });
-    next = { ...next, arm: null, lastEvent: `arm for request ${state.arm.requestId} expired` };
-  }
-  const due = state.pending.filter((p) => p.missedAt <= now);
-  if (due.length > 0) {
-    for (const p of due) ops.push({ op: 'requestStatus', requestId: p.requestId, status: 'missed', at: now });
-    next = {
-      ...next,
-      pending: state.pending.filter((p) => p.missedAt > now),
-      lastEvent: `request ${due.at(-1)?.requestId} missed`,
-      counters: { ...next.counters, missed: next.counters.missed + due.length },
-    };
-  }
-  return { state: next, ops, result: { changed: ops.length > 0 } };
-}
-
-/** When the next timer must fire: the arm's expiry or the earliest watchdog, whichever is first; null when idle. */
-export function nextDeadline(state: GateState): number | null {
-  const times = state.pending.map((p) => p.missedAt);
-  if (state.arm !== null) times.push(state.arm.expiresAt);
-  return times.length === 0 ? null : Math.min(...times);
-}
-
-/**
- * One line for the Web UI: "armed by +49…67 for request whatsapp:ABC: 2 uses left, expires 12:04:31 UTC", or
- * "idle", followed by the dead-letter queue when the ledger has writes waiting for a replay.
- */
-export function describeGate(state: GateState, now: number): string {
-  return `${describeArm(state, now)}${describeDeadLetters(state)}`;
-}
-
-function describeArm(state: GateState, now: number): string {
-  if (state.arm !== null && isLive(state.arm, now)) {
-    const { sender, requestId, usesLeft, expiresAt } = state.arm;
-    const uses = `${usesLeft} ${usesLeft === 1 ? 'use' : 'uses'} left`;
-    return `armed by ${maskPeer(sender)} for request ${requestId}: ${uses}, expires ${new Date(expiresAt).toISOString().slice(11, 19)} UTC`;
-  }
-  const waiting = state.pending.length > 0 ? `; ${state.pending.length} unanswered request(s) within the watchdog` : '';
-  // An arm past its expiry whose timer has not fired yet is already dead: say so rather than the stale "armed by".
-  const last = state.arm !== null ? `arm for request ${state.arm.requestId} expired` : state.lastEvent;
-  return last === null ? `idle${waiting}` : `idle — ${last}${waiting}`;
 }

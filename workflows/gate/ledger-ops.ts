@@ -133,9 +133,16 @@ export interface GateLedgerBatch {
   readonly ops: readonly GateLedgerOp[];
 }
 
-/** The ledger activities the gate workflows call (implemented in `activities/gate-ledger.ts`). */
+/** The ledger activities the gate workflows proxy; `createGateLedgerActivities` (activities/gate-ledger.ts) returns them. */
 export interface GateLedgerActivities {
-  /** Given the batch inline (older runs), or a reference the activity reads by {@link gateLedgerBatchQuery}. */
+  /**
+   * Applies a batch in order, in one transaction; applying it again changes nothing. `applied` counts the ops
+   * whose effect is in the ledger afterwards (including no-ops because it already was); an op whose target row
+   * does not exist (a trigger mark or status change for an unknown request) is skipped and logged instead.
+   * Given the batch inline (older runs), or a {@link LedgerBatchRef} (runs since the `gate-ledger-by-reference`
+   * patch) whose ops the activity reads from the workflow run that scheduled it, by {@link gateLedgerBatchQuery}.
+   * A malformed batch fails non-retryably (`InvalidLedgerBatch`).
+   */
   applyGateLedger(batch: GateLedgerBatch | LedgerBatchRef): Promise<{ applied: number }>;
 }
 

@@ -2,6 +2,7 @@
  * Shape checks for what crosses into a gate workflow. A malformed trigger is dropped with a warning; a
  * malformed outbound request is rejected by the update validator before it reaches history.
  */
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { GateAbandonEvent, GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
 import { isRecord } from '../shared/is-record.ts';
 
@@ -48,4 +49,17 @@ export function validateOutboundRequest(request: unknown): string | null {
   if (typeof r.content !== 'string') return 'content must be a string';
   if (r.notAfter !== undefined && (typeof r.notAfter !== 'number' || !Number.isFinite(r.notAfter))) return 'notAfter must be a number';
   return configProblem(r.config);
+}
+
+/**
+ * The outbound update's validator: throws (non-retryable) for a malformed request (`InvalidGateRequest`) and for
+ * one that arrives after its `notAfter` (`GateDecisionExpired`) — the bridge gave up then and cancelled the
+ * message, so consuming a use for it now would be a lie. A refused update never reaches history.
+ */
+export function checkOutboundRequest(request: GateOutboundRequest, now: number): void {
+  const problem = validateOutboundRequest(request);
+  if (problem !== null) throw ApplicationFailure.nonRetryable(problem, 'InvalidGateRequest');
+  if (request.notAfter !== undefined && now > request.notAfter) {
+    throw ApplicationFailure.nonRetryable(`decision ${request.decisionId} arrived after its deadline`, 'GateDecisionExpired');
+  }
 }

@@ -4,29 +4,19 @@
  * `missed`. Ledger rows are written by an activity on the ledger task queue, after the decision, in order, by a
  * writer that never holds back decisions or timers (ledger-pump.ts); writes that keep failing are dead-lettered.
  */
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  patched,
-  log,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { OPENCLAW_GATE_STATE } from '../shared/search-attributes.ts';
+import { allHandlersFinished, condition, continueAsNew, patched, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ABANDONED_DECISION, applyAbandon, isAbandoned, noteDelivered } from './abandon.ts';
 import { gateAbandonSignal, gateOutboundUpdate, gateReplayDeadLettersUpdate, gateStateQuery, gateTriggerSignal, type GateOutboundDecision, type GateOutboundRequest, type GateWorkflowArgs } from './contract.ts';
-import { applyTrigger, decideOutbound, describeGate, expireDue, isLive, nextDeadline, type Decided } from './decide.ts';
+import { applyTrigger, decideOutbound, type Decided } from './decide.ts';
+import { expireDue, nextDeadline } from './expiry.ts';
 import { MAX_OPS_PER_BATCH, writeLedgerBatch } from './ledger-flush.ts';
 import { createDeadlineTimer } from './deadline-timer.ts';
 import { createLedgerPump } from './ledger-pump.ts';
 import { createLedgerHandoff } from '../shared/ledger-handoff.ts';
 import { gateLedgerBatchQuery } from './ledger-ops.ts';
 import { initialGateState, type GateState } from './state.ts';
-import { validateAbandonEvent, validateOutboundRequest, validateTriggerEvent } from './validate.ts';
+import { createStatusDisplay } from './status.ts';
+import { checkOutboundRequest, validateAbandonEvent, validateTriggerEvent } from './validate.ts';
 
 /** @default history events before continue-as-new */
 export const DEFAULT_MAX_HISTORY_EVENTS = 2000;
@@ -72,35 +62,13 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
     state = noteDelivered(before, state, request, decision);
     return decision;
   };
-  setHandler(gateOutboundUpdate, decide, {
-    validator: (request) => {
-      const problem = validateOutboundRequest(request);
-      if (problem !== null) throw ApplicationFailure.nonRetryable(problem, 'InvalidGateRequest');
-      // The bridge gave up at notAfter and cancelled the message: consuming a use for it now would be a lie.
-      if (request.notAfter !== undefined && Date.now() > request.notAfter) {
-        throw ApplicationFailure.nonRetryable(`decision ${request.decisionId} arrived after its deadline`, 'GateDecisionExpired');
-      }
-    },
-  });
+  setHandler(gateOutboundUpdate, decide, { validator: (request) => checkOutboundRequest(request, Date.now()) });
 
   // Runs since `gate-fewer-commands`: one expiry timer re-armed only when it would fire late (deadline-timer.ts),
   // the state search attribute carried over continue-as-new is not written again, and a ledger that was idle
   // for the linger is written at once (no linger timer for a lone decision).
   const fewerCommands = patched('gate-fewer-commands');
-  let shownArmed: boolean | null = null;
-  if (fewerCommands) {
-    const carried = workflowInfo().typedSearchAttributes.get(OPENCLAW_GATE_STATE);
-    shownArmed = carried === 'armed' ? true : carried === 'idle' ? false : null;
-  }
-  const showStatus = (): void => {
-    const now = Date.now();
-    setCurrentDetails(describeGate(state, now));
-    const armed = isLive(state.arm, now);
-    if (armed !== shownArmed) {
-      upsertSearchAttributes([{ key: OPENCLAW_GATE_STATE, value: armed ? 'armed' : 'idle' }]);
-      shownArmed = armed;
-    }
-  };
+  const showStatus = createStatusDisplay(fewerCommands);
 
   // Runs recorded before ledger batching replay without it (test/histories/gate-*.json).
   const batchLedgerWrites = patched('gate-ledger-linger');
@@ -129,7 +97,7 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
     const timer = fewerCommands ? createDeadlineTimer(() => (wake = true)) : null;
     const loop = async (): Promise<never> => {
       for (;;) {
-        showStatus();
+        showStatus(state);
         const deadline = nextDeadline(state);
         const woken = () => wake || mayContinueAsNew();
         timer?.armBy(deadline);
@@ -148,7 +116,7 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
   }
 
   for (;;) {
-    showStatus();
+    showStatus(state);
     const deadline = nextDeadline(state);
     const woken = () => wake || state.ledger.length > 0 || shouldContinueAsNew();
     if (deadline === null) await condition(woken);

@@ -3,11 +3,11 @@
  * once and imported by both sides. Wire names are frozen: recorded histories contain them.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { UsageRecord } from './usage-record.ts';
+import type { UsageBatch, UsageRecord } from './usage-record.ts';
 import type { LedgerBatchRef } from '../shared/ledger-handoff.ts';
 import type { UsageLedgerState } from './state.ts';
 
-export type { UsageRecord };
+export type { UsageBatch, UsageRecord };
 
 /** The plugin id, also the value of the `OpenClawPlugin` search attribute of every usage ledger workflow. */
 export const USAGE_LEDGER_PLUGIN_ID = 'usage-ledger';
@@ -25,11 +25,7 @@ export const USAGE_LEDGER_WORKFLOW_TYPE = 'usageLedgerWorkflow';
  * full ({@link USAGE_LEDGER_BUSY}); a refused update never reaches history, and the batch waits in the gateway's
  * outbox instead.
  */
-export interface UsageRecordsEvent {
-  /** Absolute path of the usage ledger (SQLite) on the worker host. */
-  readonly dbPath: string;
-  readonly records: readonly UsageRecord[];
-}
+export type UsageRecordsEvent = UsageBatch;
 
 /** Arguments of the usage ledger workflow; `state` is given only by continue-as-new. */
 export interface UsageLedgerWorkflowArgs {
@@ -45,16 +41,18 @@ export interface UsageLedgerWorkflowArgs {
   readonly maxHistoryBytes?: number;
 }
 
-/** One activity call: the records are inserted in one transaction, each at most once (unique `event_id`). */
-export interface AppendUsageBatch {
-  readonly dbPath: string;
-  readonly records: readonly UsageRecord[];
+/** How many of the batch's rows were new; the rest were already there (a retried or duplicated delivery) or malformed. */
+export interface AppendUsageResult {
+  readonly inserted: number;
 }
 
 /** The ledger activity the workflow calls (implemented by `createUsageLedgerActivities` in activities/usage-ledger.ts). */
 export interface UsageLedgerActivities {
-  /** Given the records inline (older runs), or a reference the activity reads by {@link usageLedgerBatchQuery}. */
-  appendUsage(batch: AppendUsageBatch | LedgerBatchRef): Promise<{ inserted: number }>;
+  /**
+   * Inserts the batch in one transaction, each row at most once (unique `event_id`). Given the records inline
+   * (older runs), or a reference the activity reads by {@link usageLedgerBatchQuery}.
+   */
+  appendUsage(batch: UsageBatch | LedgerBatchRef): Promise<AppendUsageResult>;
 }
 
 /** What the workflow did with one delivered batch. */

@@ -2,7 +2,7 @@
  * The usage ledger's decisions as pure functions over its plain-JSON state: which records of a signal are new,
  * which batch to write next, and what a written batch changes. The workflow is a thin loop around them.
  */
-import type { UsageRecord } from './usage-record.ts';
+import type { UsageBatch, UsageRecord } from './usage-record.ts';
 import {
   DEDUPE_WINDOW,
   MAX_BACKLOG_CHARS,
@@ -10,7 +10,6 @@ import {
   MAX_BATCH_CHARS,
   MAX_RECORDS_PER_BATCH,
   RECORD_OVERHEAD_CHARS,
-  type PendingUsage,
   type UsageLedgerState,
 } from './state.ts';
 import { isRecord } from '../shared/is-record.ts';
@@ -22,12 +21,6 @@ export interface Received {
   readonly duplicates: number;
   readonly malformed: number;
   readonly problem: string | null;
-}
-
-/** The next activity call: the head of the oldest pending group. */
-export interface UsageBatch {
-  readonly dbPath: string;
-  readonly records: readonly UsageRecord[];
 }
 
 /**
@@ -97,7 +90,7 @@ export function receiveRecords(state: UsageLedgerState, event: unknown): Receive
     }
   }
   const last = state.pending.at(-1);
-  const pending: PendingUsage[] =
+  const pending: UsageBatch[] =
     accepted.length === 0 ? [...state.pending]
     : last?.dbPath === dbPath ? [...state.pending.slice(0, -1), { dbPath, records: [...last.records, ...accepted] }]
     : [...state.pending, { dbPath, records: accepted }];

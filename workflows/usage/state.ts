@@ -2,13 +2,7 @@
  * The usage ledger workflow's state: one plain JSON value, exactly what continue-as-new carries (no Map, Set or
  * class). Records wait in `pending` until the ledger activity has written them.
  */
-import type { UsageRecord } from './usage-record.ts';
-
-/** Records waiting for the ledger, grouped by ledger file (a changed `dbPath` starts a new group). */
-export interface PendingUsage {
-  readonly dbPath: string;
-  readonly records: readonly UsageRecord[];
-}
+import type { UsageBatch } from './usage-record.ts';
 
 /** Counters shown in the Web UI and the state query; they survive continue-as-new. */
 export interface UsageLedgerCounters {
@@ -37,8 +31,8 @@ export interface LastWritten {
 /** Everything one usage ledger workflow knows. */
 export interface UsageLedgerState {
   readonly ledgerId: string;
-  /** Oldest first. */
-  readonly pending: readonly PendingUsage[];
+  /** Records waiting for the ledger, grouped by ledger file (a changed `dbPath` starts a new group), oldest first. */
+  readonly pending: readonly UsageBatch[];
   /** Event ids accepted recently, newest last, at most {@link DEDUPE_WINDOW}. */
   readonly recentEventIds: readonly string[];
   readonly counters: UsageLedgerCounters;

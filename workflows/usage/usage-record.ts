@@ -40,6 +40,16 @@ export interface UsageRecord {
   readonly currency?: 'USD' | null;
 }
 
+/**
+ * Usage records for one ledger file — the one batch shape of the usage ledger: what the bridge delivers
+ * (`usage-ledger.records`), what waits in the workflow's state per ledger, and what one ledger activity call writes.
+ */
+export interface UsageBatch {
+  /** Absolute path of the usage ledger (SQLite) on the worker host (from the plugin's `dbPath`). */
+  readonly dbPath: string;
+  readonly records: readonly UsageRecord[];
+}
+
 /** The optional columns added after the original's; a record without them is written with NULLs. */
 export const COST_KEYS = ['costInput', 'costOutput', 'costCacheRead', 'costCacheWrite', 'costTotal'] as const;
 
