@@ -1,0 +1,97 @@
+/**
+ * The orchestrator's observer facts through a Temporal outage (issue 9, nothing dropped), through OpenClaw's real
+ * loader, hook runner and runtime: a TCP proxy in front of the dev server cuts every connection (a stopped server)
+ * while a bound thread's worker is spawned and fails. Those facts used to be dropped at their deadline, so the
+ * failed worker was never retried; now they wait in the orchestrator's outbox under the gateway's state dir and
+ * reach the thread in order, once, when Temporal is back — also across a gateway restart.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/observer-fact.ts';
+import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
+import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
+import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
+import { subagentTaskWorkflowId, taskStateQuery } from '../../workflows/subagent/contract.ts';
+import type { TaskState } from '../../workflows/subagent/state.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import { eventually } from '../helpers/temporal.ts';
+import { value } from './orchestrator-driver.ts';
+import { orchestratorGateway } from './orchestrator-gateway.ts';
+import { withOpenClawHost } from './with-host.ts';
+
+const FRONT = 'agent:main:main';
+const ORCH = 'agent:main:subagent:outbox-orch';
+const FLIGHTS = { task: 'Find flights to Porto', label: 'flights' };
+const HOTEL = { task: 'Find a hotel in Ribeira', label: 'hotel' };
+
+let proxy: TcpProxy;
+const stack = withOpenClawHost({
+  temporal: true,
+  host: false,
+  started: async ({ env, onTeardown }) => {
+    proxy = await startTcpProxy(env.address, 'forward');
+    onTeardown(() => proxy.close());
+    await startGateway();
+    await stack.host.upsertSession(ORCH);
+  },
+});
+const gateway = orchestratorGateway(stack, { gatewayId: 'gw-outbox', decisionTimeoutMs: 1500 });
+/** The gateway reaches Temporal only through the proxy (its hooks and its activity worker alike). */
+const startGateway = () => gateway.start({ temporalAddress: proxy.address });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const outbox = () => orchestratorOutboxPath(gateway.stateDir);
+const keptLines = () => (existsSync(outbox()) ? readFileSync(outbox(), 'utf8').split('\n').filter((l) => l.trim() !== '') : []);
+const retryEvents = async (label: string) => (await stack.host.peekInjections(ORCH)).filter((e) => e.text.includes('<orchestrator-retry>') && e.text.includes(`label: ${label}`));
+const taskHandle = (spec: { task: string; label: string }) => stack.env.client.workflow.getHandle(subagentTaskWorkflowId(retryTaskKey(ORCH, { ...spec, agentId: undefined })));
+const thread = () => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(FRONT)).query<ThreadState>('orchestrator.thread');
+
+/** With Temporal up the orchestrator's spawn is decided (its thread records it as pending); then the outage. */
+async function spawnThenFailDuringOutage(child: string, spec: { task: string; label: string }): Promise<void> {
+  const decided = await gateway.driver.tool(ORCH, 'sessions_spawn', spec);
+  assert.notEqual(decided.block, true, decided.blockReason);
+  proxy.setMode('refuse');
+  await gateway.driver.accept(ORCH, child, spec, decided); // subagent_spawned, then the accepted after_tool_call
+  value(await gateway.driver.subagentEnded(child, ORCH, 'error'));
+  value(await gateway.driver.subagentEnded(child, ORCH, 'error')); // the same hook event delivered twice
+}
+
+describe('orchestrator observer facts through a Temporal outage, in OpenClaw’s real runtime', () => {
+  test('a worker spawned and failed while Temporal is unreachable: kept on disk, delivered in order when it is back, retried once', async () => {
+    await gateway.driver.prompt(FRONT, 'Plan a weekend in Porto');
+    await gateway.driver.spawn(FRONT, ORCH);
+    await eventually('the orchestrator bound', async () => ((await thread()).orchestratorKey === ORCH ? true : undefined));
+
+    await spawnThenFailDuringOutage('agent:main:subagent:outbox-flights-1', FLIGHTS);
+    const kept = keptLines();
+    assert.deepEqual(kept.map((l) => (JSON.parse(l) as { fact: { kind: string } }).fact.kind), ['subagent-activity', 'spawn-result', 'subagent-ended', 'subagent-ended'], 'every fact kept, in the order observed');
+    await sleep(500);
+    await assert.rejects(taskHandle(FLIGHTS).describe(), 'no task workflow while Temporal is unreachable');
+    assert.deepEqual(await retryEvents('flights'), []);
+
+    proxy.setMode('forward');
+    const [event] = await eventually('the retry of the failed worker', async () => ((await retryEvents('flights')).length === 1 ? await retryEvents('flights') : undefined), 45_000);
+    assert.match(event?.text ?? '', /attempt: 1\/2/);
+    await eventually('the outbox delivered and removed', async () => (existsSync(outbox()) ? undefined : true));
+    assert.equal((await thread()).workers['agent:main:subagent:outbox-flights-1']?.status, 'error', 'the thread knows the worker and its outcome');
+    await sleep(1500);
+    assert.equal((await retryEvents('flights')).length, 1, 'the duplicate subagent_ended applied once');
+    assert.equal(((await taskHandle(FLIGHTS).query(taskStateQuery)) as TaskState).retriesUsed, 1);
+  });
+
+  test('facts kept by a gateway that stopped during the outage are delivered by the next one', async () => {
+    await spawnThenFailDuringOutage('agent:main:subagent:outbox-hotel-1', HOTEL);
+    assert.equal(keptLines().length, 4);
+    await gateway.stop();
+    proxy.setMode('forward');
+    await startGateway();
+    const [event] = await eventually('the retry after the restart', async () => ((await retryEvents('hotel')).length === 1 ? await retryEvents('hotel') : undefined), 45_000);
+    assert.match(event?.text ?? '', /task: Find a hotel in Ribeira/);
+    await eventually('the outbox delivered and removed', async () => (existsSync(outbox()) ? undefined : true));
+    await sleep(1500);
+    assert.equal((await retryEvents('hotel')).length, 1);
+    assert.equal(((await taskHandle(HOTEL).query(taskStateQuery)) as TaskState).retriesUsed, 1);
+    await gateway.stop();
+  });
+});
