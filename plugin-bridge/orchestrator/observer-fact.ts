@@ -95,7 +95,7 @@ export function orchestratorDeadFactsPath(stateDir: string): string {
 /** Appends `entry` with the refusal and logs it; false when the disk refused too (the fact stays in the outbox). */
 export async function deadLetterFact(path: string, entry: ThreadFactEntry, error: unknown, log: BridgeLogger): Promise<boolean> {
   const why = error instanceof Error ? error.message : String(error);
-  const fields = { kind: entry.fact.kind, frontKey: entry.fact.frontKey, eventId: entry.fact.signal.eventId, deadFacts: path };
+  const fields = { kind: entry.fact.kind, frontKey: entry.fact.frontKey, eventId: entry.fact.signal.eventId.slice(0, 200), deadFacts: path };
   try {
     await appendFile(path, `${JSON.stringify({ ...entry, deadAt: Date.now(), error: why })}\n`);
   } catch (diskErr) {

@@ -16,7 +16,11 @@ import { deadLetterFact, type SendFact, type SendTurn, type ThreadFact, type Thr
 import type { Answer } from './thread-client.ts';
 
 const REJECTED_ATTEMPTS = 5;
-const refused = (err: unknown) => err instanceof TemporalCallError && err.kind === 'rejected';
+/**
+ * Temporal refused the fact itself (retrying cannot help). The bridge calls any gRPC ServiceError `unavailable`,
+ * so a request the server found invalid (INVALID_ARGUMENT, e.g. over its payload size limit) is recognised here.
+ */
+const refused = (err: unknown) => err instanceof TemporalCallError && (err.kind === 'rejected' || /\bINVALID_ARGUMENT\b/.test(err.detail));
 
 /** What became of a fact: the thread's answer, or `kept` in the outbox for later. */
 export type FactOutcome = Answer<void> | { readonly kind: 'kept' };

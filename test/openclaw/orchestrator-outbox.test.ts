@@ -3,12 +3,15 @@
  * loader, hook runner and runtime: a TCP proxy in front of the dev server cuts every connection (a stopped server)
  * while a bound thread's worker is spawned and fails. Those facts used to be dropped at their deadline, so the
  * failed worker was never retried; now they wait in the orchestrator's outbox under the gateway's state dir and
- * reach the thread in order, once, when Temporal is back — also across a gateway restart.
+ * reach the thread in order, once, when Temporal is back — also across a gateway restart. A fact Temporal refuses
+ * goes to the dead-letter file, which `npm run ops -- status` counts, and the facts behind it move on.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/observer-fact.ts';
+import { orchestratorDeadFactsPath, orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/observer-fact.ts';
+import { collectStatus, formatStatus } from '../../scripts/ops/status.ts';
 import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
@@ -24,6 +27,8 @@ const FRONT = 'agent:main:main';
 const ORCH = 'agent:main:subagent:outbox-orch';
 const FLIGHTS = { task: 'Find flights to Porto', label: 'flights' };
 const HOTEL = { task: 'Find a hotel in Ribeira', label: 'hotel' };
+const CAR = { task: 'Rent a car in Porto', label: 'car' };
+const TOURS = { task: 'Book a Douro valley tour', label: 'tours' };
 
 let proxy: TcpProxy;
 const stack = withOpenClawHost({
@@ -92,6 +97,24 @@ describe('orchestrator observer facts through a Temporal outage, in OpenClaw’s
     await sleep(1500);
     assert.equal((await retryEvents('hotel')).length, 1);
     assert.equal(((await taskHandle(HOTEL).query(taskStateQuery)) as TaskState).retriesUsed, 1);
+  });
+
+  test('a fact Temporal refuses is dead-lettered and shown by ops status; the fact behind it is delivered', async () => {
+    await gateway.driver.spawn(ORCH, 'agent:main:subagent:outbox-tours-1', TOURS);
+    await gateway.driver.spawn(ORCH, 'agent:main:subagent:outbox-car-1', CAR);
+    // An outcome over the server's 2 MB payload limit (random, so the codec cannot shrink it): refused every time.
+    value(await gateway.driver.subagentEnded('agent:main:subagent:outbox-tours-1', ORCH, `error ${randomBytes(1_900_000).toString('base64')}`));
+    value(await gateway.driver.subagentEnded('agent:main:subagent:outbox-car-1', ORCH, 'error'));
+    await eventually('the fact behind the refused one delivered: the car worker retried', async () => ((await retryEvents('car')).length === 1 ? true : undefined), 60_000);
+    const dead = readFileSync(orchestratorDeadFactsPath(gateway.stateDir), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    assert.equal(dead.length, 1);
+    const entry = JSON.parse(dead[0] ?? '{}') as { fact?: { kind?: string; signal?: { targetSessionKey?: string } }; error?: string };
+    assert.deepEqual([entry.fact?.kind, entry.fact?.signal?.targetSessionKey], ['subagent-ended', 'agent:main:subagent:outbox-tours-1']);
+    assert.match(entry.error ?? '', /INVALID_ARGUMENT: Blob data size exceeds limit/);
+    const status = formatStatus(await collectStatus(stack.env.client, Date.now(), gateway.stateDir), 'test');
+    assert.match(status, /^ {2}orchestrator {2}.*; dead letters: 1 refused fact\(s\); outbox: 0 waiting$/m);
+    assert.match(status, /^ {2}observer facts Temporal refused \(dead-lettered on this host\): 1 in .*orchestrator\/dead-facts\.jsonl$/m);
+    assert.deepEqual(await retryEvents('tours'), []);
     await gateway.stop();
   });
 });
