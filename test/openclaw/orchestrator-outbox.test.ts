@@ -57,9 +57,12 @@ async function spawnThenFailDuringOutage(child: string, spec: { task: string; la
   const decided = await gateway.driver.tool(ORCH, 'sessions_spawn', spec);
   assert.notEqual(decided.block, true, decided.blockReason);
   proxy.setMode('refuse');
+  const started = Date.now();
   await gateway.driver.accept(ORCH, child, spec, decided); // subagent_spawned, then the accepted after_tool_call
+  const accepted = Date.now();
   value(await gateway.driver.subagentEnded(child, ORCH, 'error'));
   value(await gateway.driver.subagentEnded(child, ORCH, 'error')); // the same hook event delivered twice
+  process.stderr.write(`outage (refused, decisionTimeoutMs 1500): subagent_spawned + after_tool_call ${accepted - started} ms, then two subagent_ended ${Date.now() - accepted} ms\n`);
 }
 
 describe('orchestrator observer facts through a Temporal outage, in OpenClaw’s real runtime', () => {
