@@ -18,7 +18,7 @@ import { ORCHESTRATOR_PLUGIN_ID } from '../../workflows/orchestrator/contract.ts
 import { parseBridgeConfig } from './config.ts';
 import { ThreadDirectory } from './directory.ts';
 import { DirectoryLoader } from './directory-loader.ts';
-import { orchestratorDeadFactsPath, orchestratorOutboxPath, THREAD_FACT_SHAPE, threadFactSender } from './observer-fact.ts';
+import { OBSERVER_FACT_SHAPE, observerFactSender, orchestratorDeadFactsPath, orchestratorOutboxPath } from './observer-fact.ts';
 import { ObserverFacts } from './observer-facts.ts';
 import { createObservers } from './observer-hooks.ts';
 import { LocalSpawns } from './outage-rules.ts';
@@ -48,11 +48,11 @@ function register(api: PluginApi): void {
   const loader = new DirectoryLoader(directory, threads, log);
   const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue), log };
 
-  const facts = new ObserverFacts(threadFactSender(threads), log, {
+  const facts = new ObserverFacts(observerFactSender(threads, deps.unthreaded), log, {
     sendTimeoutMs: FACT_SEND_TIMEOUT_MS,
     retryIntervalMs: FACT_RETRY_INTERVAL_MS,
     delivered: (fact, answer) => {
-      if (answer.kind !== 'ok') directory.dropThread(fact.frontKey);
+      if (answer.kind !== 'ok' && 'frontKey' in fact) directory.dropThread(fact.frontKey);
     },
   });
 
@@ -61,7 +61,7 @@ function register(api: PluginApi): void {
     id: 'orchestrator-temporal',
     async start(ctx) {
       const metrics = bridgeMetrics();
-      const outbox = new Outbox(orchestratorOutboxPath(ctx.stateDir), OUTBOX_MAX_BYTES, THREAD_FACT_SHAPE);
+      const outbox = new Outbox(orchestratorOutboxPath(ctx.stateDir), OUTBOX_MAX_BYTES, OBSERVER_FACT_SHAPE);
       const deadFacts = orchestratorDeadFactsPath(ctx.stateDir);
       releaseMetrics = [
         await acquireMetricsEndpoint(process.env, log),

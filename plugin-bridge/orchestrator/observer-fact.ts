@@ -1,7 +1,8 @@
 /**
- * The facts the orchestrator's observer hooks signal to a thread, as the outbox keeps them when Temporal could not
- * be told in time (observer-facts.ts): what one outbox line holds, how the shared outbox recognises it, where the
- * files live, and the dead-letter file for facts Temporal keeps refusing.
+ * The facts the orchestrator's observer hooks signal — to a thread, or to the record of a requester in no thread
+ * (unthreaded.ts) — as the outbox keeps them when Temporal could not be told in time (observer-facts.ts): what one
+ * outbox line holds, how the shared outbox recognises it, where the files live, and the dead-letter file for facts
+ * Temporal keeps refusing.
  */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,9 +16,11 @@ import {
   type SubagentActivitySignal,
   type SubagentEndedSignal,
 } from '../../workflows/orchestrator/contract.ts';
+import type { RequesterEndedEvent, RequesterSpawnedEvent } from '../../workflows/subagent/requester-contract.ts';
 import { isRecord } from '../../workflows/shared/is-record.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import type { Answer, ThreadClient } from './thread-client.ts';
+import type { UnthreadedSpawns } from './unthreaded.ts';
 
 /** One observed fact for the thread of `frontKey`: the signal and its payload (each carries its event id). */
 export type ThreadFact =
@@ -26,21 +29,44 @@ export type ThreadFact =
   | { readonly kind: 'subagent-ended'; readonly frontKey: string; readonly signal: SubagentEndedSignal }
   | { readonly kind: 'session-end'; readonly frontKey: string; readonly signal: SessionEndSignal };
 
+/** One observed fact for the record of `requester`, a session in no thread that spawned workers. */
+export type RequesterFact =
+  | { readonly kind: 'requester-spawned'; readonly requester: string; readonly event: RequesterSpawnedEvent }
+  | { readonly kind: 'requester-ended'; readonly requester: string; readonly event: RequesterEndedEvent }
+  | { readonly kind: 'requester-session-ended'; readonly requester: string };
+
+export type ObserverFact = ThreadFact | RequesterFact;
+
 /** One outbox line: the fact, the plugin run that observed it and its place in that run. */
-export interface ThreadFactEntry {
+export interface ObserverFactEntry {
   readonly run: string;
   readonly seq: number;
-  readonly fact: ThreadFact;
+  readonly fact: ObserverFact;
 }
 
-const KINDS: ReadonlySet<string> = new Set(['spawn-result', 'subagent-activity', 'subagent-ended', 'session-end']);
+const THREAD_KINDS: ReadonlySet<string> = new Set(['spawn-result', 'subagent-activity', 'subagent-ended', 'session-end']);
+const REQUESTER_KINDS: ReadonlySet<string> = new Set(['requester-spawned', 'requester-ended']);
 
-/** Shape of {@link ThreadFactEntry} lines for the shared outbox. */
-export const THREAD_FACT_SHAPE = {
-  isEntry(value: unknown): value is ThreadFactEntry {
+/** The session the fact's workflow is keyed by: the thread's front, or the requester. */
+export function factKey(fact: ObserverFact): string {
+  return 'frontKey' in fact ? fact.frontKey : fact.requester;
+}
+
+/** The fact's event id (a requester's session end has none: ending a record twice is ending it once). */
+export function factEventId(fact: ObserverFact): string | undefined {
+  return 'signal' in fact ? fact.signal.eventId : 'event' in fact ? fact.event.eventId : undefined;
+}
+
+const withEventId = (value: unknown) => isRecord(value) && typeof value.eventId === 'string';
+
+/** Shape of {@link ObserverFactEntry} lines for the shared outbox. */
+export const OBSERVER_FACT_SHAPE = {
+  isEntry(value: unknown): value is ObserverFactEntry {
     if (!isRecord(value) || typeof value.run !== 'string' || typeof value.seq !== 'number' || !isRecord(value.fact)) return false;
-    const { kind, frontKey, signal } = value.fact;
-    return typeof kind === 'string' && KINDS.has(kind) && typeof frontKey === 'string' && isRecord(signal) && typeof signal.eventId === 'string';
+    const { kind, frontKey, signal, requester, event } = value.fact;
+    if (typeof kind !== 'string') return false;
+    if (THREAD_KINDS.has(kind)) return typeof frontKey === 'string' && withEventId(signal);
+    return typeof requester === 'string' && (kind === 'requester-session-ended' || (REQUESTER_KINDS.has(kind) && withEventId(event)));
   },
 };
 
@@ -59,13 +85,20 @@ export class FactDivertedError extends Error {
   override name = 'FactDivertedError' as const;
 }
 
-/** Signals one fact to its thread by `deadline`; `turn` is given for a first, direct send only. */
-export type SendFact = (fact: ThreadFact, deadline: number, turn?: SendTurn) => Promise<Answer<void>>;
+/**
+ * Signals one fact by `deadline` (`gone`: its workflow does not run); `turn` is given for a first, direct send
+ * only.
+ */
+export type SendFact = (fact: ObserverFact, deadline: number, turn?: SendTurn) => Promise<Answer<void>>;
 
-/** The {@link SendFact} over the thread client: each kind is its thread signal. */
-export function threadFactSender(threads: ThreadClient): SendFact {
-  return (fact, deadline, turn) => {
+/** The {@link SendFact} over the thread client and the requester records: each kind is its signal. */
+export function observerFactSender(threads: ThreadClient, unthreaded: UnthreadedSpawns): SendFact {
+  return async (fact, deadline, turn) => {
     switch (fact.kind) {
+      case 'requester-spawned':
+      case 'requester-ended':
+      case 'requester-session-ended':
+        return (await unthreaded.send(fact, deadline, turn)) === 'signalled' ? { kind: 'ok', value: undefined } : { kind: 'gone' };
       case 'spawn-result':
         return threads.signal(fact.frontKey, orchestratorSpawnResultSignal, fact.signal, deadline, turn);
       case 'subagent-activity':
@@ -93,9 +126,9 @@ export function orchestratorDeadFactsPath(stateDir: string): string {
 }
 
 /** Appends `entry` with the refusal and logs it; false when the disk refused too (the fact stays in the outbox). */
-export async function deadLetterFact(path: string, entry: ThreadFactEntry, error: unknown, log: BridgeLogger): Promise<boolean> {
+export async function deadLetterFact(path: string, entry: ObserverFactEntry, error: unknown, log: BridgeLogger): Promise<boolean> {
   const why = error instanceof Error ? error.message : String(error);
-  const fields = { kind: entry.fact.kind, frontKey: entry.fact.frontKey, eventId: entry.fact.signal.eventId.slice(0, 200), deadFacts: path };
+  const fields = { kind: entry.fact.kind, key: factKey(entry.fact), eventId: factEventId(entry.fact)?.slice(0, 200), deadFacts: path };
   try {
     await appendFile(path, `${JSON.stringify({ ...entry, deadAt: Date.now(), error: why })}\n`);
   } catch (diskErr) {

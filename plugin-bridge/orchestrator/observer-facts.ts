@@ -12,7 +12,7 @@ import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
-import { deadLetterFact, type SendFact, type SendTurn, type ThreadFact, type ThreadFactEntry } from './observer-fact.ts';
+import { deadLetterFact, factKey, type ObserverFact, type ObserverFactEntry, type SendFact, type SendTurn } from './observer-fact.ts';
 import type { Answer } from './thread-client.ts';
 
 const REJECTED_ATTEMPTS = 5;
@@ -31,13 +31,13 @@ export interface ObserverFactsOptions {
   /** Longest pause between delivery attempts while Temporal cannot be reached. */
   readonly retryIntervalMs: number;
   /** Told of each thread's answer to a fact delivered from the outbox. */
-  readonly delivered: (fact: ThreadFact, answer: Answer<void>) => void;
+  readonly delivered: (fact: ObserverFact, answer: Answer<void>) => void;
 }
 
 /** The observer facts of one plugin instance: signalled at once, else kept and re-sent in order (file comment). */
 export class ObserverFacts {
   readonly #run = randomUUID();
-  #outbox: Outbox<ThreadFactEntry> | null = null;
+  #outbox: Outbox<ObserverFactEntry> | null = null;
   #deadFacts = '';
   #io: Promise<unknown> = Promise.resolve();
   #seq = 0;
@@ -57,7 +57,7 @@ export class ObserverFacts {
   ) {}
 
   /** Opens the outbox (facts an earlier run kept go first) and starts the delivery loop. */
-  async start(outbox: Outbox<ThreadFactEntry>, deadFactsPath: string): Promise<void> {
+  async start(outbox: Outbox<ObserverFactEntry>, deadFactsPath: string): Promise<void> {
     if (this.#running) return;
     await this.#serial(() => outbox.open());
     this.#outbox = outbox;
@@ -80,7 +80,7 @@ export class ObserverFacts {
   }
 
   /** Signals `fact` by `deadline`, else keeps it in the outbox. Rejects only when it could do neither. */
-  async signal(fact: ThreadFact, deadline: number): Promise<FactOutcome> {
+  async signal(fact: ObserverFact, deadline: number): Promise<FactOutcome> {
     if (!this.#running) return this.send(fact, deadline); // no outbox (service not running): as before
     if (this.#diverting) return this.#keep(fact, null);
     const token = { reserved: false, kept: false };
@@ -97,13 +97,13 @@ export class ObserverFacts {
       return await this.send(fact, deadline, turn);
     } catch (err) {
       if (!this.#running) throw err;
-      this.log.debug({ kind: fact.kind, frontKey: fact.frontKey, err }, 'fact not signalled in time: kept in the outbox');
+      this.log.debug({ kind: fact.kind, key: factKey(fact), err }, 'fact not signalled in time: kept in the outbox');
       return this.#keep(fact, token);
     }
   }
 
-  async #keep(fact: ThreadFact, token: { reserved: boolean; kept: boolean } | null): Promise<FactOutcome> {
-    const outbox = this.#outbox as Outbox<ThreadFactEntry>;
+  async #keep(fact: ObserverFact, token: { reserved: boolean; kept: boolean } | null): Promise<FactOutcome> {
+    const outbox = this.#outbox as Outbox<ObserverFactEntry>;
     this.#diverting = true;
     this.#unsettled += 1;
     if (token !== null) token.kept = true;
@@ -130,7 +130,7 @@ export class ObserverFacts {
     let failures = 0;
     let delivered = 0;
     while (this.#running) {
-      const outbox = this.#outbox as Outbox<ThreadFactEntry>;
+      const outbox = this.#outbox as Outbox<ObserverFactEntry>;
       await this.#io;
       if (outbox.isEmpty) {
         if (this.#unsettled === 0) this.#diverting = false;
@@ -153,7 +153,7 @@ export class ObserverFacts {
           failures += 1;
           rejected = refused(err) ? rejected + 1 : 0;
           if (rejected < REJECTED_ATTEMPTS) {
-            if (failures === 1 || failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, frontKey: entry.fact.frontKey, attempts: failures, err }, 'orchestrator fact not delivered; it waits in the outbox');
+            if (failures === 1 || failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, key: factKey(entry.fact), attempts: failures, err }, 'orchestrator fact not delivered; it waits in the outbox');
             if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(failures, 10)));
             continue;
           }

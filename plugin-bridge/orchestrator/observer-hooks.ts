@@ -14,7 +14,7 @@ import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events
 import { adoptLocalSpawn } from './outage-rules.ts';
 import { callerThread } from './route.ts';
 import { sessionEndEndsThread } from './session-end-reason.ts';
-import { threadFactSender, type ThreadFact } from './observer-fact.ts';
+import { observerFactSender, type RequesterFact, type ThreadFact } from './observer-fact.ts';
 import { ObserverFacts, type FactOutcome } from './observer-facts.ts';
 import type { OrchestratorHookDeps } from './tool-hook.ts';
 
@@ -33,7 +33,7 @@ export interface ObserverHandlers {
  * Builds the observer handlers over the shared hook dependencies; `facts` signals or keeps each fact (by default
  * one without an outbox, never started: facts are only signalled, as in tests that need no outbox).
  */
-export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(threadFactSender(deps.threads), deps.log, NO_OUTBOX)): ObserverHandlers {
+export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(observerFactSender(deps.threads, deps.unthreaded), deps.log, NO_OUTBOX)): ObserverHandlers {
   const { directory, log } = deps;
   const deadline = () => Date.now() + deps.config.decisionTimeoutMs;
   const threadOf = (sessionKey: string) => callerThread(directory, sessionKey, directory.kindOf(sessionKey));
@@ -53,12 +53,14 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
         .then(() => body(...args))
         .catch((err: unknown) => log.error({ hook, err }, 'orchestrator observer failed'));
 
-  /** A call to a requester's record of unthreaded worker spawns: logged, never thrown. */
-  const toRecord = (hook: string, sessionKey: string, sent: Promise<unknown>): Promise<void> =>
-    sent.then(
-      (route) => log.debug({ hook, sessionKey, route }, 'told the requester record'),
-      (err: unknown) => log.warn({ hook, sessionKey, err }, 'could not reach the requester record of a worker spawn outside any thread'),
+  /** A fact for a requester's record of unthreaded worker spawns (undefined: not ours): logged, never thrown. */
+  const toRecord = (hook: string, sessionKey: string, fact: RequesterFact | undefined): Promise<void> => {
+    if (fact === undefined) return Promise.resolve();
+    return facts.signal(fact, deadline()).then(
+      (outcome) => log.debug({ hook, sessionKey, answer: outcome.kind }, outcome.kind === 'kept' ? 'kept the fact for the requester record in the outbox' : 'told the requester record'),
+      (err: unknown) => log.warn({ hook, sessionKey, err }, 'could not reach the requester record of a worker spawn outside any thread, nor keep the fact for later'),
     );
+  };
 
   /** Touch hooks are not awaited: nothing in the gateway waits on them, so a slow Temporal must not either. */
   const touch = (hook: SubagentActivitySignal['hook'], requester: string | undefined, child: string | undefined, eventId: string): void => {
@@ -82,7 +84,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
       const frontKey = threadOf(call.sessionKey);
       if (frontKey === undefined) {
         if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
-        return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawned(unthreaded, receipt.childSessionKey, deps.config, deadline()));
+        return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawnedFact(unthreaded, receipt.childSessionKey, deps.config));
       }
       directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
       const ids = { ...(call.runId === undefined ? {} : { runId: call.runId }), ...(call.toolCallId === undefined ? {} : { toolCallId: call.toolCallId }) };
@@ -108,7 +110,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
       if (frontKey === undefined) {
         // A front's spawns are orchestrators (thread members), so only another requester can have a record.
         const candidate = requester !== undefined && hasFrontControllerShape(requester) ? undefined : requester;
-        return toRecord('subagent_ended', target, deps.unthreaded.ended(target, candidate, outcome, eventId, deps.config, deadline()));
+        return toRecord('subagent_ended', target, deps.unthreaded.endedFact(target, candidate, outcome, eventId, deps.config));
       }
       directory.learnEnded(target, 'subagent');
       const ended = { eventId, targetSessionKey: target, targetKind: event.targetKind, ...(outcome === undefined ? {} : { outcome }) };
@@ -124,7 +126,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
       }
       log.info({ hook: 'session_end', sessionKey, reason: event?.reason }, 'session end ends what it owns');
       deps.messages.forget(sessionKey);
-      const recorded = toRecord('session_end', sessionKey, deps.unthreaded.sessionEnded(sessionKey, deadline()));
+      const recorded = toRecord('session_end', sessionKey, deps.unthreaded.sessionEndedFact(sessionKey));
       const member = directory.lookup(sessionKey);
       const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));
       await recorded;

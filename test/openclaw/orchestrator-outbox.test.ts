@@ -29,6 +29,9 @@ const FLIGHTS = { task: 'Find flights to Porto', label: 'flights' };
 const HOTEL = { task: 'Find a hotel in Ribeira', label: 'hotel' };
 const CAR = { task: 'Rent a car in Porto', label: 'car' };
 const TOURS = { task: 'Book a Douro valley tour', label: 'tours' };
+/** A subagent session in no thread: its workers are recorded by `subagent-requester/<key>`, not by a thread. */
+const LONE = 'agent:main:subagent:outbox-lone';
+const REPORT = { task: 'Summarise the harbour report', label: 'report' };
 
 let proxy: TcpProxy;
 const stack = withOpenClawHost({
@@ -39,6 +42,7 @@ const stack = withOpenClawHost({
     onTeardown(() => proxy.close());
     await startGateway();
     await stack.host.upsertSession(ORCH);
+    await stack.host.upsertSession(LONE);
   },
 });
 const gateway = orchestratorGateway(stack, { gatewayId: 'gw-outbox', decisionTimeoutMs: 1500 });
@@ -48,20 +52,20 @@ const startGateway = () => gateway.start({ temporalAddress: proxy.address });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const outbox = () => orchestratorOutboxPath(gateway.stateDir);
 const keptLines = () => (existsSync(outbox()) ? readFileSync(outbox(), 'utf8').split('\n').filter((l) => l.trim() !== '') : []);
-const retryEvents = async (label: string) => (await stack.host.peekInjections(ORCH)).filter((e) => e.text.includes('<orchestrator-retry>') && e.text.includes(`label: ${label}`));
+const retryEvents = async (label: string, requester = ORCH) => (await stack.host.peekInjections(requester)).filter((e) => e.text.includes('<orchestrator-retry>') && e.text.includes(`label: ${label}`));
 const taskHandle = (spec: { task: string; label: string }) => stack.env.client.workflow.getHandle(subagentTaskWorkflowId(retryTaskKey(ORCH, { ...spec, agentId: undefined })));
 const thread = () => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(FRONT)).query<ThreadState>('orchestrator.thread');
 
-/** With Temporal up the orchestrator's spawn is decided (its thread records it as pending); then the outage. */
-async function spawnThenFailDuringOutage(child: string, spec: { task: string; label: string }): Promise<void> {
-  const decided = await gateway.driver.tool(ORCH, 'sessions_spawn', spec);
+/** With Temporal up the requester's spawn is decided (a thread records it as pending); then the outage. */
+async function spawnThenFailDuringOutage(child: string, spec: { task: string; label: string }, requester = ORCH): Promise<void> {
+  const decided = await gateway.driver.tool(requester, 'sessions_spawn', spec);
   assert.notEqual(decided.block, true, decided.blockReason);
   proxy.setMode('refuse');
   const started = Date.now();
-  await gateway.driver.accept(ORCH, child, spec, decided); // subagent_spawned, then the accepted after_tool_call
+  await gateway.driver.accept(requester, child, spec, decided); // subagent_spawned, then the accepted after_tool_call
   const accepted = Date.now();
-  value(await gateway.driver.subagentEnded(child, ORCH, 'error'));
-  value(await gateway.driver.subagentEnded(child, ORCH, 'error')); // the same hook event delivered twice
+  value(await gateway.driver.subagentEnded(child, requester, 'error'));
+  value(await gateway.driver.subagentEnded(child, requester, 'error')); // the same hook event delivered twice
   process.stderr.write(`outage (refused, decisionTimeoutMs 1500): subagent_spawned + after_tool_call ${accepted - started} ms, then two subagent_ended ${Date.now() - accepted} ms\n`);
 }
 
@@ -100,6 +104,17 @@ describe('orchestrator observer facts through a Temporal outage, in OpenClaw’s
     await sleep(1500);
     assert.equal((await retryEvents('hotel')).length, 1);
     assert.equal(((await taskHandle(HOTEL).query(taskStateQuery)) as TaskState).retriesUsed, 1);
+  });
+
+  test('a worker of a session in no thread, spawned and failed while Temporal is unreachable: its record gets both facts once it is back', async () => {
+    await spawnThenFailDuringOutage('agent:main:subagent:outbox-report-1', REPORT, LONE);
+    assert.deepEqual(keptLines().map((l) => (JSON.parse(l) as { fact: { kind: string } }).fact.kind), ['requester-spawned', 'requester-ended', 'requester-ended']);
+    proxy.setMode('forward');
+    const [event] = await eventually('the retry of the lone requester’s worker', async () => ((await retryEvents('report', LONE)).length === 1 ? await retryEvents('report', LONE) : undefined), 45_000);
+    assert.match(event?.text ?? '', /task: Summarise the harbour report/);
+    await eventually('the outbox delivered and removed', async () => (existsSync(outbox()) ? undefined : true));
+    await sleep(1500);
+    assert.equal((await retryEvents('report', LONE)).length, 1, 'the duplicate subagent_ended applied once');
   });
 
   test('a fact Temporal refuses is dead-lettered and shown by ops status; the fact behind it is delivered', async () => {
