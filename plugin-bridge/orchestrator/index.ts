@@ -46,15 +46,26 @@ function register(api: PluginApi): void {
   const directory = new ThreadDirectory();
   const threads = new ThreadClient(bridge, new KeyedChain(), config.taskQueue);
   const loader = new DirectoryLoader(directory, threads, log);
-  const deps: OrchestratorHookDeps = { config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue), log };
 
-  const facts = new ObserverFacts(observerFactSender(threads, deps.unthreaded), log, {
+  const unthreaded = new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue);
+  const facts = new ObserverFacts(observerFactSender(threads, unthreaded), log, {
     sendTimeoutMs: FACT_SEND_TIMEOUT_MS,
     retryIntervalMs: FACT_RETRY_INTERVAL_MS,
     delivered: (fact, answer) => {
       if (answer.kind !== 'ok' && 'frontKey' in fact) directory.dropThread(fact.frontKey);
     },
   });
+
+  const deps: OrchestratorHookDeps = {
+    config: config.policy,
+    directory,
+    threads,
+    messages: new RecentUserMessages(),
+    localSpawns: new LocalSpawns(),
+    unthreaded,
+    log,
+    afterKeptFacts: (frontKey, deadline) => facts.afterKeptFacts(frontKey, deadline),
+  };
 
   let releaseMetrics: Array<() => void | Promise<void>> = [];
   api.registerService({

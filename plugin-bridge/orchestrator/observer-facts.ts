@@ -5,13 +5,15 @@
  * every fact observed after it until the outbox is empty again: none overtakes an earlier one. One loop re-sends
  * the outbox in order once Temporal answers; a thread drops an event id it saw already, so a fact that reached it
  * late and comes again from the outbox applies once. A fact Temporal refuses (rather than cannot be reached for)
- * 5 times in a row goes to the dead-letter file, so the facts behind it move on.
+ * 5 times in a row goes to the dead-letter file, so the facts behind it move on. A tool decision for a thread
+ * waits (within its own deadline) for the facts kept for that thread: it never overtakes them.
  */
 import { randomUUID } from 'node:crypto';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
+import { KeptFactCounts } from './kept-facts.ts';
 import { deadLetterFact, factKey, type ObserverFact, type ObserverFactEntry, type SendFact, type SendTurn } from './observer-fact.ts';
 import type { Answer } from './thread-client.ts';
 
@@ -45,10 +47,12 @@ export class ObserverFacts {
   #diverting = false;
   /** Failed direct sends not appended yet, plus appends in progress: the outbox is not really empty meanwhile. */
   #unsettled = 0;
+  readonly #kept = new KeptFactCounts();
   #running = false;
   #loop: Promise<void> | null = null;
   readonly #newFact = new Wakeup();
-  readonly #stopping = new Wakeup();
+  /** The loop's pause between attempts: cut short by stop() and by a decision that waits for kept facts. */
+  readonly #pause = new Wakeup();
 
   constructor(
     private readonly send: SendFact,
@@ -64,6 +68,7 @@ export class ObserverFacts {
     this.#unsettled = 0;
     this.#deadFacts = deadFactsPath;
     this.#diverting = !outbox.isEmpty;
+    this.#kept.open(!outbox.isEmpty);
     if (this.#diverting) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'orchestrator facts kept by an earlier run: delivering them first');
     this.#running = true;
     this.#loop = this.#deliverLoop();
@@ -73,10 +78,21 @@ export class ObserverFacts {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    this.#kept.close();
     this.#newFact.wake();
-    this.#stopping.wake();
+    this.#pause.wake();
     await this.#loop;
     await this.#io;
+  }
+
+  /**
+   * Resolves once no fact kept for `key` (a thread's front key; nor any kept by an earlier run) waits in the
+   * outbox; rejects with a `timeout` TemporalCallError at `deadline`.
+   */
+  afterKeptFacts(key: string, deadline: number): Promise<void> {
+    if (this.#kept.clear(key)) return Promise.resolve();
+    this.#pause.wake(); // a decision waits: try the outbox again now rather than after the pause
+    return this.#kept.waitFor(key, deadline);
   }
 
   /** Signals `fact` by `deadline`, else keeps it in the outbox. Rejects only when it could do neither. */
@@ -108,10 +124,14 @@ export class ObserverFacts {
     this.#unsettled += 1;
     if (token !== null) token.kept = true;
     const entry = { run: this.#run, seq: ++this.#seq, fact };
+    this.#kept.add(factKey(fact));
     try {
       const { written } = await this.#serial(() => outbox.append([entry]));
       if (written === 0) throw new Error(`the orchestrator outbox is full (${outbox.maxBytes} bytes): ${fact.kind} not kept`);
       return { kind: 'kept' };
+    } catch (err) {
+      this.#kept.remove(factKey(fact)); // nobody waits for a lost fact
+      throw err;
     } finally {
       this.#unsettled -= token?.reserved === true ? 2 : 1;
       this.#newFact.wake();
@@ -154,17 +174,19 @@ export class ObserverFacts {
           rejected = refused(err) ? rejected + 1 : 0;
           if (rejected < REJECTED_ATTEMPTS) {
             if (failures === 1 || failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, key: factKey(entry.fact), attempts: failures, err }, 'orchestrator fact not delivered; it waits in the outbox');
-            if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(failures, 10)));
+            if (this.#running) await this.#pause.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(failures, 10)));
             continue;
           }
           if (!(await deadLetterFact(this.#deadFacts, entry, err, this.log))) {
-            if (this.#running) await this.#stopping.wait(1, this.options.retryIntervalMs);
+            if (this.#running) await this.#pause.wait(1, this.options.retryIntervalMs);
             continue; // not on disk: it stays in the outbox
           }
           rejected = 0;
         }
       }
       await this.#serial(() => outbox.commit(chunk.nextOffset));
+      if (entry?.run === this.#run || outbox.isEmpty) this.#kept.backlogDone();
+      if (entry?.run === this.#run) this.#kept.remove(factKey(entry.fact));
     }
   }
 }
