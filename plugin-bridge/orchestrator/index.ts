@@ -48,7 +48,7 @@ function register(api: PluginApi): void {
   const loader = new DirectoryLoader(directory, threads, log);
 
   const unthreaded = new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue);
-  const facts = new ObserverFacts(observerFactSender(threads, unthreaded), log, {
+  const facts = new ObserverFacts(observerFactSender(threads, unthreaded, directory), log, {
     sendTimeoutMs: FACT_SEND_TIMEOUT_MS,
     retryIntervalMs: FACT_RETRY_INTERVAL_MS,
     delivered: (fact, answer) => {

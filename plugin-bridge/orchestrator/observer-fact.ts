@@ -7,6 +7,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type ToolCallRequest,
   orchestratorSessionEndSignal,
   orchestratorSpawnResultSignal,
   orchestratorSubagentActivitySignal,
@@ -19,6 +20,7 @@ import {
 import type { RequesterEndedEvent, RequesterSpawnedEvent } from '../../workflows/subagent/requester-contract.ts';
 import { isRecord } from '../../workflows/shared/is-record.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
+import type { ThreadDirectory } from './directory.ts';
 import type { Answer, ThreadClient } from './thread-client.ts';
 import type { UnthreadedSpawns } from './unthreaded.ts';
 
@@ -29,13 +31,26 @@ export type ThreadFact =
   | { readonly kind: 'subagent-ended'; readonly frontKey: string; readonly signal: SubagentEndedSignal }
   | { readonly kind: 'session-end'; readonly frontKey: string; readonly signal: SessionEndSignal };
 
+/**
+ * A front's spawn decided without its thread (outage-rules.ts), for the thread to decide again with the same update
+ * id — which records it, so the spawn result that follows binds the orchestrator.
+ */
+export interface AdoptFact {
+  readonly kind: 'adopt';
+  readonly frontKey: string;
+  readonly sessionKey: string;
+  readonly spawnKey: string;
+  readonly updateId: string;
+  readonly request: ToolCallRequest;
+}
+
 /** One observed fact for the record of `requester`, a session in no thread that spawned workers. */
 export type RequesterFact =
   | { readonly kind: 'requester-spawned'; readonly requester: string; readonly event: RequesterSpawnedEvent }
   | { readonly kind: 'requester-ended'; readonly requester: string; readonly event: RequesterEndedEvent }
   | { readonly kind: 'requester-session-ended'; readonly requester: string };
 
-export type ObserverFact = ThreadFact | RequesterFact;
+export type ObserverFact = ThreadFact | AdoptFact | RequesterFact;
 
 /** One outbox line: the fact, the plugin run that observed it and its place in that run. */
 export interface ObserverFactEntry {
@@ -54,6 +69,7 @@ export function factKey(fact: ObserverFact): string {
 
 /** The fact's event id (a requester's session end has none: ending a record twice is ending it once). */
 export function factEventId(fact: ObserverFact): string | undefined {
+  if (fact.kind === 'adopt') return fact.updateId;
   return 'signal' in fact ? fact.signal.eventId : 'event' in fact ? fact.event.eventId : undefined;
 }
 
@@ -63,9 +79,11 @@ const withEventId = (value: unknown) => isRecord(value) && typeof value.eventId 
 export const OBSERVER_FACT_SHAPE = {
   isEntry(value: unknown): value is ObserverFactEntry {
     if (!isRecord(value) || typeof value.run !== 'string' || typeof value.seq !== 'number' || !isRecord(value.fact)) return false;
-    const { kind, frontKey, signal, requester, event } = value.fact;
+    const fact = value.fact;
+    const { kind, frontKey, signal, requester, event } = fact;
     if (typeof kind !== 'string') return false;
     if (THREAD_KINDS.has(kind)) return typeof frontKey === 'string' && withEventId(signal);
+    if (kind === 'adopt') return ['frontKey', 'sessionKey', 'spawnKey', 'updateId'].every((k) => typeof fact[k] === 'string') && isRecord(fact.request);
     return typeof requester === 'string' && (kind === 'requester-session-ended' || (REQUESTER_KINDS.has(kind) && withEventId(event)));
   },
 };
@@ -91,10 +109,19 @@ export class FactDivertedError extends Error {
  */
 export type SendFact = (fact: ObserverFact, deadline: number, turn?: SendTurn) => Promise<Answer<void>>;
 
-/** The {@link SendFact} over the thread client and the requester records: each kind is its signal. */
-export function observerFactSender(threads: ThreadClient, unthreaded: UnthreadedSpawns): SendFact {
+/**
+ * The {@link SendFact} over the thread client and the requester records: each kind is its signal; an adoption is
+ * the tool-call update (with start) whose outcome the cache learns.
+ */
+export function observerFactSender(threads: ThreadClient, unthreaded: UnthreadedSpawns, directory: ThreadDirectory): SendFact {
   return async (fact, deadline, turn) => {
     switch (fact.kind) {
+      case 'adopt': {
+        const answer = await threads.toolCall(fact.frontKey, fact.request, fact.updateId, deadline, true, turn);
+        if (answer.kind !== 'ok') return answer;
+        directory.learnOutcome(fact.frontKey, fact.sessionKey, fact.spawnKey, answer.value);
+        return { kind: 'ok', value: undefined };
+      }
       case 'requester-spawned':
       case 'requester-ended':
       case 'requester-session-ended':

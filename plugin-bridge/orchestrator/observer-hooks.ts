@@ -33,7 +33,7 @@ export interface ObserverHandlers {
  * Builds the observer handlers over the shared hook dependencies; `facts` signals or keeps each fact (by default
  * one without an outbox, never started: facts are only signalled, as in tests that need no outbox).
  */
-export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(observerFactSender(deps.threads, deps.unthreaded), deps.log, NO_OUTBOX)): ObserverHandlers {
+export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(observerFactSender(deps.threads, deps.unthreaded, deps.directory), deps.log, NO_OUTBOX)): ObserverHandlers {
   const { directory, log } = deps;
   const deadline = () => Date.now() + deps.config.decisionTimeoutMs;
   const threadOf = (sessionKey: string) => callerThread(directory, sessionKey, directory.kindOf(sessionKey));
@@ -78,10 +78,10 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
       const call = toToolCall(event, ctx);
       if (call === undefined || normalizeToolName(call.toolName) !== 'sessions_spawn') return;
       const receipt = spawnReceipt(event?.result, event?.error);
-      if (receipt.accepted) await adoptLocalSpawn(deps, call, deadline());
+      const adopted = receipt.accepted ? await adoptLocalSpawn(deps, call, (fact) => facts.signal(fact, deadline())) : undefined;
       const key = callSpawnKey(call);
       const unthreaded = deps.unthreaded.take(key);
-      const frontKey = threadOf(call.sessionKey);
+      const frontKey = adopted ?? threadOf(call.sessionKey); // a kept adoption: its thread exists once it is delivered
       if (frontKey === undefined) {
         if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
         return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawnedFact(unthreaded, receipt.childSessionKey, deps.config));

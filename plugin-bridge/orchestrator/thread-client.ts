@@ -57,7 +57,7 @@ export class ThreadClient {
    * Asks the thread to decide a tool call (an update: it may record state). `start` creates the thread when
    * it does not run: a front-controller's `sessions_spawn` is how a thread begins.
    */
-  toolCall(frontKey: string, request: ToolCallRequest, updateId: string, deadline: number, start: boolean): Promise<Answer<ToolCallOutcome>> {
+  toolCall(frontKey: string, request: ToolCallRequest, updateId: string, deadline: number, start: boolean, turn?: SendTurn): Promise<Answer<ToolCallOutcome>> {
     return this.#run(frontKey, 'orchestrator.tool-call', deadline, (client, workflowId) => {
       if (!start) return client.workflow.getHandle(workflowId).executeUpdate(orchestratorToolCallUpdate, { args: [request], updateId });
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof orchestratorThreadWorkflow>(ORCHESTRATOR_WORKFLOW_TYPE, {
@@ -73,7 +73,7 @@ export class ThreadClient {
         ],
       });
       return client.workflow.executeUpdateWithStart(orchestratorToolCallUpdate, { args: [request], updateId, startWorkflowOperation });
-    });
+    }, turn);
   }
 
   /**

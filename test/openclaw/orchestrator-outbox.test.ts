@@ -32,6 +32,8 @@ const TOURS = { task: 'Book a Douro valley tour', label: 'tours' };
 /** A subagent session in no thread: its workers are recorded by `subagent-requester/<key>`, not by a thread. */
 const LONE = 'agent:main:subagent:outbox-lone';
 const REPORT = { task: 'Summarise the harbour report', label: 'report' };
+const LATE_FRONT = 'agent:main:telegram:direct:4242';
+const LATE_ORCH = 'agent:main:subagent:outbox-late-orch';
 
 let proxy: TcpProxy;
 const stack = withOpenClawHost({
@@ -115,6 +117,20 @@ describe('orchestrator observer facts through a Temporal outage, in OpenClaw’s
     await eventually('the outbox delivered and removed', async () => (existsSync(outbox()) ? undefined : true));
     await sleep(1500);
     assert.equal((await retryEvents('report', LONE)).length, 1, 'the duplicate subagent_ended applied once');
+  });
+
+  test('a front’s spawn decided without Temporal: its adoption and its result are kept, and the orchestrator is bound once Temporal is back', async () => {
+    proxy.setMode('refuse');
+    await gateway.driver.prompt(LATE_FRONT, 'Organise a port wine tasting');
+    const decided = await gateway.driver.tool(LATE_FRONT, 'sessions_spawn', {});
+    assert.equal(decided.params?.thread, true, 'rewritten locally into the hidden orchestrator’s spawn');
+    await gateway.driver.accept(LATE_FRONT, LATE_ORCH, {}, decided);
+    assert.deepEqual(keptLines().map((l) => (JSON.parse(l) as { fact: { kind: string } }).fact.kind), ['adopt', 'spawn-result']);
+    proxy.setMode('forward');
+    const lateThread = () => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(LATE_FRONT)).query<ThreadState>('orchestrator.thread');
+    await eventually('the orchestrator bound in its thread', async () => ((await lateThread().catch(() => null))?.orchestratorKey === LATE_ORCH ? true : undefined), 45_000);
+    const again = await gateway.driver.tool(LATE_FRONT, 'sessions_spawn', { task: 'a second one' });
+    assert.match(again.blockReason ?? '', /hidden orchestrator already active/);
   });
 
   test('a fact Temporal refuses is dead-lettered and shown by ops status; the fact behind it is delivered', async () => {
