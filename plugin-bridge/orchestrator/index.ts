@@ -4,7 +4,6 @@
  * (`orchestrator/<frontSessionKey>`); this entry maps hooks to it, keeps a cache so sessions outside every
  * thread are decided locally, and decides explicitly what a failure means for each hook.
  */
-import { countDeadFacts } from '../lorene-gate/dead-facts.ts';
 import { acquireMetricsEndpoint } from '../shared/metrics-endpoint.ts';
 import { bridgeMetrics } from '../shared/metrics.ts';
 import { Outbox } from '../shared/outbox.ts';
@@ -18,7 +17,8 @@ import { ORCHESTRATOR_PLUGIN_ID } from '../../workflows/orchestrator/contract.ts
 import { parseBridgeConfig } from './config.ts';
 import { ThreadDirectory } from './directory.ts';
 import { DirectoryLoader } from './directory-loader.ts';
-import { OBSERVER_FACT_SHAPE, observerFactSender, orchestratorDeadFactsPath, orchestratorOutboxPath } from './observer-fact.ts';
+import { countDeadLetters, orchestratorDeadFactsPath, orchestratorOutboxPath } from './fact-files.ts';
+import { OBSERVER_FACT_SHAPE, observerFactSender } from './observer-fact.ts';
 import { ObserverFacts } from './observer-facts.ts';
 import { createObservers } from './observer-hooks.ts';
 import { LocalSpawns } from './outage-rules.ts';
@@ -77,7 +77,7 @@ function register(api: PluginApi): void {
       releaseMetrics = [
         await acquireMetricsEndpoint(process.env, log),
         metrics.gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: ORCHESTRATOR_PLUGIN_ID }, () => outbox.pendingBytes),
-        metrics.gauge('openclaw_bridge_dead_letters', 'Facts Temporal refused, kept in the dead-letter file.', { plugin: ORCHESTRATOR_PLUGIN_ID }, () => countDeadFacts(deadFacts)),
+        metrics.gauge('openclaw_bridge_dead_letters', 'Facts Temporal refused, kept in the dead-letter file.', { plugin: ORCHESTRATOR_PLUGIN_ID }, () => countDeadLetters(deadFacts)),
       ];
       bridge.start();
       await facts.start(outbox, deadFacts).catch((err: unknown) => {

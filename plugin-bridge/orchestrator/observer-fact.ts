@@ -1,11 +1,8 @@
 /**
  * The facts the orchestrator's observer hooks signal — to a thread, or to the record of a requester in no thread
  * (unthreaded.ts) — as the outbox keeps them when Temporal could not be told in time (observer-facts.ts): what one
- * outbox line holds, how the shared outbox recognises it, where the files live, and the dead-letter file for facts
- * Temporal keeps refusing.
+ * outbox line holds, how the shared outbox recognises it, and how each kind is sent (the files: fact-files.ts).
  */
-import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   type ToolCallRequest,
   orchestratorSessionEndSignal,
@@ -19,7 +16,6 @@ import {
 } from '../../workflows/orchestrator/contract.ts';
 import type { RequesterEndedEvent, RequesterSpawnedEvent } from '../../workflows/subagent/requester-contract.ts';
 import { isRecord } from '../../workflows/shared/is-record.ts';
-import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import type { ThreadDirectory } from './directory.ts';
 import type { Answer, ThreadClient } from './thread-client.ts';
 import type { UnthreadedSpawns } from './unthreaded.ts';
@@ -136,32 +132,4 @@ export function observerFactSender(threads: ThreadClient, unthreaded: Unthreaded
         return threads.signal(fact.frontKey, orchestratorSessionEndSignal, fact.signal, deadline, turn);
     }
   };
-}
-
-/** Where the orchestrator's facts wait while Temporal cannot be told: under the state dir OpenClaw gives the service. */
-export function orchestratorOutboxPath(stateDir: string): string {
-  return join(stateDir, 'orchestrator', 'outbox.jsonl');
-}
-
-/**
- * Facts Temporal refused (not: could not be reached for) 5 times in a row, beside the outbox, in its line format
- * plus why and when. `npm run ops -- status` counts them. To try them again once the cause is fixed: with the
- * gateway stopped, append the file to `outbox.jsonl` and remove it (the next start delivers them first).
- */
-export function orchestratorDeadFactsPath(stateDir: string): string {
-  return join(stateDir, 'orchestrator', 'dead-facts.jsonl');
-}
-
-/** Appends `entry` with the refusal and logs it; false when the disk refused too (the fact stays in the outbox). */
-export async function deadLetterFact(path: string, entry: ObserverFactEntry, error: unknown, log: BridgeLogger): Promise<boolean> {
-  const why = error instanceof Error ? error.message : String(error);
-  const fields = { kind: entry.fact.kind, key: factKey(entry.fact), eventId: factEventId(entry.fact)?.slice(0, 200), deadFacts: path };
-  try {
-    await appendFile(path, `${JSON.stringify({ ...entry, deadAt: Date.now(), error: why })}\n`);
-  } catch (diskErr) {
-    log.error({ ...fields, err: diskErr }, 'an orchestrator fact Temporal refused could not be dead-lettered: it stays in the outbox');
-    return false;
-  }
-  log.error({ ...fields, err: error }, 'Temporal keeps refusing an orchestrator fact: moved to the dead-letter file');
-  return true;
 }

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { countDeadFacts, gateDeadFactsPath } from '../../plugin-bridge/lorene-gate/dead-facts.ts';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
-import { orchestratorDeadFactsPath, orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/observer-fact.ts';
+import { orchestratorDeadFactsPath, orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/fact-files.ts';
 import { outboxPathOf } from '../../plugin-bridge/usage-ledger/config.ts';
 
 /** One plugin's outbox: entries written and not yet delivered (after the cursor in `<outbox>.offset`). */

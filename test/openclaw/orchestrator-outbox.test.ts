@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { orchestratorDeadFactsPath, orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/observer-fact.ts';
+import { orchestratorDeadFactsPath, orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/fact-files.ts';
 import { collectStatus, formatStatus } from '../../scripts/ops/status.ts';
 import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
