@@ -2,16 +2,11 @@
  * The observer hooks (SEED-BEHAVIOUR §1.5–1.6): gateway facts become signals with event ids to the thread
  * they concern; sessions no thread knows cost nothing. The cache learns each fact before its signal is
  * queued, so a child's first tool call is already routed to its thread — and queued behind the signal.
+ * A fact Temporal could not be told in time is kept in the outbox and re-sent in order (observer-facts.ts).
  * Observers never throw into the gateway: a failure is logged.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  orchestratorSessionEndSignal,
-  orchestratorSpawnResultSignal,
-  orchestratorSubagentActivitySignal,
-  orchestratorSubagentEndedSignal,
-  type SubagentActivitySignal,
-} from '../../workflows/orchestrator/contract.ts';
+import type { SubagentActivitySignal } from '../../workflows/orchestrator/contract.ts';
 import { hasFrontControllerShape } from '../../workflows/orchestrator/session.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import type { AfterToolCallEvent, SessionContext, SessionEndEvent, SubagentContext, SubagentDeliveryTargetEvent, SubagentEndedEvent, SubagentSpawnedEvent, ToolContext } from '../shared/openclaw-types.ts';
@@ -19,10 +14,13 @@ import { callSpawnKey, eventText, spawnReceipt, toToolCall } from './hook-events
 import { adoptLocalSpawn } from './outage-rules.ts';
 import { callerThread } from './route.ts';
 import { sessionEndEndsThread } from './session-end-reason.ts';
-import type { Answer } from './thread-client.ts';
+import { observerFactSender, type RequesterFact, type ThreadFact } from './observer-fact.ts';
+import { ObserverFacts, type FactOutcome } from './observer-facts.ts';
 import type { OrchestratorHookDeps } from './tool-hook.ts';
 
-/** The observer handlers, each resolving (never rejecting) once its signal was handed to Temporal or dropped. */
+const NO_OUTBOX = { sendTimeoutMs: 0, retryIntervalMs: 0, delivered: () => undefined };
+
+/** The observer handlers, each resolving (never rejecting) once its signal was handed to Temporal or kept for later. */
 export interface ObserverHandlers {
   afterToolCall(event: AfterToolCallEvent, ctx: ToolContext): Promise<void>;
   subagentSpawned(event: SubagentSpawnedEvent, ctx: SubagentContext): Promise<void>;
@@ -31,18 +29,21 @@ export interface ObserverHandlers {
   sessionEnd(event: SessionEndEvent, ctx: SessionContext): Promise<void>;
 }
 
-/** Builds the observer handlers over the shared hook dependencies. */
-export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
-  const { directory, threads, log } = deps;
+/**
+ * Builds the observer handlers over the shared hook dependencies; `facts` signals or keeps each fact (by default
+ * one without an outbox, never started: facts are only signalled, as in tests that need no outbox).
+ */
+export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(observerFactSender(deps.threads, deps.unthreaded, deps.directory), deps.log, NO_OUTBOX)): ObserverHandlers {
+  const { directory, log } = deps;
   const deadline = () => Date.now() + deps.config.decisionTimeoutMs;
   const threadOf = (sessionKey: string) => callerThread(directory, sessionKey, directory.kindOf(sessionKey));
-  const settle = (hook: string, frontKey: string, sent: Promise<Answer<void>>): Promise<void> =>
-    sent.then(
-      (answer) => {
-        if (answer.kind !== 'ok') directory.dropThread(frontKey);
-        log.debug({ hook, frontKey, answer: answer.kind }, 'signalled the thread');
+  const signal = (hook: string, fact: ThreadFact): Promise<void> =>
+    facts.signal(fact, deadline()).then(
+      (outcome: FactOutcome) => {
+        if (outcome.kind === 'gone' || outcome.kind === 'ended') directory.dropThread(fact.frontKey);
+        log.debug({ hook, frontKey: fact.frontKey, answer: outcome.kind }, outcome.kind === 'kept' ? 'kept the fact for the thread in the outbox' : 'signalled the thread');
       },
-      (err: unknown) => log.warn({ hook, frontKey, err }, 'could not signal the thread'),
+      (err: unknown) => log.warn({ hook, frontKey: fact.frontKey, eventId: fact.signal.eventId, err }, 'could not signal the thread, nor keep the fact for later: it is lost'),
     );
   /** Facts that arrive while the cache is being rebuilt wait for it (bounded): routed on a half-loaded cache they would be lost. */
   const guard = <A extends unknown[]>(hook: string, body: (...args: A) => Promise<void>) =>
@@ -52,12 +53,14 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
         .then(() => body(...args))
         .catch((err: unknown) => log.error({ hook, err }, 'orchestrator observer failed'));
 
-  /** A call to a requester's record of unthreaded worker spawns: logged, never thrown. */
-  const toRecord = (hook: string, sessionKey: string, sent: Promise<unknown>): Promise<void> =>
-    sent.then(
-      (route) => log.debug({ hook, sessionKey, route }, 'told the requester record'),
-      (err: unknown) => log.warn({ hook, sessionKey, err }, 'could not reach the requester record of a worker spawn outside any thread'),
+  /** A fact for a requester's record of unthreaded worker spawns (undefined: not ours): logged, never thrown. */
+  const toRecord = (hook: string, sessionKey: string, fact: RequesterFact | undefined): Promise<void> => {
+    if (fact === undefined) return Promise.resolve();
+    return facts.signal(fact, deadline()).then(
+      (outcome) => log.debug({ hook, sessionKey, answer: outcome.kind }, outcome.kind === 'kept' ? 'kept the fact for the requester record in the outbox' : 'told the requester record'),
+      (err: unknown) => log.warn({ hook, sessionKey, err }, 'could not reach the requester record of a worker spawn outside any thread, nor keep the fact for later'),
     );
+  };
 
   /** Touch hooks are not awaited: nothing in the gateway waits on them, so a slow Temporal must not either. */
   const touch = (hook: SubagentActivitySignal['hook'], requester: string | undefined, child: string | undefined, eventId: string): void => {
@@ -66,8 +69,8 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
     if (frontKey === undefined) return;
     directory.learnChild(frontKey, child);
     if (directory.kindOf(requester) !== 'orchestrator') return;
-    const signal: SubagentActivitySignal = { eventId, hook, requesterSessionKey: requester, childSessionKey: child };
-    void settle(hook, frontKey, threads.signal(frontKey, orchestratorSubagentActivitySignal, signal, deadline()));
+    const activity: SubagentActivitySignal = { eventId, hook, requesterSessionKey: requester, childSessionKey: child };
+    void signal(hook, { kind: 'subagent-activity', frontKey, signal: activity });
   };
 
   return {
@@ -75,17 +78,18 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
       const call = toToolCall(event, ctx);
       if (call === undefined || normalizeToolName(call.toolName) !== 'sessions_spawn') return;
       const receipt = spawnReceipt(event?.result, event?.error);
-      if (receipt.accepted) await adoptLocalSpawn(deps, call, deadline());
+      const adopted = receipt.accepted ? await adoptLocalSpawn(deps, call, (fact) => facts.signal(fact, deadline())) : undefined;
       const key = callSpawnKey(call);
       const unthreaded = deps.unthreaded.take(key);
-      const frontKey = threadOf(call.sessionKey);
+      const frontKey = adopted ?? threadOf(call.sessionKey); // a kept adoption: its thread exists once it is delivered
       if (frontKey === undefined) {
         if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
-        return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawned(unthreaded, receipt.childSessionKey, deps.config, deadline()));
+        return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawnedFact(unthreaded, receipt.childSessionKey, deps.config));
       }
       directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
-      const signal = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, runId: call.runId, toolCallId: call.toolCallId, ...receipt };
-      await settle('after_tool_call', frontKey, threads.signal(frontKey, orchestratorSpawnResultSignal, signal, deadline()));
+      const ids = { ...(call.runId === undefined ? {} : { runId: call.runId }), ...(call.toolCallId === undefined ? {} : { toolCallId: call.toolCallId }) };
+      const result = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, ...ids, ...receipt };
+      await signal('after_tool_call', { kind: 'spawn-result', frontKey, signal: result });
     }),
     subagentSpawned: guard('subagent_spawned', async (event, ctx) => {
       const child = eventText(event?.childSessionKey, ctx?.childSessionKey);
@@ -106,11 +110,11 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
       if (frontKey === undefined) {
         // A front's spawns are orchestrators (thread members), so only another requester can have a record.
         const candidate = requester !== undefined && hasFrontControllerShape(requester) ? undefined : requester;
-        return toRecord('subagent_ended', target, deps.unthreaded.ended(target, candidate, outcome, eventId, deps.config, deadline()));
+        return toRecord('subagent_ended', target, deps.unthreaded.endedFact(target, candidate, outcome, eventId, deps.config));
       }
       directory.learnEnded(target, 'subagent');
-      const signal = { eventId, targetSessionKey: target, targetKind: event.targetKind, ...(outcome === undefined ? {} : { outcome }) };
-      await settle('subagent_ended', frontKey, threads.signal(frontKey, orchestratorSubagentEndedSignal, signal, deadline()));
+      const ended = { eventId, targetSessionKey: target, targetKind: event.targetKind, ...(outcome === undefined ? {} : { outcome }) };
+      await signal('subagent_ended', { kind: 'subagent-ended', frontKey, signal: ended });
     }),
     sessionEnd: guard('session_end', async (event, ctx) => {
       const sessionKey = eventText(event?.sessionKey, ctx?.sessionKey);
@@ -122,14 +126,14 @@ export function createObservers(deps: OrchestratorHookDeps): ObserverHandlers {
       }
       log.info({ hook: 'session_end', sessionKey, reason: event?.reason }, 'session end ends what it owns');
       deps.messages.forget(sessionKey);
-      const recorded = toRecord('session_end', sessionKey, deps.unthreaded.sessionEnded(sessionKey, deadline()));
+      const recorded = toRecord('session_end', sessionKey, deps.unthreaded.sessionEndedFact(sessionKey));
       const member = directory.lookup(sessionKey);
       const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));
       await recorded;
       if (frontKey === undefined) return;
       directory.learnEnded(sessionKey, 'session');
       const eventId = `session-end:${eventText(event?.sessionId, ctx?.sessionId) ?? ''}:${sessionKey}`;
-      await settle('session_end', frontKey, threads.signal(frontKey, orchestratorSessionEndSignal, { eventId, sessionKey }, deadline()));
+      await signal('session_end', { kind: 'session-end', frontKey, signal: { eventId, sessionKey } });
     }),
   };
 }

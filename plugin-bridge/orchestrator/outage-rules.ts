@@ -4,7 +4,8 @@
  * bound orchestrator's key), and without an answer the block stands with the cached binding's wording, else the
  * unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten locally into the hidden
  * orchestrator's spawn (brief, label, `thread: true`) and remembered; when its result arrives the thread is asked
- * again with the same update id, so the spawn is recorded and the orchestrator bound once Temporal is back.
+ * again with the same update id, so the spawn is recorded and the orchestrator bound once Temporal is back (kept in
+ * the outbox until then, like the observers' facts).
  */
 import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
 import { boundOrchestratorOf } from '../../workflows/orchestrator/thread-state.ts';
@@ -14,6 +15,8 @@ import { mainDelegationReason } from '../../workflows/orchestrator/wording.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import type { BeforeToolCallResult } from '../shared/openclaw-types.ts';
 import { callSpawnKey, toHookResult, type KeyedToolCall } from './hook-events.ts';
+import type { AdoptFact } from './observer-fact.ts';
+import type { FactOutcome } from './observer-facts.ts';
 import { routingKind } from './route.ts';
 import type { OrchestratorHookDeps } from './tool-hook.ts';
 
@@ -91,18 +94,23 @@ export function spawnWithoutThread(deps: OrchestratorHookDeps, call: KeyedToolCa
 /**
  * `after_tool_call` of a spawn decided locally: asks the thread to decide it now (same update id, so a copy that
  * did reach the thread is not applied twice), which records it as pending so the result that follows binds the
- * orchestrator. Without Temporal the orchestrator stays unbound, and that is logged.
+ * orchestrator. `adopt` sends it, or keeps it in the outbox while Temporal cannot answer (the cache learns the
+ * outcome when it is delivered). Only when it can do neither does the orchestrator stay unbound, and that is logged.
+ * Returns the front key of the thread that records (or will record) the spawn, for its result to follow it there.
  */
-export async function adoptLocalSpawn(deps: OrchestratorHookDeps, call: KeyedToolCall, deadline: number): Promise<void> {
+export async function adoptLocalSpawn(deps: OrchestratorHookDeps, call: KeyedToolCall, adopt: (fact: AdoptFact) => Promise<FactOutcome>): Promise<string | undefined> {
   const local = deps.localSpawns.take(callSpawnKey(call));
-  if (local === undefined) return;
+  if (local === undefined) return undefined;
+  const fact: AdoptFact = { kind: 'adopt', frontKey: local.frontKey, sessionKey: call.sessionKey, spawnKey: callSpawnKey(call), updateId: local.updateId, request: local.request };
   try {
-    const answer = await deps.threads.toolCall(local.frontKey, local.request, local.updateId, deadline, true);
-    if (answer.kind !== 'ok') throw new TemporalCallError('orchestrator.tool-call', 'rejected', `the thread answered ${answer.kind}`);
-    deps.directory.learnOutcome(local.frontKey, call.sessionKey, callSpawnKey(call), answer.value);
-    deps.log.info({ hook: 'after_tool_call', sessionKey: call.sessionKey, spawnKind: answer.value.spawnKind }, 'a spawn decided without Temporal is now recorded by its thread');
+    const outcome = await adopt(fact);
+    if (outcome.kind === 'gone' || outcome.kind === 'ended') throw new TemporalCallError('orchestrator.tool-call', 'rejected', `the thread answered ${outcome.kind}`);
+    const message = outcome.kind === 'kept' ? 'a spawn decided without Temporal waits in the outbox: its thread records it when Temporal is back' : 'a spawn decided without Temporal is now recorded by its thread';
+    deps.log.info({ hook: 'after_tool_call', sessionKey: call.sessionKey }, message);
+    return local.frontKey;
   } catch (err) {
     deps.log.warn({ hook: 'after_tool_call', sessionKey: call.sessionKey, reason: describe(err) }, 'a spawn decided without Temporal could not be recorded: its orchestrator runs unbound');
+    return undefined;
   }
 }
 

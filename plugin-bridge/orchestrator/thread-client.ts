@@ -23,6 +23,7 @@ import { OPENCLAW_FRONT_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/
 import { TemporalCallError } from '../shared/errors.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
+import { FactDivertedError, type SendTurn } from './observer-fact.ts';
 
 /** A thread's answer: a value, `gone` (no such running thread), or `ended` (it is finishing; start a new one). */
 export type Answer<T> = { readonly kind: 'ok'; readonly value: T } | { readonly kind: 'gone' } | { readonly kind: 'ended' };
@@ -56,7 +57,7 @@ export class ThreadClient {
    * Asks the thread to decide a tool call (an update: it may record state). `start` creates the thread when
    * it does not run: a front-controller's `sessions_spawn` is how a thread begins.
    */
-  toolCall(frontKey: string, request: ToolCallRequest, updateId: string, deadline: number, start: boolean): Promise<Answer<ToolCallOutcome>> {
+  toolCall(frontKey: string, request: ToolCallRequest, updateId: string, deadline: number, start: boolean, turn?: SendTurn): Promise<Answer<ToolCallOutcome>> {
     return this.#run(frontKey, 'orchestrator.tool-call', deadline, (client, workflowId) => {
       if (!start) return client.workflow.getHandle(workflowId).executeUpdate(orchestratorToolCallUpdate, { args: [request], updateId });
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof orchestratorThreadWorkflow>(ORCHESTRATOR_WORKFLOW_TYPE, {
@@ -72,7 +73,7 @@ export class ThreadClient {
         ],
       });
       return client.workflow.executeUpdateWithStart(orchestratorToolCallUpdate, { args: [request], updateId, startWorkflowOperation });
-    });
+    }, turn);
   }
 
   /**
@@ -83,7 +84,7 @@ export class ThreadClient {
    */
   async thread(frontKey: string, deadline: number): Promise<ReadAnswer<ThreadState>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    await this.#queued(workflowId, 'orchestrator.thread', deadline, () => Promise.resolve());
+    await this.#queued(workflowId, 'orchestrator.thread', deadline, undefined, () => Promise.resolve());
     const read = { stale: (this.#writing.get(workflowId) ?? 0) > 0 };
     const reads = this.#reads.get(workflowId) ?? new Set();
     this.#reads.set(workflowId, reads.add(read));
@@ -96,9 +97,9 @@ export class ThreadClient {
     }
   }
 
-  /** Signals a gateway fact to the thread; a thread that no longer runs answers `gone`. */
-  signal<A>(frontKey: string, signal: SignalDefinition<[A]>, payload: A, deadline: number): Promise<Answer<void>> {
-    return this.#run(frontKey, signal.name, deadline, (client, workflowId) => client.workflow.getHandle(workflowId).signal(signal, payload));
+  /** Signals a gateway fact to the thread; a thread that no longer runs answers `gone`. `turn`: see {@link SendTurn}. */
+  signal<A>(frontKey: string, signal: SignalDefinition<[A]>, payload: A, deadline: number, turn?: SendTurn): Promise<Answer<void>> {
+    return this.#run(frontKey, signal.name, deadline, (client, workflowId) => client.workflow.getHandle(workflowId).signal(signal, payload), turn);
   }
 
   /** The front keys of every running thread, from the visibility store (used to rebuild the cache). */
@@ -114,9 +115,10 @@ export class ThreadClient {
   }
 
   /** A signal or update: queued in the thread's chain; every query in flight for the thread while it runs is stale. */
-  #run<T>(frontKey: string, operation: string, deadline: number, fn: (client: Client, workflowId: string) => Promise<T>): Promise<Answer<T>> {
+  #run<T>(frontKey: string, operation: string, deadline: number, fn: (client: Client, workflowId: string) => Promise<T>, turn?: SendTurn): Promise<Answer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    return this.#queued(workflowId, operation, deadline, async () => {
+    return this.#queued(workflowId, operation, deadline, turn, async () => {
+      if (turn?.go() === false) throw new FactDivertedError(`${operation}: a fact observed before it waits in the outbox`);
       for (const read of this.#reads.get(workflowId) ?? []) read.stale = true;
       this.#writing.set(workflowId, (this.#writing.get(workflowId) ?? 0) + 1);
       try {
@@ -145,13 +147,18 @@ export class ThreadClient {
   /**
    * Runs `task` in the thread's chain. The caller's deadline covers the time spent queued behind earlier calls too:
    * past it the call is given up with a `timeout`, and a call given up while queued never runs, so it cannot reach
-   * the thread after the hook answered without it.
+   * the thread after the hook answered without it. `turn` hears of a failure before the next call starts.
    */
-  #queued<T>(workflowId: string, operation: string, deadline: number, task: () => Promise<T>): Promise<T> {
+  #queued<T>(workflowId: string, operation: string, deadline: number, turn: SendTurn | undefined, task: () => Promise<T>): Promise<T> {
     let gaveUp = false;
-    const queued = this.chain.run(workflowId, () => {
-      if (gaveUp) return Promise.reject(new TemporalCallError(operation, 'timeout', 'given up while queued behind earlier calls for this thread'));
-      return task();
+    const queued = this.chain.run(workflowId, async () => {
+      try {
+        if (gaveUp) throw new TemporalCallError(operation, 'timeout', 'given up while queued behind earlier calls for this thread');
+        return await task();
+      } catch (err) {
+        turn?.failed();
+        throw err;
+      }
     });
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {

@@ -32,6 +32,11 @@ export interface OrchestratorHookDeps {
   /** Worker spawns of sessions in no thread, recorded per requester (unthreaded.ts). */
   readonly unthreaded: UnthreadedSpawns;
   readonly log: BridgeLogger;
+  /**
+   * Resolves once the facts kept in the outbox for a thread are delivered, so a decision never overtakes them
+   * (observer-facts.ts); rejects at the deadline. @default nothing to wait for
+   */
+  readonly afterKeptFacts?: (frontKey: string, deadline: number) => Promise<void>;
 }
 
 /** Pause before asking again when a front's spawn reached a thread that was just finishing. */
@@ -74,6 +79,7 @@ async function updateThread(
   for (;;) {
     let answer;
     try {
+      await deps.afterKeptFacts?.(frontKey, deadline);
       answer = await deps.threads.toolCall(frontKey, request, updateId, deadline, start);
     } catch (err) {
       if (start && err instanceof TemporalCallError) return spawnWithoutThread(deps, call, request, updateId, err);
@@ -106,6 +112,7 @@ async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<
     case 'unknown':
       return fallback(deps, call, 'the thread cache is not loaded from Temporal');
     case 'query': {
+      await deps.afterKeptFacts?.(route.frontKey, deadline);
       const answer = await deps.threads.thread(route.frontKey, deadline);
       if (answer.kind !== 'ok') {
         deps.directory.dropThread(route.frontKey);

@@ -3,7 +3,8 @@
  * non-front session's failed worker. The spec is captured from the local decision in `before_tool_call` (no call);
  * an accepted spawn is one signal-with-start of the requester's record `subagent-requester/<requesterKey>`, which
  * keeps child → task key durably and drives the same task workflows a thread does; its `subagent_ended` is one
- * signal. Sessions that never spawn cost nothing.
+ * signal. Sessions that never spawn cost nothing. Each of these is an observer fact (observer-fact.ts): built here
+ * with the in-process bookkeeping, sent by {@link UnthreadedSpawns.send} — at once, or later from the outbox.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
@@ -22,6 +23,7 @@ import { OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { BoundedMap } from './bounded-map.ts';
+import { FactDivertedError, type RequesterFact, type SendTurn } from './observer-fact.ts';
 
 /** Spawns waiting for their result, children and requesters remembered in process; the oldest go first. */
 export const MAX_REMEMBERED = 2000;
@@ -62,57 +64,72 @@ export class UnthreadedSpawns {
   }
 
   /** An accepted worker spawn: one signal-with-start of the requester's record. */
-  async spawned(spawn: UnthreadedSpawn, childKey: string, config: OrchestratorConfig, deadline: number): Promise<void> {
+  spawnedFact(spawn: UnthreadedSpawn, childKey: string, config: OrchestratorConfig): RequesterFact {
     this.#children.set(childKey, spawn.requester);
     this.#requesters.set(spawn.requester, true);
-    const workflowId = subagentRequesterWorkflowId(spawn.requester);
-    const event = { eventId: `spawned:${childKey}`, childKey, spec: spawn.spec, config: retryConfigOf(config) };
-    await this.#send(workflowId, deadline, 'subagent-requester.spawned', (client) =>
-      client.workflow.signalWithStart(SUBAGENT_REQUESTER_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [{ requester: spawn.requester } satisfies SubagentRequesterArgs],
-        signal: requesterSpawnedSignal,
-        signalArgs: [event],
-        staticSummary: `worker spawns · ${spawn.requester}`,
-        typedSearchAttributes: [{ key: OPENCLAW_PLUGIN, value: ORCHESTRATOR_PLUGIN_ID }],
-      }),
-    );
+    return { kind: 'requester-spawned', requester: spawn.requester, event: { eventId: `spawned:${childKey}`, childKey, spec: spawn.spec, config: retryConfigOf(config) } };
   }
 
   /**
    * `subagent_ended` of a child no thread knows. A child this process recorded is signalled to its record; an
    * unknown one (recorded before a gateway restart, or never ours) too, when the gateway names its requester —
-   * a requester without a record answers "not found": `no-record`.
+   * a requester without a record answers "not found": `no-record`. Undefined: `not-ours`, nothing to send.
    */
-  async ended(childKey: string, requester: string | undefined, outcome: string | undefined, eventId: string, config: OrchestratorConfig, deadline: number): Promise<EndedRoute> {
+  endedFact(childKey: string, requester: string | undefined, outcome: string | undefined, eventId: string, config: OrchestratorConfig): RequesterFact | undefined {
     const owner = this.#children.take(childKey) ?? requester;
-    if (owner === undefined) return 'not-ours';
-    const workflowId = subagentRequesterWorkflowId(owner);
-    const event = { eventId, childKey, config: retryConfigOf(config), ...(outcome === undefined ? {} : { outcome }) };
-    return this.#send(workflowId, deadline, 'subagent-requester.ended', (client) => client.workflow.getHandle(workflowId).signal(requesterEndedSignal, event));
+    if (owner === undefined) return undefined;
+    return { kind: 'requester-ended', requester: owner, event: { eventId, childKey, config: retryConfigOf(config), ...(outcome === undefined ? {} : { outcome }) } };
   }
 
   /** The requester's session ended: its record (if this process knows of one) ends its tasks. */
-  async sessionEnded(sessionKey: string, deadline: number): Promise<EndedRoute> {
-    if (this.#requesters.take(sessionKey) === undefined) return 'not-ours';
-    const workflowId = subagentRequesterWorkflowId(sessionKey);
-    return this.#send(workflowId, deadline, 'subagent-requester.session-ended', (client) => client.workflow.getHandle(workflowId).signal(requesterSessionEndedSignal, { sessionKey }));
+  sessionEndedFact(sessionKey: string): RequesterFact | undefined {
+    return this.#requesters.take(sessionKey) === undefined ? undefined : { kind: 'requester-session-ended', requester: sessionKey };
   }
 
-  /** One bounded call, in order with the record's other calls; a record that does not run is `no-record`. */
-  #send(workflowId: string, deadline: number, operation: string, fn: (client: Client) => Promise<unknown>): Promise<EndedRoute> {
-    return this.chain.runBy(workflowId, deadline, () => {
+  /** {@link sessionEndedFact}, sent at once. */
+  async sessionEnded(sessionKey: string, deadline: number): Promise<EndedRoute> {
+    const fact = this.sessionEndedFact(sessionKey);
+    return fact === undefined ? 'not-ours' : this.send(fact, deadline);
+  }
+
+  /**
+   * One bounded call, in order with the record's other calls; a record that does not run is `no-record`. `turn`:
+   * see {@link SendTurn} (a call still queued at its deadline is given up without it: its caller keeps the fact).
+   */
+  send(fact: RequesterFact, deadline: number, turn?: SendTurn): Promise<EndedRoute> {
+    const workflowId = subagentRequesterWorkflowId(fact.requester);
+    const operation = `subagent-${fact.kind.replace('requester-', 'requester.')}`;
+    return this.chain.runBy(workflowId, deadline, async () => {
+      if (turn?.go() === false) throw new FactDivertedError(`${operation}: a fact observed before it waits in the outbox`);
       this.calls += 1;
-      return this.bridge.call(operation, deadline, async (client): Promise<EndedRoute> => {
-        try {
-          await fn(client);
-          return 'signalled';
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) return 'no-record';
-          throw err;
-        }
-      });
+      try {
+        return await this.bridge.call(operation, deadline, async (client): Promise<EndedRoute> => {
+          try {
+            await this.#signal(client, workflowId, fact);
+            return 'signalled';
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) return 'no-record';
+            throw err;
+          }
+        });
+      } catch (err) {
+        turn?.failed();
+        throw err;
+      }
+    });
+  }
+
+  async #signal(client: Client, workflowId: string, fact: RequesterFact): Promise<void> {
+    if (fact.kind === 'requester-ended') return client.workflow.getHandle(workflowId).signal(requesterEndedSignal, fact.event);
+    if (fact.kind === 'requester-session-ended') return client.workflow.getHandle(workflowId).signal(requesterSessionEndedSignal, { sessionKey: fact.requester });
+    await client.workflow.signalWithStart(SUBAGENT_REQUESTER_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ requester: fact.requester } satisfies SubagentRequesterArgs],
+      signal: requesterSpawnedSignal,
+      signalArgs: [fact.event],
+      staticSummary: `worker spawns · ${fact.requester}`,
+      typedSearchAttributes: [{ key: OPENCLAW_PLUGIN, value: ORCHESTRATOR_PLUGIN_ID }],
     });
   }
 }

@@ -44,8 +44,8 @@ options (replay, histories export):
 Temporal connection: the standard environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE); default localhost:7233, namespace default.
 status also reads the gateway state dir on this host (OPENCLAW_STATE_DIR, default ~/.openclaw): the plugins'
-outboxes (lorene-gate/outbox.jsonl, usage-ledger/outbox.jsonl) and the lorene-gate facts Temporal refused
-(lorene-gate/dead-facts.jsonl).
+outboxes (lorene-gate/, orchestrator/, usage-ledger/outbox.jsonl) and the lorene-gate and orchestrator facts
+Temporal refused (lorene-gate/dead-facts.jsonl, orchestrator/dead-facts.jsonl).
 `;
 
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

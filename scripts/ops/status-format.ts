@@ -20,7 +20,7 @@ function pluginLines(report: StatusReport): string[] {
   const armed = report.gates.filter((g) => g.armed).length;
   return [
     `  lorene-gate   ${plural(running('lorene-gate', 'gateWorkflow'), 'gate')} running, ${armed} armed, ${plural(running('lorene-gate', 'gateSeenLedgerWorkflow'), 'channel ledger')}; dead letters: ${ledgerDead} ledger write(s), ${report.deadFacts?.count ?? 0} refused fact(s); ${outbox('lorene-gate')}`,
-    `  orchestrator  ${plural(running('orchestrator', 'orchestratorThreadWorkflow'), 'thread')}, ${plural(running('orchestrator', 'subagentTaskWorkflow'), 'subagent task')}, ${plural(running('orchestrator', 'subagentRetryWorkflow'), 'retry', 'retries')} (${report.retriesWaiting} waiting for pickup), ${plural(running('orchestrator', 'subagentRequesterWorkflow'), 'requester record')}`,
+    `  orchestrator  ${plural(running('orchestrator', 'orchestratorThreadWorkflow'), 'thread')}, ${plural(running('orchestrator', 'subagentTaskWorkflow'), 'subagent task')}, ${plural(running('orchestrator', 'subagentRetryWorkflow'), 'retry', 'retries')} (${report.retriesWaiting} waiting for pickup), ${plural(running('orchestrator', 'subagentRequesterWorkflow'), 'requester record')}; dead letters: ${report.orchestratorDeadFacts?.count ?? 0} refused fact(s); ${outbox('orchestrator')}`,
     `  usage-ledger  ${plural(running('usage-ledger', 'usageLedgerWorkflow'), 'ledger workflow')}; ${outbox('usage-ledger')}`,
     '  token-audit   no workflows (it writes its audit file in the gateway)',
   ];
@@ -41,6 +41,8 @@ export function formatStatus(report: StatusReport, where: string): string {
   const dead = report.deadFacts;
   if (dead != null) lines.push(`  gate facts Temporal refused (dead-lettered on this host): ${dead.count}${dead.count > 0 ? ` in ${dead.path}` : ''}`);
   lines.push('', `Orchestrator threads (${report.threads.length} open)`);
+  const orchestratorDead = report.orchestratorDeadFacts;
+  if (orchestratorDead != null) lines.push(`  observer facts Temporal refused (dead-lettered on this host): ${orchestratorDead.count}${orchestratorDead.count > 0 ? ` in ${orchestratorDead.path}` : ''}`);
   for (const t of report.threads) {
     lines.push(`  ${t.workflowId}  ${t.line}`);
     for (const w of t.workers) lines.push(`      ${w.status.padEnd(8)} ${w.childKey}${w.label ? ` (${w.label})` : ''}`);

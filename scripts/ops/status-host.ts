@@ -1,11 +1,12 @@
 /**
  * What waits on this host for Temporal: the plugins' on-disk outboxes in the gateway's state dir (lorene-gate
- * facts, usage-ledger records) and the gate facts Temporal refused. Read only — the files are the plugins'; a
+ * facts, orchestrator observer facts, usage-ledger records) and the gate and orchestrator facts Temporal refused. Read only — the files are the plugins'; a
  * running gateway keeps appending and delivering while this reads.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { countDeadFacts, gateDeadFactsPath } from '../../plugin-bridge/lorene-gate/dead-facts.ts';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
+import { orchestratorDeadFactsPath, orchestratorOutboxPath } from '../../plugin-bridge/orchestrator/fact-files.ts';
 import { outboxPathOf } from '../../plugin-bridge/usage-ledger/config.ts';
 
 /** One plugin's outbox: entries written and not yet delivered (after the cursor in `<outbox>.offset`). */
@@ -16,7 +17,10 @@ export interface OutboxBacklog {
   readonly pendingBytes: number;
 }
 
-/** Gate facts Temporal refused, waiting in the gateway's dead-letter file (plugin-bridge/lorene-gate/dead-facts.ts). */
+/**
+ * Facts Temporal refused, waiting in a plugin's dead-letter file on the gateway (plugin-bridge/lorene-gate/dead-facts.ts,
+ * plugin-bridge/orchestrator/observer-fact.ts).
+ */
 export interface DeadFactsStatus {
   readonly path: string;
   readonly count: number;
@@ -42,6 +46,7 @@ export async function outboxBacklog(plugin: string, path: string): Promise<Outbo
 export function hostOutboxes(stateDir: string): Promise<OutboxBacklog[]> {
   return Promise.all([
     outboxBacklog('lorene-gate', gateOutboxPath(stateDir)),
+    outboxBacklog('orchestrator', orchestratorOutboxPath(stateDir)),
     outboxBacklog('usage-ledger', outboxPathOf(stateDir)),
   ]);
 }
@@ -49,5 +54,11 @@ export function hostOutboxes(stateDir: string): Promise<OutboxBacklog[]> {
 /** The lorene-gate dead-letter file under `stateDir`. */
 export async function hostDeadFacts(stateDir: string): Promise<DeadFactsStatus> {
   const path = gateDeadFactsPath(stateDir);
+  return { path, count: await countDeadFacts(path) };
+}
+
+/** The orchestrator's dead-letter file under `stateDir` (observer facts Temporal refused). */
+export async function hostOrchestratorDeadFacts(stateDir: string): Promise<DeadFactsStatus> {
+  const path = orchestratorDeadFactsPath(stateDir);
   return { path, count: await countDeadFacts(path) };
 }

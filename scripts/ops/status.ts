@@ -12,7 +12,7 @@ import { isLive } from '../../workflows/gate/decide.ts';
 import { describeGate } from '../../workflows/gate/describe.ts';
 import { orchestratorThreadQuery } from '../../workflows/orchestrator/contract.ts';
 import { describeThread } from '../../workflows/orchestrator/thread-summary.ts';
-import { hostDeadFacts, hostOutboxes, type DeadFactsStatus, type OutboxBacklog } from './status-host.ts';
+import { hostDeadFacts, hostOrchestratorDeadFacts, hostOutboxes, type DeadFactsStatus, type OutboxBacklog } from './status-host.ts';
 import { runningByPlugin, workerPollers, type PluginWorkflows, type WorkerPoller } from './status-workers.ts';
 
 import { waitingForPickup } from './status-format.ts';
@@ -48,8 +48,10 @@ export interface StatusReport {
   /** Running workflows per plugin, by type (visibility counts). */
   readonly plugins: readonly PluginWorkflows[];
   readonly gates: readonly GateStatus[];
-  /** Null when no gateway state dir was given. */
+  /** The gate facts Temporal refused; null when no gateway state dir was given. */
   readonly deadFacts?: DeadFactsStatus | null;
+  /** The orchestrator observer facts Temporal refused; null when no gateway state dir was given. */
+  readonly orchestratorDeadFacts?: DeadFactsStatus | null;
   /** The plugins' outboxes on this host (empty when no gateway state dir was given). */
   readonly outboxes: readonly OutboxBacklog[];
   readonly threads: readonly ThreadStatus[];
@@ -79,7 +81,7 @@ async function ask<T>(client: Client, what: () => Promise<T>): Promise<T | strin
 
 /**
  * Collects the report; `now` decides whether an arm is still live. `stateDir`: the gateway's state dir on this
- * host, whose lorene-gate dead-letter file is counted.
+ * host, whose lorene-gate and orchestrator dead-letter files are counted.
  */
 export async function collectStatus(client: Client, now: number, stateDir?: string): Promise<StatusReport> {
   const gates: GateStatus[] = [];
@@ -107,7 +109,8 @@ export async function collectStatus(client: Client, now: number, stateDir?: stri
     retries.push({ workflowId, type, line: typeof metadata === 'string' ? metadata : (metadata.currentDetails ?? '') });
   }
   const deadFacts = stateDir === undefined ? null : await hostDeadFacts(stateDir);
+  const orchestratorDeadFacts = stateDir === undefined ? null : await hostOrchestratorDeadFacts(stateDir);
   const outboxes = stateDir === undefined ? [] : await hostOutboxes(stateDir);
   const [plugins, workers] = await Promise.all([runningByPlugin(client), workerPollers(client)]);
-  return { plugins, gates, deadFacts, outboxes, threads, retries, retriesWaiting: retries.filter(waitingForPickup).length, workers };
+  return { plugins, gates, deadFacts, orchestratorDeadFacts, outboxes, threads, retries, retriesWaiting: retries.filter(waitingForPickup).length, workers };
 }

@@ -86,7 +86,7 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     const text = await ops(env.address, ['status'], { OPENCLAW_STATE_DIR: stateDir });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^ {2}lorene-gate {3}2 gates running, 1 armed, .*dead letters: 0 ledger write\(s\), 0 refused fact\(s\); outbox: 2 waiting \(20 bytes in .*outbox\.jsonl\)$/m);
-    assert.match(text.stdout, /^ {2}orchestrator {2}0 threads, 0 subagent tasks, 0 retries \(0 waiting for pickup\), 0 requester records$/m);
+    assert.match(text.stdout, /^ {2}orchestrator {2}0 threads, 0 subagent tasks, 0 retries \(0 waiting for pickup\), 0 requester records; dead letters: 0 refused fact\(s\); outbox: 0 waiting$/m);
     assert.match(text.stdout, /^ {2}usage-ledger {2}0 ledger workflows; outbox: 0 waiting$/m);
     assert.match(text.stdout, /^ {2}openclaw-temporal \(workflow\) {2}\d+@\S+ openclaw-temporal@\S+ {2}version unversioned/m);
     assert.match(text.stdout, /^ {2}openclaw-temporal-ledger \(activity\) {2}\d+@\S+ {2}version unversioned/m);
@@ -97,7 +97,7 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.equal(report.address, env.address);
     assert.deepEqual(report.plugins.find((p) => p.plugin === 'lorene-gate')?.running.gateWorkflow, 2);
     assert.equal(report.gates.filter((g) => g.armed).length, 1);
-    assert.deepEqual(report.outboxes.map((o) => [o.plugin, o.pendingEntries]), [['lorene-gate', 2], ['usage-ledger', 0]]);
+    assert.deepEqual(report.outboxes.map((o) => [o.plugin, o.pendingEntries]), [['lorene-gate', 2], ['orchestrator', 0], ['usage-ledger', 0]]);
     assert.equal(report.retriesWaiting, 0);
     assert.ok(report.workers.some((w) => w.kind === 'workflow' && w.version === null), JSON.stringify(report.workers));
     assert.throws(() => parseOpsArgs(['replay', '--json'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--json');

@@ -1,0 +1,193 @@
+/**
+ * The way the observer hooks' facts reach their thread (issue 9, nothing dropped). A fact is signalled at once,
+ * in its thread's chain, as before; one that could not be signalled by its deadline (Temporal unreachable or slow,
+ * the gateway's event loop stalled) goes to the on-disk outbox instead (it survives a gateway restart), and so does
+ * every fact observed after it until the outbox is empty again: none overtakes an earlier one. One loop re-sends
+ * the outbox in order once Temporal answers; a thread drops an event id it saw already, so a fact that reached it
+ * late and comes again from the outbox applies once. A fact Temporal refuses (rather than cannot be reached for)
+ * 5 times in a row goes to the dead-letter file, so the facts behind it move on. A tool decision for a thread
+ * waits (within its own deadline) for the facts kept for that thread: it never overtakes them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BridgeLogger } from '../shared/bridge-logger.ts';
+import { TemporalCallError } from '../shared/errors.ts';
+import type { Outbox } from '../shared/outbox.ts';
+import { Wakeup } from '../shared/wakeup.ts';
+import { KeptFactCounts } from './kept-facts.ts';
+import { deadLetterFact } from './fact-files.ts';
+import { factKey, type ObserverFact, type ObserverFactEntry, type SendFact, type SendTurn } from './observer-fact.ts';
+import type { Answer } from './thread-client.ts';
+
+const REJECTED_ATTEMPTS = 5;
+/**
+ * Temporal refused the fact itself (retrying cannot help). The bridge calls any gRPC ServiceError `unavailable`,
+ * so a request the server found invalid (INVALID_ARGUMENT, e.g. over its payload size limit) is recognised here.
+ */
+const refused = (err: unknown) => err instanceof TemporalCallError && (err.kind === 'rejected' || /\bINVALID_ARGUMENT\b/.test(err.detail));
+
+/** What became of a fact: the thread's answer, or `kept` in the outbox for later. */
+export type FactOutcome = Answer<void> | { readonly kind: 'kept' };
+
+export interface ObserverFactsOptions {
+  /** Bound on one delivery from the outbox (the loop tries again after it). */
+  readonly sendTimeoutMs: number;
+  /** Longest pause between delivery attempts while Temporal cannot be reached. */
+  readonly retryIntervalMs: number;
+  /** Told of each thread's answer to a fact delivered from the outbox. */
+  readonly delivered: (fact: ObserverFact, answer: Answer<void>) => void;
+}
+
+/** The observer facts of one plugin instance: signalled at once, else kept and re-sent in order (file comment). */
+export class ObserverFacts {
+  readonly #run = randomUUID();
+  #outbox: Outbox<ObserverFactEntry> | null = null;
+  #deadFacts = '';
+  #io: Promise<unknown> = Promise.resolve();
+  #seq = 0;
+  /** A fact went (or is going) to the outbox: later facts follow it there until the outbox is empty. */
+  #diverting = false;
+  /** Failed direct sends not appended yet, plus appends in progress: the outbox is not really empty meanwhile. */
+  #unsettled = 0;
+  readonly #kept = new KeptFactCounts();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  readonly #newFact = new Wakeup();
+  /** The loop's pause between attempts: cut short by stop() and by a decision that waits for kept facts. */
+  readonly #pause = new Wakeup();
+
+  constructor(
+    private readonly send: SendFact,
+    private readonly log: BridgeLogger,
+    private readonly options: ObserverFactsOptions,
+  ) {}
+
+  /** Opens the outbox (facts an earlier run kept go first) and starts the delivery loop. */
+  async start(outbox: Outbox<ObserverFactEntry>, deadFactsPath: string): Promise<void> {
+    if (this.#running) return;
+    await this.#serial(() => outbox.open());
+    this.#outbox = outbox;
+    this.#unsettled = 0;
+    this.#deadFacts = deadFactsPath;
+    this.#diverting = !outbox.isEmpty;
+    this.#kept.open(!outbox.isEmpty);
+    if (this.#diverting) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'orchestrator facts kept by an earlier run: delivering them first');
+    this.#running = true;
+    this.#loop = this.#deliverLoop();
+  }
+
+  /** Stops the loop after its current delivery; what is not delivered stays in the outbox for the next start. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#kept.close();
+    this.#newFact.wake();
+    this.#pause.wake();
+    await this.#loop;
+    await this.#io;
+  }
+
+  /**
+   * Resolves once no fact kept for `key` (a thread's front key; nor any kept by an earlier run) waits in the
+   * outbox; rejects with a `timeout` TemporalCallError at `deadline`.
+   */
+  afterKeptFacts(key: string, deadline: number): Promise<void> {
+    if (this.#kept.clear(key)) return Promise.resolve();
+    this.#pause.wake(); // a decision waits: try the outbox again now rather than after the pause
+    return this.#kept.waitFor(key, deadline);
+  }
+
+  /** Signals `fact` by `deadline`, else keeps it in the outbox. Rejects only when it could do neither. */
+  async signal(fact: ObserverFact, deadline: number): Promise<FactOutcome> {
+    if (!this.#running) return this.send(fact, deadline); // no outbox (service not running): as before
+    if (this.#diverting) return this.#keep(fact, null);
+    const token = { reserved: false, kept: false };
+    const turn: SendTurn = {
+      go: () => !this.#diverting,
+      failed: () => {
+        this.#diverting = true;
+        if (token.kept || token.reserved) return;
+        token.reserved = true;
+        this.#unsettled += 1;
+      },
+    };
+    try {
+      return await this.send(fact, deadline, turn);
+    } catch (err) {
+      if (!this.#running) throw err;
+      this.log.debug({ kind: fact.kind, key: factKey(fact), err }, 'fact not signalled in time: kept in the outbox');
+      return this.#keep(fact, token);
+    }
+  }
+
+  async #keep(fact: ObserverFact, token: { reserved: boolean; kept: boolean } | null): Promise<FactOutcome> {
+    const outbox = this.#outbox as Outbox<ObserverFactEntry>;
+    this.#diverting = true;
+    this.#unsettled += 1;
+    if (token !== null) token.kept = true;
+    const entry = { run: this.#run, seq: ++this.#seq, fact };
+    this.#kept.add(factKey(fact));
+    try {
+      const { written } = await this.#serial(() => outbox.append([entry]));
+      if (written === 0) throw new Error(`the orchestrator outbox is full (${outbox.maxBytes} bytes): ${fact.kind} not kept`);
+      return { kind: 'kept' };
+    } catch (err) {
+      this.#kept.remove(factKey(fact)); // nobody waits for a lost fact
+      throw err;
+    } finally {
+      this.#unsettled -= token?.reserved === true ? 2 : 1;
+      this.#newFact.wake();
+    }
+  }
+
+  /** Runs outbox calls one at a time (appends from hooks and the loop's reads and commits share one file). */
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.#io.then(task);
+    this.#io = next.catch(() => undefined);
+    return next;
+  }
+
+  async #deliverLoop(): Promise<void> {
+    let rejected = 0;
+    let failures = 0;
+    let delivered = 0;
+    while (this.#running) {
+      const outbox = this.#outbox as Outbox<ObserverFactEntry>;
+      await this.#io;
+      if (outbox.isEmpty) {
+        if (this.#unsettled === 0) this.#diverting = false;
+        if (delivered > 0) this.log.info({ delivered }, 'orchestrator facts kept in the outbox were delivered in order');
+        delivered = 0;
+        if (!this.#running) break; // stop() may have run while we awaited: its wake-up found no waiter
+        await this.#newFact.wait(1, null);
+        continue;
+      }
+      const chunk = await this.#serial(() => outbox.read(1, Number.POSITIVE_INFINITY));
+      if (chunk.unreadable > 0) this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable orchestrator outbox lines skipped (torn write)');
+      const entry = chunk.entries[0];
+      if (entry !== undefined) {
+        try {
+          this.options.delivered(entry.fact, await this.send(entry.fact, Date.now() + this.options.sendTimeoutMs));
+          delivered += 1;
+          failures = 0;
+          rejected = 0;
+        } catch (err) {
+          failures += 1;
+          rejected = refused(err) ? rejected + 1 : 0;
+          if (rejected < REJECTED_ATTEMPTS) {
+            if (failures === 1 || failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, key: factKey(entry.fact), attempts: failures, err }, 'orchestrator fact not delivered; it waits in the outbox');
+            if (this.#running) await this.#pause.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(failures, 10)));
+            continue;
+          }
+          if (!(await deadLetterFact(this.#deadFacts, entry, err, this.log))) {
+            if (this.#running) await this.#pause.wait(1, this.options.retryIntervalMs);
+            continue; // not on disk: it stays in the outbox
+          }
+          rejected = 0;
+        }
+      }
+      await this.#serial(() => outbox.commit(chunk.nextOffset));
+      if (entry?.run === this.#run || outbox.isEmpty) this.#kept.backlogDone();
+      if (entry?.run === this.#run) this.#kept.remove(factKey(entry.fact));
+    }
+  }
+}
