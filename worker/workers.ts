@@ -13,15 +13,20 @@ import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
 import { startStateGauges } from './state-gauges.ts';
+import type { Tracing } from '../plugin-bridge/shared/tracing.ts';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULE, tracingActivityInterceptors, tracingSinks } from './tracing.ts';
 
 /** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [fileURLToPath(new URL('../workflows/shared/decision-metrics.ts', import.meta.url))];
 
-/** The bundled workflow code; bundle once per process and share it between workers. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+/**
+ * The bundled workflow code; bundle once per process and share it between workers. With `tracing` the SDK's
+ * OpenTelemetry workflow interceptors are bundled too (a worker with tracing on needs this bundle).
+ */
+export function bundleWorkflows(options: { readonly tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    workflowInterceptorModules: options.tracing === true ? [...WORKFLOW_INTERCEPTOR_MODULES, TRACING_WORKFLOW_INTERCEPTOR_MODULE] : [...WORKFLOW_INTERCEPTOR_MODULES],
     // Workflow and update failures are converted inside the bundle: it needs the project's failure converter too.
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundlerLogger,
@@ -64,6 +69,8 @@ export interface WorkerSetOptions {
   readonly metricsAddress?: string | null;
   /** Worker Versioning: the deployment version both workers poll as (worker/versioning.ts). @default unversioned */
   readonly deployment?: WorkerDeploymentOptions | null;
+  /** OpenTelemetry tracing (worker/tracing.ts); the bundle must then be built with `tracing: true`. @default off */
+  readonly tracing?: Tracing | null;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -77,6 +84,7 @@ export interface WorkerSet {
 export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
   const { connection, namespace, bundle } = options;
   const dataConverter = options.dataConverter ?? payloadDataConverter();
+  const tracing = options.tracing ?? null;
   const workers: Worker[] = [
     await Worker.create({
       connection,
@@ -90,6 +98,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       // After a worker crash its sticky queue holds the next task of each cached workflow this long before any
       // worker may take it (SDK default 10 s): gate decisions time out meanwhile, so keep it short.
       stickyQueueScheduleToStartTimeout: '2 seconds',
+      ...(tracing && { sinks: tracingSinks(tracing) }),
       ...(options.deployment && { workerDeploymentOptions: options.deployment }),
     }),
   ];
@@ -103,6 +112,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         dataConverter,
         activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
         maxConcurrentActivityTaskExecutions: 4,
+        ...(tracing && { interceptors: tracingActivityInterceptors(tracing) }),
         ...(options.deployment && { workerDeploymentOptions: options.deployment }),
       }),
     );

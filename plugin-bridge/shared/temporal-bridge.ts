@@ -8,6 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
+import { tracingClientInterceptors, tracingFromEnv, type Tracing } from './tracing.ts';
 
 /** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
 export interface TemporalSettings {
@@ -18,6 +19,8 @@ export interface TemporalSettings {
   readonly payloadKeyFile?: string;
   /** Calls in flight at once; more wait for a slot until their deadline (see admission.ts). @default 8 */
   readonly maxInFlight?: number;
+  /** OpenTelemetry tracing of the client's calls; unset: from the `OTEL_*` environment (see tracing.ts), off by default. */
+  readonly tracing?: Tracing | null;
 }
 
 /** How long `stop()` waits for calls still in flight before it closes the connection under them. */
@@ -29,6 +32,8 @@ export const GRPC_RETRY_WINDOW_MS = 10_000;
 export class TemporalBridge {
   #connection: Connection | null = null;
   #client: Client | null = null;
+  /** The tracer this bridge started from the environment (flushed on stop); null when off or given. */
+  #ownTracing: Tracing | null = null;
   readonly #inFlight = new Set<Promise<unknown>>();
   #lastFailureAt: number | null = null;
   readonly #admission: Admission;
@@ -49,7 +54,9 @@ export class TemporalBridge {
     const address = this.settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
     this.#connection = Connection.lazy({ ...env.connectionOptions, address });
     const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
-    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter });
+    if (this.settings.tracing === undefined) this.#ownTracing = tracingFromEnv(process.env, 'openclaw-gateway');
+    const interceptors = { workflow: tracingClientInterceptors(this.settings.tracing ?? this.#ownTracing) };
+    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter, interceptors });
   }
 
   /**
@@ -62,14 +69,18 @@ export class TemporalBridge {
    */
   async stop(): Promise<void> {
     const connection = this.#connection;
+    const tracing = this.#ownTracing;
     this.#connection = null;
     this.#client = null;
+    this.#ownTracing = null;
     if (this.#inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const drained = Promise.allSettled([...this.#inFlight]);
       await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, STOP_DRAIN_MS)))]);
       clearTimeout(timer);
     }
+    // Flushes the spans still batched; an unreachable collector costs at most the exporter's own timeout.
+    if (tracing !== null) await tracing.shutdown();
     if (connection === null) return;
     const wait = this.#lastFailureAt === null ? 0 : this.#lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
     if (wait <= 0) {
