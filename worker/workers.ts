@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
 import { startStateGauges } from './state-gauges.ts';
+import { startDeadLetterGauge } from './dead-letter-gauge.ts';
 import type { Tracing } from '../plugin-bridge/shared/tracing.ts';
 import { TRACING_WORKFLOW_INTERCEPTOR_MODULE, tracingActivityInterceptors, tracingSinks } from './tracing.ts';
 
@@ -67,6 +68,8 @@ export interface WorkerSetOptions {
   readonly version?: string;
   /** Where the runtime's Prometheus endpoint listens; when set, the open-workflow gauges are kept too. @default null */
   readonly metricsAddress?: string | null;
+  /** How often the state gauges are read (ms), when metrics are on. @default 15000 */
+  readonly stateGaugeIntervalMs?: number;
   /** Worker Versioning: the deployment version both workers poll as (worker/versioning.ts). @default unversioned */
   readonly deployment?: WorkerDeploymentOptions | null;
   /** OpenTelemetry tracing (worker/tracing.ts); the bundle must then be built with `tracing: true`. @default off */
@@ -120,7 +123,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
   return {
     workers,
     async run() {
-      const stopGauges = (options.metricsAddress ?? null) === null ? () => undefined : startStateGauges(connection, namespace, options.logger);
+      const stopGauges = (options.metricsAddress ?? null) === null ? () => undefined : startGauges(options, dataConverter);
       try {
         await Promise.all(workers.map((w) => w.run()));
       } finally {
@@ -132,4 +135,14 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
+}
+
+/** The state gauges of the Prometheus endpoint: open workflows by type, dead-lettered ledger writes. */
+function startGauges(options: WorkerSetOptions, dataConverter: DataConverter): () => void {
+  const intervalMs = options.stateGaugeIntervalMs ?? 15_000;
+  const stops = [
+    startStateGauges(options.connection, options.namespace, options.logger, intervalMs),
+    startDeadLetterGauge(options.connection, options.namespace, dataConverter, options.logger, intervalMs),
+  ];
+  return () => stops.forEach((stop) => stop());
 }
