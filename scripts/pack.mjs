@@ -73,7 +73,12 @@ async function packPlugin(id, { external }, stageRoot, destination) {
   if (manifest.version !== version) throw new Error(`plugin-bridge/${id}/openclaw.plugin.json has version ${manifest.version}, package.json ${version}`);
   await build({
     entryPoints: [join(repo, 'plugin-bridge', id, 'index.ts')],
-    outfile: join(stage, 'dist', 'index.js'),
+    // dist/index.js, and a chunk for what is imported only on demand: OpenTelemetry tracing (loaded when the
+    // OTEL_* variables turn it on, plugin-bridge/shared/deferred-tracing.ts) costs nothing at load when it is off.
+    outdir: join(stage, 'dist'),
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -8,7 +8,8 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
-import { tracingClientInterceptors, tracingFromEnv, type Tracing } from './tracing.ts';
+import { bridgeTracing, type BridgeTracing } from './deferred-tracing.ts';
+import type { Tracing } from './tracing.ts';
 
 /** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
 export interface TemporalSettings {
@@ -32,8 +33,7 @@ export const GRPC_RETRY_WINDOW_MS = 10_000;
 export class TemporalBridge {
   #connection: Connection | null = null;
   #client: Client | null = null;
-  /** The tracer this bridge started from the environment (flushed on stop); null when off or given. */
-  #ownTracing: Tracing | null = null;
+  #tracing: BridgeTracing | null = null;
   readonly #inFlight = new Set<Promise<unknown>>();
   #lastFailureAt: number | null = null;
   readonly #admission: Admission;
@@ -54,8 +54,8 @@ export class TemporalBridge {
     const address = this.settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
     this.#connection = Connection.lazy({ ...env.connectionOptions, address });
     const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
-    if (this.settings.tracing === undefined) this.#ownTracing = tracingFromEnv(process.env, 'openclaw-gateway');
-    const interceptors = { workflow: tracingClientInterceptors(this.settings.tracing ?? this.#ownTracing) };
+    this.#tracing = bridgeTracing(this.settings.tracing, process.env);
+    const interceptors = { workflow: this.#tracing.interceptors };
     this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter, interceptors });
   }
 
@@ -69,10 +69,10 @@ export class TemporalBridge {
    */
   async stop(): Promise<void> {
     const connection = this.#connection;
-    const tracing = this.#ownTracing;
+    const tracing = this.#tracing;
     this.#connection = null;
     this.#client = null;
-    this.#ownTracing = null;
+    this.#tracing = null;
     if (this.#inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const drained = Promise.allSettled([...this.#inFlight]);
