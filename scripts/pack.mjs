@@ -2,7 +2,8 @@
 //   dist/openclaw-temporal-<plugin>-<version>.tgz   one OpenClaw plugin package per plugin (`openclaw plugins install <tgz>`)
 //   dist/openclaw-temporal-<version>.tgz            the worker and ops CLI (`npx openclaw-temporal worker`, the Dockerfile)
 // A plugin package is self-contained JavaScript: esbuild bundles its sources, the workflow contracts it imports and
-// the pure-JS Temporal client into dist/index.js, so installing it needs no npm registry. Only the orchestrator
+// the pure-JS Temporal client into dist/index.js (and dist/chunks/: code it imports on demand, such as tracing), so
+// installing it needs no npm registry. Only the orchestrator
 // declares a runtime dependency: its gateway activity worker needs the Temporal worker SDK (native core), which
 // OpenClaw installs with npm when it installs the archive. One package per plugin, not one package with four
 // entries: OpenClaw names the entries of a multi-entry package `<package id>/<entry>`, which would change every

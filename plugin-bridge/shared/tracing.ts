@@ -11,7 +11,7 @@
  */
 import * as otel from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { globalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -21,7 +21,11 @@ import type { TracingSettings } from './tracing-settings.ts';
 export { tracingSettings, type TracingSettings } from './tracing-settings.ts';
 export { OpenTelemetryWorkflowClientInterceptor };
 
-/** A started tracer: the processor and resource the worker's sinks need, and `shutdown()` to flush. */
+/**
+ * A started tracer: the processor and resource the worker's sinks need, and `shutdown()` to flush. An export that
+ * fails (the collector is down) never rejects: it goes to OpenTelemetry's error handler, like the failed exports
+ * of the batch processor, so stopping a plugin or the worker does not fail for it.
+ */
 export interface Tracing {
   readonly tracer: otel.Tracer;
   readonly spanProcessor: SpanProcessor;
@@ -37,5 +41,5 @@ export function startTracing(settings: TracingSettings): Tracing {
   // Both return false (and change nothing) when the process has registered its own already.
   otel.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   otel.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  return { tracer: provider.getTracer('openclaw-temporal'), spanProcessor, resource, shutdown: () => provider.shutdown() };
+  return { tracer: provider.getTracer('openclaw-temporal'), spanProcessor, resource, shutdown: () => provider.shutdown().catch(globalErrorHandler) };
 }

@@ -29,7 +29,15 @@ test('OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', () => {
 test("the bridge's client gets no interceptor when tracing is off, one when it is on", async () => {
   assert.deepEqual(bridgeTracing(undefined, {}).interceptors, []);
   assert.deepEqual(bridgeTracing(null, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }).interceptors, []);
+  // Port 9 refuses: the collector is down.
   const on = bridgeTracing(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
   assert.equal(on.interceptors.length, 1);
+  const [interceptor] = on.interceptors;
+  let headers: string[] = [];
+  await interceptor?.signal?.({ signalName: 's', workflowExecution: { workflowId: 'w' }, headers: {}, args: [] }, async (input) => {
+    headers = Object.keys(input.headers);
+  });
+  assert.deepEqual(headers, ['_tracer-data'], 'the call went on with the trace context in its headers');
+  // Flushing that span fails; stopping the bridge must not fail for it.
   await on.shutdown();
 });
