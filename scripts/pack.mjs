@@ -2,7 +2,8 @@
 //   dist/openclaw-temporal-<plugin>-<version>.tgz   one OpenClaw plugin package per plugin (`openclaw plugins install <tgz>`)
 //   dist/openclaw-temporal-<version>.tgz            the worker and ops CLI (`npx openclaw-temporal worker`, the Dockerfile)
 // A plugin package is self-contained JavaScript: esbuild bundles its sources, the workflow contracts it imports and
-// the pure-JS Temporal client into dist/index.js, so installing it needs no npm registry. Only the orchestrator
+// the pure-JS Temporal client into dist/index.js (and dist/chunks/: code it imports on demand, such as tracing), so
+// installing it needs no npm registry. Only the orchestrator
 // declares a runtime dependency: its gateway activity worker needs the Temporal worker SDK (native core), which
 // OpenClaw installs with npm when it installs the archive. One package per plugin, not one package with four
 // entries: OpenClaw names the entries of a multi-entry package `<package id>/<entry>`, which would change every
@@ -73,7 +74,12 @@ async function packPlugin(id, { external }, stageRoot, destination) {
   if (manifest.version !== version) throw new Error(`plugin-bridge/${id}/openclaw.plugin.json has version ${manifest.version}, package.json ${version}`);
   await build({
     entryPoints: [join(repo, 'plugin-bridge', id, 'index.ts')],
-    outfile: join(stage, 'dist', 'index.js'),
+    // dist/index.js, and a chunk for what is imported only on demand: OpenTelemetry tracing (loaded when the
+    // OTEL_* variables turn it on, plugin-bridge/shared/deferred-tracing.ts) costs nothing at load when it is off.
+    outdir: join(stage, 'dist'),
+    entryNames: 'index',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',

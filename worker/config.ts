@@ -42,6 +42,8 @@ export interface WorkerConfig {
   readonly logFormat: LogFormatSetting;
   /** `OPENCLAW_TEMPORAL_METRICS_ADDRESS` (`host:port`): where the Prometheus endpoint listens; null: no metrics. */
   readonly metricsAddress: string | null;
+  /** How often the state gauges (open workflows, dead-lettered ledger writes) are read, in ms (`OPENCLAW_TEMPORAL_STATE_GAUGE_INTERVAL_MS`). */
+  readonly stateGaugeIntervalMs: number;
   /** `OPENCLAW_TEMPORAL_WORKER_VERSIONING=on`: poll as a version of the Worker Deployment (worker/versioning.ts). @default false */
   readonly workerVersioning: boolean;
   /** `OPENCLAW_TEMPORAL_BUILD_ID`: the build id to poll as; null: `<package version>+<git SHA>`. */
@@ -94,6 +96,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     logLevel,
     logFormat,
     metricsAddress,
+    stateGaugeIntervalMs: positiveInt(env, 'OPENCLAW_TEMPORAL_STATE_GAUGE_INTERVAL_MS', 15_000),
     workerVersioning: versioning === 'on',
     buildId: env.OPENCLAW_TEMPORAL_BUILD_ID?.trim() || null,
     payloadKeys: payloadKeys(env, dataDir),

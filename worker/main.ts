@@ -10,6 +10,7 @@ import { parseWorkerConfig } from './config.ts';
 import { installLogger } from './logger.ts';
 import { workerPayloadKeys } from './payload-keys.ts';
 import { bundleWorkflows, createWorkerSet } from './workers.ts';
+import { workerTracingFromEnv } from './tracing.ts';
 import { configuredDeployment } from './versioning.ts';
 
 const dataDir = fileURLToPath(new URL('../.data', import.meta.url));
@@ -20,14 +21,16 @@ async function main(): Promise<void> {
   const { dataConverter, keyFile } = workerPayloadKeys(config.payloadKeys, { create: false });
   logger.info({ codec: config.payloadKeys.kind, keyFile }, config.payloadKeys.kind === 'off' ? 'payload encryption is OFF (OPENCLAW_TEMPORAL_CODEC=off)' : 'payloads are encrypted');
   const deployment = configuredDeployment(config, fileURLToPath(new URL('..', import.meta.url)));
+  const tracing = workerTracingFromEnv(process.env, logger);
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
   try {
-    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), deployment, logger, dataConverter });
+    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows({ tracing: tracing !== null }), tracing, deployment, logger, dataConverter });
     logger.info({ namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger, version: deployment?.version ?? 'unversioned', release: OPENCLAW_TEMPORAL_VERSION }, 'worker running');
     await set.run();
     logger.info('worker stopped');
   } finally {
     await connection.close();
+    await tracing?.shutdown();
   }
 }
 

@@ -18,6 +18,7 @@ import { workerPayloadKeys } from './payload-keys.ts';
 import { pluginInstructions } from './instructions.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 import { bundleWorkflows, createWorkerSet, type WorkerLogger } from './workers.ts';
+import { workerTracingFromEnv } from './tracing.ts';
 import { configuredDeployment } from './versioning.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -76,14 +77,16 @@ async function main(): Promise<void> {
     }
   }
   const deployment = configuredDeployment(config, repo);
+  const tracing = workerTracingFromEnv(process.env, logger);
   const connection = await connectWhenHealthy(() => NativeConnection.connect({ ...config.connect.connectionOptions, address }), logger);
-  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows(), deployment, logger, dataConverter: keys.dataConverter });
+  const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows({ tracing: tracing !== null }), tracing, deployment, logger, dataConverter: keys.dataConverter });
   // With JSON logs stdout carries only JSON lines (for a log shipper); the banner is for a person: stderr.
   (format === 'json' ? process.stderr : process.stdout).write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null, payloadKeyFile: keys.keyFile, codecUrl: codecServer?.url ?? null }));
   try {
     await set.run();
   } finally {
     await connection.close();
+    await tracing?.shutdown();
     await codecServer?.close();
     if (server !== null) {
       logger.info('stopping the dev server');

@@ -14,15 +14,21 @@ import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/v
 import type { StructuredLogger } from '../workflows/shared/logger.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
 import { startStateGauges } from './state-gauges.ts';
+import { startDeadLetterGauge } from './dead-letter-gauge.ts';
+import type { Tracing } from '../plugin-bridge/shared/tracing.ts';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULE, tracingActivityInterceptors, tracingSinks } from './tracing.ts';
 
 /** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [fileURLToPath(new URL('../workflows/shared/decision-metrics.ts', import.meta.url))];
 
-/** The bundled workflow code; bundle once per process and share it between workers. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+/**
+ * The bundled workflow code; bundle once per process and share it between workers. With `tracing` the SDK's
+ * OpenTelemetry workflow interceptors are bundled too (a worker with tracing on needs this bundle).
+ */
+export function bundleWorkflows(options: { readonly tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    workflowInterceptorModules: options.tracing === true ? [...WORKFLOW_INTERCEPTOR_MODULES, TRACING_WORKFLOW_INTERCEPTOR_MODULE] : [...WORKFLOW_INTERCEPTOR_MODULES],
     // Workflow and update failures are converted inside the bundle: it needs the project's failure converter too.
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundlerLogger,
@@ -58,8 +64,12 @@ export interface WorkerSetOptions {
   readonly version?: string;
   /** Where the runtime's Prometheus endpoint listens; when set, the open-workflow gauges are kept too. @default null */
   readonly metricsAddress?: string | null;
+  /** How often the state gauges are read (ms), when metrics are on. @default 15000 */
+  readonly stateGaugeIntervalMs?: number;
   /** Worker Versioning: the deployment version both workers poll as (worker/versioning.ts). @default unversioned */
   readonly deployment?: WorkerDeploymentOptions | null;
+  /** OpenTelemetry tracing (worker/tracing.ts); the bundle must then be built with `tracing: true`. @default off */
+  readonly tracing?: Tracing | null;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -73,6 +83,7 @@ export interface WorkerSet {
 export async function createWorkerSet(options: WorkerSetOptions): Promise<WorkerSet> {
   const { connection, namespace, bundle } = options;
   const dataConverter = options.dataConverter ?? payloadDataConverter();
+  const tracing = options.tracing ?? null;
   const workers: Worker[] = [
     await Worker.create({
       connection,
@@ -86,6 +97,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       // After a worker crash its sticky queue holds the next task of each cached workflow this long before any
       // worker may take it (SDK default 10 s): gate decisions time out meanwhile, so keep it short.
       stickyQueueScheduleToStartTimeout: '2 seconds',
+      ...(tracing && { sinks: tracingSinks(tracing) }),
       ...(options.deployment && { workerDeploymentOptions: options.deployment }),
     }),
   ];
@@ -99,6 +111,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
         dataConverter,
         activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
         maxConcurrentActivityTaskExecutions: 4,
+        ...(tracing && { interceptors: tracingActivityInterceptors(tracing) }),
         ...(options.deployment && { workerDeploymentOptions: options.deployment }),
       }),
     );
@@ -106,7 +119,7 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
   return {
     workers,
     async run() {
-      const stopGauges = (options.metricsAddress ?? null) === null ? () => undefined : startStateGauges(connection, namespace, options.logger);
+      const stopGauges = (options.metricsAddress ?? null) === null ? () => undefined : startGauges(options, dataConverter);
       try {
         await Promise.all(workers.map((w) => w.run()));
       } finally {
@@ -118,4 +131,14 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
+}
+
+/** The state gauges of the Prometheus endpoint: open workflows by type, dead-lettered ledger writes. */
+function startGauges(options: WorkerSetOptions, dataConverter: DataConverter): () => void {
+  const intervalMs = options.stateGaugeIntervalMs ?? 15_000;
+  const stops = [
+    startStateGauges(options.connection, options.namespace, options.logger, intervalMs),
+    startDeadLetterGauge(options.connection, options.namespace, dataConverter, options.logger, intervalMs),
+  ];
+  return () => stops.forEach((stop) => stop());
 }

@@ -8,6 +8,8 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
+import { bridgeTracing, type BridgeTracing } from './deferred-tracing.ts';
+import type { Tracing } from './tracing.ts';
 
 /** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
 export interface TemporalSettings {
@@ -18,6 +20,8 @@ export interface TemporalSettings {
   readonly payloadKeyFile?: string;
   /** Calls in flight at once; more wait for a slot until their deadline (see admission.ts). @default 8 */
   readonly maxInFlight?: number;
+  /** OpenTelemetry tracing of the client's calls; unset: from the `OTEL_*` environment (see tracing.ts), off by default. */
+  readonly tracing?: Tracing | null;
 }
 
 /**
@@ -28,6 +32,14 @@ export interface TemporalSettings {
  */
 const STOP_GRACE_MS = 1000;
 const STOP_SETTLE_MS = 500;
+const STOP_FLUSH_MS = 1000;
+
+/** Resolves once `work` settled or `ms` passed, whichever comes first; never rejects. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 /** How long after a failed call the SDK may still hold a gRPC retry timer for it (its backoff window). */
 export const GRPC_RETRY_WINDOW_MS = 10_000;
 
@@ -35,6 +47,7 @@ export const GRPC_RETRY_WINDOW_MS = 10_000;
 export class TemporalBridge {
   #connection: Connection | null = null;
   #client: Client | null = null;
+  #tracing: BridgeTracing | null = null;
   readonly #inFlight = new Set<Promise<unknown>>();
   #lastFailureAt: number | null = null;
   /** Aborted by `stop()` once the grace has passed: every call still running then gives up. */
@@ -58,7 +71,9 @@ export class TemporalBridge {
     this.#connection = Connection.lazy({ ...env.connectionOptions, address });
     this.#stopping = new AbortController();
     const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
-    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter });
+    this.#tracing = bridgeTracing(this.settings.tracing, process.env);
+    const interceptors = { workflow: this.#tracing.interceptors };
+    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter, interceptors });
   }
 
   /**
@@ -72,12 +87,17 @@ export class TemporalBridge {
   async stop(): Promise<void> {
     const connection = this.#connection;
     const stopping = this.#stopping;
+    const tracing = this.#tracing;
     this.#connection = null;
     this.#client = null;
     this.#stopping = null;
+    this.#tracing = null;
     await this.#settled(STOP_GRACE_MS);
     stopping?.abort();
     await this.#settled(STOP_SETTLE_MS);
+    // Flushes the spans still batched, for at most STOP_FLUSH_MS: an unreachable collector (the exporter waits
+    // 10 s for it) must not hold the stop past OpenClaw's budget; unflushed spans are dropped.
+    if (tracing !== null) await settledWithin(tracing.shutdown(), STOP_FLUSH_MS);
     if (connection === null) return;
     const wait = this.#lastFailureAt === null ? 0 : this.#lastFailureAt + GRPC_RETRY_WINDOW_MS - Date.now();
     if (wait <= 0) {
@@ -89,10 +109,7 @@ export class TemporalBridge {
 
   /** Resolves once every call in flight has settled, or after `ms`. */
   async #settled(ms: number): Promise<void> {
-    if (this.#inFlight.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
+    if (this.#inFlight.size > 0) await settledWithin(Promise.allSettled([...this.#inFlight]), ms);
   }
 
   /** When the last call failed (epoch ms), or null: a retry timer of the SDK may be pending until the window ends. */

@@ -18,6 +18,8 @@ export interface ComposeService {
   readonly healthcheck?: { readonly test?: readonly string[] | string };
   readonly depends_on?: Readonly<Record<string, { readonly condition?: string }>>;
   readonly entrypoint?: readonly string[] | string;
+  /** Started only when one of these profiles is asked for (`docker compose --profile <name> up`). */
+  readonly profiles?: readonly string[];
 }
 
 export interface ComposeConfig {

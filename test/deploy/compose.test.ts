@@ -24,8 +24,18 @@ describe('docker-compose.yml', { skip: composeMissing() ?? false }, () => {
     compose = composeConfig();
   });
 
-  test('docker-compose config accepts the file, with the six services of the guide', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), [...SERVICES].sort());
+  test('docker-compose config accepts the file, with the six services of the guide (and the optional ones in profiles)', () => {
+    const always = Object.entries(compose.services).filter(([, s]) => (s.profiles ?? []).length === 0).map(([name]) => name);
+    assert.deepEqual(always.sort(), [...SERVICES].sort());
+  });
+
+  test('tracing is optional: Jaeger only in the `tracing` profile, taking OTLP/HTTP; the worker passes the endpoint on, off when unset', () => {
+    const jaeger = service('jaeger');
+    assert.deepEqual(jaeger.profiles, ['tracing']);
+    assert.equal(jaeger.environment?.COLLECTOR_OTLP_ENABLED, 'true');
+    assert.deepEqual(publishedPorts(jaeger).sort(), [16686, 4318].sort());
+    assert.equal(service('worker').environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '', '', 'no endpoint unless the operator sets one');
+    assert.match(read('docker-compose.yml'), /OTEL_EXPORTER_OTLP_ENDPOINT: \$\{OTEL_EXPORTER_OTLP_ENDPOINT:-\}/);
   });
 
   test('every image is pinned to an exact version, and the server and its admin tools share one', () => {

@@ -15,7 +15,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   activities: ['activities/', 'workflows/'],
   'plugin-bridge/shared': ['plugin-bridge/shared/', 'workflows/', 'activities/gateway'],
   'plugin-bridge/<plugin>': ['plugin-bridge/<plugin>/', 'plugin-bridge/shared/', 'workflows/', 'activities/gateway'],
-  worker: ['worker/', 'workflows/', 'activities/', 'plugin-bridge/shared/codec/', 'scripts/paths.mjs'],
+  worker: ['worker/', 'workflows/', 'activities/', 'plugin-bridge/shared/codec/', 'plugin-bridge/shared/tracing.ts', 'scripts/paths.mjs'],
 };
 
 /** The rule that governs `file` (a repo path), and the plugin folder it belongs to, if any. */
