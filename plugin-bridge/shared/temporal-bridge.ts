@@ -187,6 +187,9 @@ function describe(err: unknown): string {
 function classify(err: unknown): TemporalFailureKind {
   const name = err instanceof Error ? err.name : '';
   const text = describe(err);
+  // The server looked at the request and refused it (e.g. a payload over its blob size limit): sending it again
+  // gives the same answer. The SDK wraps it in a ServiceError like a lost connection, so the status decides.
+  if (/\bINVALID_ARGUMENT\b/.test(text)) return 'rejected';
   if (/UNAVAILABLE|ECONNREFUSED|connect|No connection/i.test(text) || name === 'ServiceError') return 'unavailable';
   // A state of the server, not of the call: a cluster answers it while its database is down, so what was sent waits
   // (outboxes keep it) instead of counting towards a dead letter.

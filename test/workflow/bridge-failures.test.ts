@@ -1,8 +1,10 @@
 // How the plugin bridge classifies a failed Temporal call, against a real dev server: the kind decides what a hook
-// does (a refused fact moves to a dead-letter file after a few attempts, an unreachable one waits in the outbox).
+// does (a refused fact moves to a dead-letter file after a few attempts and a refused usage batch is halved; an
+// unreachable fact waits in the outbox).
 // A namespace the server cannot find is a state of the server, not of the fact: a Temporal cluster answers
 // NamespaceNotFound while its database is down (seen in test/cluster/faults.test.ts), so it counts as unreachable.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
@@ -56,4 +58,14 @@ test('a call in flight when the bridge stops gives up as not-started within the 
   await new Promise((r) => setTimeout(r, 200));
   await bridge.stop();
   assert.equal(await outcome, 'not-started');
+});
+
+// Random, so the payload codec cannot compress it below the server's 2 MB blob limit.
+test('a request the server finds invalid (a payload over its size limit): rejected, so a fact can move to a dead letter', async () => {
+  const bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
+  const err = await failureOf(bridge, (client) =>
+    client.workflow.signalWithStart('nothing', { workflowId: 'bridge-failures-oversized', taskQueue: 'bridge-failures-nowhere', signal: 'fact', signalArgs: [randomBytes(2_200_000).toString('base64')] }),
+  );
+  assert.match(err.detail, /INVALID_ARGUMENT|size/i);
+  assert.equal(err.kind, 'rejected');
 });
