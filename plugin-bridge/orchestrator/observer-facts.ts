@@ -19,11 +19,8 @@ import { factKey, type ObserverFact, type ObserverFactEntry, type SendFact, type
 import type { Answer } from './thread-client.ts';
 
 const REJECTED_ATTEMPTS = 5;
-/**
- * Temporal refused the fact itself (retrying cannot help). The bridge calls any gRPC ServiceError `unavailable`,
- * so a request the server found invalid (INVALID_ARGUMENT, e.g. over its payload size limit) is recognised here.
- */
-const refused = (err: unknown) => err instanceof TemporalCallError && (err.kind === 'rejected' || /\bINVALID_ARGUMENT\b/.test(err.detail));
+/** Temporal refused the fact itself (retrying cannot help: e.g. a payload over the server's size limit). */
+const refused = (err: unknown) => err instanceof TemporalCallError && err.kind === 'rejected';
 
 /** What became of a fact: the thread's answer, or `kept` in the outbox for later. */
 export type FactOutcome = Answer<void> | { readonly kind: 'kept' };

@@ -31,7 +31,7 @@ function harness(name: string) {
       temporal.attempts.push(idOf(fact));
       if (temporal.hang !== null) await temporal.hang;
       if (temporal.mode === 'down') throw new TemporalCallError('orchestrator.subagent-ended', 'unavailable', 'connection refused');
-      if (temporal.mode === 'refusing' && idOf(fact).includes('huge')) throw new TemporalCallError('orchestrator.subagent-ended', 'unavailable', 'Failed to signal Workflow (3 INVALID_ARGUMENT: Blob data size exceeds limit.)');
+      if (temporal.mode === 'refusing' && idOf(fact).includes('huge')) throw new TemporalCallError('orchestrator.subagent-ended', 'rejected', 'Failed to signal Workflow (3 INVALID_ARGUMENT: Blob data size exceeds limit.)');
       temporal.delivered.push(idOf(fact));
       return { kind: 'ok', value: undefined };
     } catch (err) {
