@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRows } from '../helpers/sqlite.ts';
-import { afterToolResult, type ModelCall } from './fakes/model-server.ts';
+import { textOf, type ModelCall } from './fakes/model-server.ts';
+import { afterOwnToolResult, ownMessages } from './transcripts.ts';
 import type { Delivered } from './fakes/telegram-bot-api.ts';
 
 /** Where the plugins keep their files under the gateway's state dir (their defaults). */
@@ -46,17 +47,26 @@ export function scriptedUsage(calls: readonly ModelCall[]): Array<[number, numbe
 
 const key = ([i, o]: readonly [number, number]) => `${i}/${o}`;
 
+/** Which session a request comes from: its own transcript's first user message (a subagent's task). */
+function sessionOf(call: ModelCall): string {
+  return textOf(ownMessages(call.request).find((m) => m.role === 'user')?.content).slice(0, 400);
+}
+
 /**
  * What OpenClaw reports per agent run in `llm_output`: the sum of the run's model calls (a run starts with a
- * request that does not follow a tool result). Valid for calls of one session at a time.
+ * request that does not follow the session's own tool result). Sessions running at once (a front and the
+ * orchestrator it spawned) are told apart by their transcripts.
  */
 export function runUsage(calls: readonly ModelCall[]): string[] {
   const runs: Array<[number, number]> = [];
+  const current = new Map<string, number>();
   for (const call of calls) {
-    if (!afterToolResult(call.request) || runs.length === 0) runs.push([0, 0]);
+    const session = sessionOf(call);
+    if (!afterOwnToolResult(call.request) || !current.has(session)) current.set(session, runs.push([0, 0]) - 1);
+    const at = current.get(session) ?? runs.length - 1;
     const [pair] = scriptedUsage([call]);
-    const run = runs[runs.length - 1];
-    if (pair && run) runs[runs.length - 1] = [run[0] + pair[0], run[1] + pair[1]];
+    const run = runs[at];
+    if (pair && run) runs[at] = [run[0] + pair[0], run[1] + pair[1]];
   }
   return runs.map(key);
 }

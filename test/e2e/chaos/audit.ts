@@ -15,6 +15,7 @@ import {
   workerLogViolations,
 } from '../auditor.ts';
 import { eventually } from '../../helpers/temporal.ts';
+import { threadLossViolations, threadSnapshot } from '../orchestrator-audit.ts';
 import { MAX_USES, PROTECTED, type ChaosWorld } from './world.ts';
 
 /** Waits (bounded) for a usage row per reported run, then compares them. */
@@ -23,6 +24,27 @@ async function usageCheck(world: ChaosWorld): Promise<string[]> {
   const expected = runUsage(world.stack.model.calls);
   await eventually('a usage row per run', () => (usageRows(stateDir).length >= expected.length ? true : undefined), 60_000).catch(() => undefined);
   return usageViolations(stateDir, expected);
+}
+
+/**
+ * Every thread a delegating round started: bound within the settle time (its spawn result was not lost), and
+ * nothing it held before lost since the last audit.
+ */
+async function threadCheck(world: ChaosWorld): Promise<string[]> {
+  const out: string[] = [];
+  for (const [front, before] of world.threads) {
+    const now = await eventually(`the thread of ${front} bound`, async () => {
+      const snap = await threadSnapshot(world.stack.server.client, front).catch(() => undefined);
+      return snap?.orchestratorKey !== undefined ? snap : undefined;
+    }, 120_000).catch(() => undefined);
+    if (now === undefined) {
+      out.push(`no thread, binding, counter or retry lost: the thread of ${front} was ${before === undefined ? 'never bound' : 'lost'}`);
+      continue;
+    }
+    if (before !== undefined) out.push(...threadLossViolations(before, now).map((v) => `${v} (${front})`));
+    world.threads.set(front, now);
+  }
+  return out;
 }
 
 /** All violated invariants now, each a sentence naming the invariant. */
@@ -40,6 +62,7 @@ export async function auditWorld(world: ChaosWorld): Promise<string[]> {
     ...counterViolations(stateDir, MAX_USES),
     ...outcomeViolations(world.outcomes),
     ...(await usageCheck(world)),
+    ...(await threadCheck(world)),
     ...crashViolations(processes),
     ...gatewayLogViolations(stack.gatewayLogs()),
     ...workerLogViolations(stack.workerLogs()),

@@ -19,7 +19,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 const SETTLE_TIMEOUT_MS = 180_000;
 
 /**
- * Waits until the world is quiet: the worker polls, both outboxes are delivered and the gate workflow answers a
+ * Waits until the world is quiet: the worker polls, every outbox is delivered and the gate workflow answers a
  * query (so a worker restart's sticky-queue wait is over). A reply sent earlier could be cancelled for a reason
  * that is no fault of the gate.
  */
@@ -29,7 +29,8 @@ export async function settle(world: ChaosWorld): Promise<void> {
     // The worker did not come back by itself after the server's outage: its process manager would restart it.
     await stack.killWorker();
   });
-  await eventually('both outboxes delivered', () => (outboxLines(world, 'lorene-gate') + outboxLines(world, 'usage-ledger') === 0 ? true : undefined), SETTLE_TIMEOUT_MS);
+  const pending = () => outboxLines(world, 'lorene-gate') + outboxLines(world, 'usage-ledger') + outboxLines(world, 'orchestrator');
+  await eventually('every outbox delivered', () => (pending() === 0 ? true : undefined), SETTLE_TIMEOUT_MS);
   const gate = stack.server.client.workflow.getHandle(gateWorkflowId('telegram', `+${FAMILY}`));
   const exists = await gate.describe().then(() => true, () => false);
   if (exists) await eventually('the gate workflow answers', () => gate.query(gateStateQuery).then(() => true), SETTLE_TIMEOUT_MS);

@@ -1,10 +1,11 @@
 /**
  * The scenarios the fault tests and the chaos run drive, as lists of steps so a fault can land between any two
  * (the chaos loop picks the point). Each step sends one message as a user would and records what it expected of
- * the reply and what really happened; the auditor turns a mismatch into a named invariant. Adding a scenario (the
- * orchestrator flow) is adding an entry to {@link SCENARIOS}.
+ * the reply and what really happened; the auditor turns a mismatch into a named invariant. Adding a scenario is
+ * adding an entry to {@link SCENARIOS}.
  */
 import { turnText } from '../fakes/model-server.ts';
+import { freshSession } from '../fakes/telegram-bot-api.ts';
 import { gateResponses, type ReplyOutcome } from '../auditor.ts';
 import { eventually } from '../../helpers/temporal.ts';
 import { DECISION_TIMEOUT_MS, FAMILY, MAX_USES, STRANGER, USAGE_SESSION, type ChaosWorld } from './world.ts';
@@ -129,5 +130,34 @@ export const usageRound: Scenario = {
   },
 };
 
+/**
+ * The orchestrator flow in a fresh private chat: `/new` (so the gateway's shutdown drain knows the session), then
+ * a message the front delegates — its `sessions_spawn` becomes the hidden orchestrator, bound to the chat, whose
+ * `exec` is blocked. The auditor then holds every thread seen so far to "no thread, binding or counter lost".
+ */
+export const orchestratorRound: Scenario = {
+  name: 'orchestrator',
+  steps(world) {
+    const chat = world.nextChat();
+    const tag = world.nextTag();
+    return [
+      {
+        name: 'fresh session',
+        run: async (w) => {
+          w.events++;
+          await freshSession(w.telegram, chat, OUTCOME_TIMEOUT_MS).catch(() => undefined); // its reply is not the point
+        },
+      },
+      {
+        name: 'delegate',
+        run: async (w) => {
+          w.threads.set(`agent:main:telegram:direct:${chat}`, undefined);
+          await say(w, chat, `q-delegate ${tag}: keep an eye on the build`, tag, () => ({ expected: 'delivered', because: 'an unprotected chat is never gated' }));
+        },
+      },
+    ];
+  },
+};
+
 /** The scenarios the chaos loop draws from. */
-export const SCENARIOS: readonly Scenario[] = [gateRound, usageRound];
+export const SCENARIOS: readonly Scenario[] = [gateRound, usageRound, orchestratorRound];

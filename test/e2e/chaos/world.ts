@@ -12,6 +12,8 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-bot-api.
 import type { ReplyOutcome } from '../auditor.ts';
 import { startRedeliveryProxy, type RedeliveryProxy } from '../redelivery-proxy.ts';
 import { startStack, type E2EStack } from '../harness.ts';
+import type { ThreadSnapshot } from '../orchestrator-audit.ts';
+import { afterOwnToolResult, subagentTask } from '../transcripts.ts';
 
 /** The protected family member's private chat (and the person allowed to trigger in it). */
 export const FAMILY = 222;
@@ -21,6 +23,8 @@ export const PROTECTED = new Set([String(FAMILY)]);
 export const MAX_USES = 2;
 /** The gate's decision bound; OpenClaw gives `message_sending` this plus 2000 ms, then delivers. */
 export const DECISION_TIMEOUT_MS = 5000;
+/** Orchestrator rounds talk in private chats numbered from here on, one per round. */
+export const ORCHESTRATOR_CHATS = 7000;
 /** The HTTP session the usage scenario talks to. */
 export const USAGE_SESSION = 'agent:main:chaos';
 
@@ -38,13 +42,29 @@ export interface ChaosWorld {
   events: number;
   /** A fresh tag (`[m<n>]`) for a message; the fake model's reply names it. */
   nextTag(): string;
+  /** Front session key → its thread as last audited (undefined until first seen bound). */
+  readonly threads: Map<string, ThreadSnapshot | undefined>;
+  /** A fresh private chat for an orchestrator round. */
+  nextChat(): number;
   stop(): Promise<void>;
 }
 
-/** Each reply names the tag it answers; "check your status" runs a tool call first (a two-call run). */
+/**
+ * Each reply names the tag it answers; "check your status" runs a tool call first (a two-call run). A front asked
+ * to "q-delegate" spawns (the bridge turns it into the hidden orchestrator); the orchestrator tries `exec` once
+ * per message it gets (blocked by the thread's rules while Temporal answers) and then says so.
+ */
 function respond(request: ModelRequest, seq: number): ScriptedReply {
   const usage = { input: 2000 + seq, output: 20 + seq };
   const tag = /\[m\d+\]/.exec(turnText(request))?.[0] ?? `[x${seq}]`;
+  const task = subagentTask(request);
+  if (task !== undefined) {
+    const own = /\[m\d+\]/.exec(task)?.[0] ?? tag;
+    if (!task.includes('You are the hidden orchestrator')) return { kind: 'text', text: `worker done ${own}`, usage };
+    if (!afterOwnToolResult(request)) return { kind: 'tools', calls: [{ name: 'exec', args: { command: `echo ${seq}` } }], usage };
+    return { kind: 'text', text: `orchestrating ${own}`, usage };
+  }
+  if (turnText(request).includes('q-delegate') && !afterToolResult(request)) return { kind: 'tools', calls: [{ name: 'sessions_spawn', args: { task: `TASK ${tag}: watch the build`, label: 'build' } }], usage };
   if (afterToolResult(request)) return { kind: 'text', text: `status seen ${tag}`, usage };
   if (turnText(request).includes('check your status')) return { kind: 'tools', calls: [{ name: 'session_status', args: {} }], usage };
   return { kind: 'text', text: `reply to ${tag}`, usage };
@@ -67,6 +87,7 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
         missedResponseTtlMs: 900_000,
         decisionTimeoutMs: DECISION_TIMEOUT_MS,
       },
+      orchestrator: { decisionTimeoutMs: DECISION_TIMEOUT_MS },
     },
     extraConfig: {
       channels: {
@@ -81,6 +102,9 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
         },
       },
       bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
+      // One session per chat: each orchestrator round's chat has a front of its own.
+      session: { dmScope: 'per-channel-peer' },
+      tools: { toolSearch: false, exec: { security: 'full', ask: 'off' } },
     },
   }).catch(async (err: unknown) => {
     await proxy.close();
@@ -88,6 +112,7 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
     throw err;
   });
   let tags = 0;
+  let chats = 0;
   return {
     stack,
     telegram,
@@ -97,6 +122,8 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
     outcomes: [],
     events: 0,
     nextTag: () => `[m${++tags}]`,
+    threads: new Map(),
+    nextChat: () => ORCHESTRATOR_CHATS + ++chats,
     async stop() {
       await stack.stop();
       await proxy.close();
@@ -106,7 +133,7 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
 }
 
 /** Lines waiting in a plugin's outbox file under the state dir (0 when there is none). */
-export function outboxLines(world: ChaosWorld, plugin: 'lorene-gate' | 'usage-ledger'): number {
+export function outboxLines(world: ChaosWorld, plugin: 'lorene-gate' | 'usage-ledger' | 'orchestrator'): number {
   const path = join(world.stack.sandbox.stateDir, plugin, 'outbox.jsonl');
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0;
 }
