@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { afterToolResult, textOf, turnText, type ModelCall, type ModelRequest, type ScriptedReply } from './fakes/model-server.ts';
-import { freshSession, startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
+import { freshSession, startFakeTelegram, telegramGatewayConfig, type FakeTelegram } from './fakes/telegram-bot-api.ts';
 import { gatewayLogViolations, logLines } from './auditor.ts';
 import { drainViolations, retryDeliveryViolations, threadLossViolations, threadSnapshot } from './orchestrator-audit.ts';
 import { startStack, type E2EStack } from './harness.ts';
@@ -99,27 +99,11 @@ before(async () => {
   telegram = await startFakeTelegram();
   stack = await startStack('e2e-orchestrator', respond, {
     withChannels: true,
-    // decisionTimeoutMs at its maximum: on two shared, busy cores the gateway's event loop stalls for seconds, and a
-    // spawn-result signal still queued at its deadline is dropped (the orchestrator then runs unbound; observer
-    // signals have no outbox yet).
+    // decisionTimeoutMs at its maximum: on two shared, busy cores the gateway's event loop stalls for seconds, and
+    // a tool decision past its deadline follows onTemporalError (allow) instead of the thread's rules, which would
+    // change the scripted exec outcomes (a spawn result past it waits in the orchestrator's outbox).
     pluginConfig: { orchestrator: { decisionTimeoutMs: 14_000, retryBackoff: { initialMs: RETRY_BACKOFF_MS, multiplier: 1, maxMs: RETRY_BACKOFF_MS } } },
-    extraConfig: {
-      channels: {
-        telegram: {
-          enabled: true,
-          botToken: telegram.token,
-          apiRoot: telegram.apiRoot,
-          dmPolicy: 'open',
-          allowFrom: ['*'],
-          streaming: { mode: 'off' },
-          network: { dangerouslyAllowPrivateNetwork: true },
-        },
-      },
-      bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
-      // One session per chat (the front's key names the chat).
-      session: { dmScope: 'per-channel-peer' },
-      tools: { toolSearch: false, exec: { security: 'full', ask: 'off' } },
-    },
+    extraConfig: telegramGatewayConfig(telegram),
   });
 });
 

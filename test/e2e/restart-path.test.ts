@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { afterToolResult, turnText, type ModelRequest, type ScriptedReply } from './fakes/model-server.ts';
-import { freshSession, startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
+import { freshSession, startFakeTelegram, telegramGatewayConfig, type FakeTelegram } from './fakes/telegram-bot-api.ts';
 import { gatewayLogViolations, logLines } from './auditor.ts';
 import { drainViolations, threadLossViolations, threadSnapshot } from './orchestrator-audit.ts';
 import { startStack, type E2EStack } from './harness.ts';
@@ -42,13 +42,7 @@ before(async () => {
   stack = await startStack('e2e-restart-path', respond, {
     withChannels: true,
     pluginConfig: { orchestrator: { decisionTimeoutMs: 14_000 } },
-    extraConfig: {
-      channels: { telegram: { enabled: true, botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'open', allowFrom: ['*'], streaming: { mode: 'off' }, network: { dangerouslyAllowPrivateNetwork: true } } },
-      bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
-      // One session per chat (the front's key names the chat).
-      session: { dmScope: 'per-channel-peer' },
-      tools: { toolSearch: false, exec: { security: 'full', ask: 'off' } },
-    },
+    extraConfig: telegramGatewayConfig(telegram),
   });
 });
 

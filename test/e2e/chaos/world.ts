@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterToolResult, turnText, type ModelRequest, type ScriptedReply } from '../fakes/model-server.ts';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-bot-api.ts';
+import { startFakeTelegram, telegramGatewayConfig, type FakeTelegram } from '../fakes/telegram-bot-api.ts';
 import type { ReplyOutcome } from '../auditor.ts';
 import { startRedeliveryProxy, type RedeliveryProxy } from '../redelivery-proxy.ts';
 import { startStack, type E2EStack } from '../harness.ts';
@@ -89,23 +89,7 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
       },
       orchestrator: { decisionTimeoutMs: DECISION_TIMEOUT_MS },
     },
-    extraConfig: {
-      channels: {
-        telegram: {
-          enabled: true,
-          botToken: telegram.token,
-          apiRoot: proxy.apiRoot,
-          dmPolicy: 'open',
-          allowFrom: ['*'],
-          streaming: { mode: 'off' },
-          network: { dangerouslyAllowPrivateNetwork: true },
-        },
-      },
-      bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
-      // One session per chat: each orchestrator round's chat has a front of its own.
-      session: { dmScope: 'per-channel-peer' },
-      tools: { toolSearch: false, exec: { security: 'full', ask: 'off' } },
-    },
+    extraConfig: telegramGatewayConfig(telegram, proxy.apiRoot),
   }).catch(async (err: unknown) => {
     await proxy.close();
     await telegram.close();

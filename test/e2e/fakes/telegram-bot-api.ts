@@ -136,3 +136,19 @@ export async function freshSession(telegram: FakeTelegram, userId: number, timeo
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * The gateway config for a bot on this fake (`apiRoot`: the fake's, or a proxy in front of it): the Telegram channel
+ * open to every private chat, each chat a session of its own (a front's key names its chat), the main agent bound to
+ * the channel, and tools called by their own names with `exec` allowed (what the orchestrator's rules then decide).
+ */
+export function telegramGatewayConfig(telegram: FakeTelegram, apiRoot = telegram.apiRoot): Record<string, unknown> {
+  return {
+    channels: {
+      telegram: { enabled: true, botToken: telegram.token, apiRoot, dmPolicy: 'open', allowFrom: ['*'], streaming: { mode: 'off' }, network: { dangerouslyAllowPrivateNetwork: true } },
+    },
+    bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
+    session: { dmScope: 'per-channel-peer' },
+    tools: { toolSearch: false, exec: { security: 'full', ask: 'off' } },
+  };
+}
