@@ -46,6 +46,8 @@ export interface WorkerConfig {
   readonly stateGaugeIntervalMs: number;
   /** `OPENCLAW_TEMPORAL_WORKER_VERSIONING=on`: poll as a version of the Worker Deployment (worker/versioning.ts). @default false */
   readonly workerVersioning: boolean;
+  /** `OPENCLAW_TEMPORAL_REPLAY_BEFORE_START=N`: replay the N most recent executions of each workflow type before polling (worker/replay-gate.ts); 0: off. @default 0 */
+  readonly replayBeforeStart: number;
   /** `OPENCLAW_TEMPORAL_BUILD_ID`: the build id to poll as; null: `<package version>+<git SHA>`. */
   readonly buildId: string | null;
   /** Where the payload keys come from (`OPENCLAW_TEMPORAL_CODEC`, `…_PAYLOAD_KEYS`, `…_KEY_FILE`, `<dataDir>/payload-keys.json`). */
@@ -99,6 +101,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     stateGaugeIntervalMs: positiveInt(env, 'OPENCLAW_TEMPORAL_STATE_GAUGE_INTERVAL_MS', 15_000),
     workerVersioning: versioning === 'on',
     buildId: env.OPENCLAW_TEMPORAL_BUILD_ID?.trim() || null,
+    replayBeforeStart: env.OPENCLAW_TEMPORAL_REPLAY_BEFORE_START === '0' ? 0 : positiveInt(env, 'OPENCLAW_TEMPORAL_REPLAY_BEFORE_START', 0),
     payloadKeys: payloadKeys(env, dataDir),
     codecServer: {
       host: env.OPENCLAW_TEMPORAL_CODEC_HOST || '127.0.0.1',

@@ -16,6 +16,7 @@ import { compileOwnTypeScript } from './bundle-installed.ts';
 import { startStateGauges } from './state-gauges.ts';
 import { startDeadLetterGauge } from './dead-letter-gauge.ts';
 import type { Tracing } from '../plugin-bridge/shared/tracing.ts';
+import { runReplayGate } from './replay-gate.ts';
 import { TRACING_WORKFLOW_INTERCEPTOR_MODULE, tracingActivityInterceptors, tracingSinks } from './tracing.ts';
 
 /** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
@@ -70,6 +71,12 @@ export interface WorkerSetOptions {
   readonly deployment?: WorkerDeploymentOptions | null;
   /** OpenTelemetry tracing (worker/tracing.ts); the bundle must then be built with `tracing: true`. @default off */
   readonly tracing?: Tracing | null;
+  /**
+   * The replay gate (worker/replay-gate.ts): replay this many of the most recent executions of each workflow type
+   * against `bundle` before polling, and refuse to start (throw `ReplayGateError`) if one does not replay. 0: off.
+   * @default 0
+   */
+  readonly replayBeforeStart?: number;
 }
 
 /** The workers of one process and the resources they hold. `run()` resolves when every worker has shut down. */
@@ -84,6 +91,11 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
   const { connection, namespace, bundle } = options;
   const dataConverter = options.dataConverter ?? payloadDataConverter();
   const tracing = options.tracing ?? null;
+  const perType = options.replayBeforeStart ?? 0;
+  if (perType > 0) {
+    const replayed = await runReplayGate({ connection, namespace, taskQueue: options.taskQueue, bundle, perType, dataConverter });
+    options.logger.info({ replayed, perType }, 'replay gate passed: recent histories replay against this worker');
+  }
   const workers: Worker[] = [
     await Worker.create({
       connection,

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import type { DownloadedHistory } from '../../worker/replay.ts';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 
@@ -21,11 +22,7 @@ export interface HistorySelection {
   readonly limit?: number;
 }
 
-/** One downloaded history. */
-export interface DownloadedHistory {
-  readonly workflowId: string;
-  readonly history: temporal.api.history.v1.IHistory;
-}
+export type { DownloadedHistory } from '../../worker/replay.ts';
 
 /** A history the server sent that is not one (never expected; named so the CLI can say which workflow). */
 export class MalformedHistoryError extends Error {
