@@ -11,6 +11,7 @@ import { maskPeer } from '../../workflows/gate/text.ts';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import { recordDecision, recordFailClosed } from '../shared/metrics.ts';
+import { hookSpanAttributes, type HookIds, type SpanAttributes } from '../shared/span-attributes.ts';
 import type { GateFacts } from './facts.ts';
 import type { GateClient } from './gate-client.ts';
 
@@ -28,23 +29,26 @@ export class GateDecisions {
     private readonly decisionTimeoutMs: number,
   ) {}
 
-  /** Asks the peer's gate about `content`; never rejects. `runtime` null: the service is not running (cancel). */
-  async decide(hook: string, peer: string, content: string, runtime: GateRuntimeConfig | null): Promise<GateVerdict> {
+  /**
+   * Asks the peer's gate about `content`; never rejects. `runtime` null: the service is not running (cancel).
+   * `ids`: the hook context's ids, put on the call's span when tracing is on (never the content).
+   */
+  async decide(hook: string, peer: string, content: string, runtime: GateRuntimeConfig | null, ids?: HookIds): Promise<GateVerdict> {
     const started = performance.now();
-    const verdict = await this.#decide(hook, peer, content, runtime);
+    const verdict = await this.#decide(hook, peer, content, runtime, hookSpanAttributes('lorene-gate', hook, ids, peer));
     const outcome = verdict.deliver ? 'deliver' : 'failClosed' in verdict ? 'fail-closed' : 'cancel';
     recordDecision('lorene-gate', hook, outcome, (performance.now() - started) / 1000);
     return verdict.deliver ? verdict : { deliver: false, reason: verdict.reason };
   }
 
-  async #decide(hook: string, peer: string, content: string, runtime: GateRuntimeConfig | null): Promise<GateVerdict | FailedClosed> {
+  async #decide(hook: string, peer: string, content: string, runtime: GateRuntimeConfig | null, attributes: SpanAttributes): Promise<GateVerdict | FailedClosed> {
     const masked = maskPeer(peer);
     if (runtime === null) return this.#failClosed(hook, masked, 'the lorene-gate service is not running', 'not-running');
     const decisionId = randomUUID();
     const deadline = Date.now() + this.decisionTimeoutMs;
     try {
       await this.facts.afterFactsOf(peer, deadline);
-      const decision = await this.gate.decide(peer, { decisionId, content, config: runtime }, deadline);
+      const decision = await this.gate.decide(peer, { decisionId, content, config: runtime }, deadline, attributes);
       if (decision.action === 'deliver') {
         this.log.debug({ hook, peer: masked, requestId: decision.requestId, usesLeft: decision.usesLeft }, 'delivered');
         return { deliver: true };

@@ -26,6 +26,7 @@ import { OPENCLAW_CHANNEL, OPENCLAW_GATE_STATE, OPENCLAW_PEER, OPENCLAW_PLUGIN }
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import { KnownRunning } from '../shared/known-running.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
+import type { SpanAttributes } from '../shared/span-attributes.ts';
 
 /** Where the gate workflows run and how they start. */
 export interface GateClientOptions {
@@ -62,7 +63,7 @@ export class GateClient {
   }
 
   /** Signals a trigger to the peer's gate, starting the gate when it does not run yet. */
-  trigger(peer: string, trigger: GateTriggerEvent, deadline: number): Promise<void> {
+  trigger(peer: string, trigger: GateTriggerEvent, deadline: number, attributes?: SpanAttributes): Promise<void> {
     const workflowId = gateWorkflowId(this.options.channel, peer);
     return this.chain.run(workflowId, () =>
       this.bridge.call('lorene-gate.trigger', deadline, (client) =>
@@ -73,6 +74,7 @@ export class GateClient {
             await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', { ...this.startOptions(peer), signal: gateTriggerSignal, signalArgs: [trigger] });
           },
         ),
+        attributes,
       ),
     );
   }
@@ -94,9 +96,9 @@ export class GateClient {
   /**
    * Asks the peer's gate whether `request` may be delivered (an update: it consumes a use). Answers by
    * `deadline` even when earlier calls for the peer hang: a call still queued then is never sent
-   * (a `ChainDeadlineError`).
+   * (a `ChainDeadlineError`). `attributes`: the hook's ids for the trace (span-attributes.ts).
    */
-  decide(peer: string, request: GateOutboundRequest, deadline: number): Promise<GateOutboundDecision> {
+  decide(peer: string, request: GateOutboundRequest, deadline: number, attributes?: SpanAttributes): Promise<GateOutboundDecision> {
     const workflowId = gateWorkflowId(this.options.channel, peer);
     return this.chain.runBy(workflowId, deadline, () =>
       this.bridge.call('lorene-gate.outbound', deadline, (client) =>
@@ -110,6 +112,7 @@ export class GateClient {
               startWorkflowOperation: new WithStartWorkflowOperation<typeof gateWorkflow>('gateWorkflow', { ...this.startOptions(peer), workflowIdConflictPolicy: 'USE_EXISTING' }),
             }),
         ),
+        attributes,
       ),
     );
   }

@@ -35,6 +35,7 @@ import { classifyInbound } from './inbound.ts';
 import { loadGateConfig } from './load-config.ts';
 import { classifyOutbound } from './outbound.ts';
 import { classifyReplyPayload, describeWithoutText, eventMedia, passKeyOf, PayloadPasses } from './payload-gate.ts';
+import { hookSpanAttributes } from '../shared/span-attributes.ts';
 
 /** Bound on one delivery of a fact from the outbox (the loop tries again after it). */
 const FACT_SEND_TIMEOUT_MS = 5000;
@@ -61,7 +62,7 @@ function register(api: PluginApi): void {
   const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
   const gate = new GateClient(bridge, new KeyedChain(config.maxQueuedPerPeer), { channel: config.channel, taskQueue: config.taskQueue });
   const deliver = (fact: GateFact, deadline: number): Promise<void> => {
-    if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline);
+    if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline, hookSpanAttributes('lorene-gate', 'message_received', {}, fact.peer));
     if (fact.kind === 'abandon') return gate.abandon(fact.peer, fact.abandon, deadline);
     return gate.seen(fact.row, fact.dbPath, deadline);
   };
@@ -128,7 +129,7 @@ function register(api: PluginApi): void {
       if (passes.take(passKeyOf(action.peer, media), Date.now())) return undefined;
       content = describeWithoutText(media);
     }
-    const verdict = await decisions.decide('message_sending', action.peer, content, runtime);
+    const verdict = await decisions.decide('message_sending', action.peer, content, runtime, ctx);
     if (!verdict.deliver) return { cancel: true, cancelReason: verdict.reason };
     return action.changed ? { content: action.content } : undefined;
   }
@@ -136,7 +137,7 @@ function register(api: PluginApi): void {
   async function onReplyPayload(event: ReplyPayloadSendingEvent, ctx: MessageContext): Promise<ReplyPayloadSendingResult | undefined> {
     const action = classifyReplyPayload(config, event, ctx);
     if (action.kind === 'pass') return undefined;
-    const verdict = await decisions.decide('reply_payload_sending', action.peer, action.content, runtime);
+    const verdict = await decisions.decide('reply_payload_sending', action.peer, action.content, runtime, ctx);
     if (!verdict.deliver) return { cancel: true, reason: verdict.reason };
     passes.grant(action.passKey, Date.now());
     return undefined;

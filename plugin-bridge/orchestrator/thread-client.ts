@@ -24,6 +24,7 @@ import { TemporalCallError } from '../shared/errors.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { FactDivertedError, type SendTurn } from './observer-fact.ts';
+import { hookSpanAttributes, type SpanAttributes } from '../shared/span-attributes.ts';
 
 /** A thread's answer: a value, `gone` (no such running thread), or `ended` (it is finishing; start a new one). */
 export type Answer<T> = { readonly kind: 'ok'; readonly value: T } | { readonly kind: 'gone' } | { readonly kind: 'ended' };
@@ -38,6 +39,11 @@ function goneKind(err: unknown): 'gone' | 'ended' | undefined {
   if (err instanceof WorkflowNotFoundError) return 'gone';
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === THREAD_ENDED_FAILURE) return 'ended';
   return undefined;
+}
+
+/** The span attributes of every call to a thread: the plugin and the front-controller's session key. */
+function frontAttributes(frontKey: string): SpanAttributes {
+  return { 'openclaw.plugin': ORCHESTRATOR_PLUGIN_ID, 'openclaw.front_session_key': frontKey };
 }
 
 /** The thread calls of one plugin instance, over its TemporalBridge and its per-thread chain. */
@@ -58,7 +64,8 @@ export class ThreadClient {
    * it does not run: a front-controller's `sessions_spawn` is how a thread begins.
    */
   toolCall(frontKey: string, request: ToolCallRequest, updateId: string, deadline: number, start: boolean, turn?: SendTurn): Promise<Answer<ToolCallOutcome>> {
-    return this.#run(frontKey, 'orchestrator.tool-call', deadline, (client, workflowId) => {
+    const attributes = { ...hookSpanAttributes(ORCHESTRATOR_PLUGIN_ID, 'before_tool_call', request.call), ...frontAttributes(frontKey) };
+    return this.#run(frontKey, 'orchestrator.tool-call', deadline, attributes, (client, workflowId) => {
       if (!start) return client.workflow.getHandle(workflowId).executeUpdate(orchestratorToolCallUpdate, { args: [request], updateId });
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof orchestratorThreadWorkflow>(ORCHESTRATOR_WORKFLOW_TYPE, {
         workflowId,
@@ -89,7 +96,7 @@ export class ThreadClient {
     const reads = this.#reads.get(workflowId) ?? new Set();
     this.#reads.set(workflowId, reads.add(read));
     try {
-      const answer = await this.#call('orchestrator.thread', workflowId, deadline, (client) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
+      const answer = await this.#call('orchestrator.thread', workflowId, deadline, frontAttributes(frontKey), (client) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
       return { ...answer, stale: read.stale };
     } finally {
       reads.delete(read);
@@ -99,7 +106,7 @@ export class ThreadClient {
 
   /** Signals a gateway fact to the thread; a thread that no longer runs answers `gone`. `turn`: see {@link SendTurn}. */
   signal<A>(frontKey: string, signal: SignalDefinition<[A]>, payload: A, deadline: number, turn?: SendTurn): Promise<Answer<void>> {
-    return this.#run(frontKey, signal.name, deadline, (client, workflowId) => client.workflow.getHandle(workflowId).signal(signal, payload), turn);
+    return this.#run(frontKey, signal.name, deadline, frontAttributes(frontKey), (client, workflowId) => client.workflow.getHandle(workflowId).signal(signal, payload), turn);
   }
 
   /** The front keys of every running thread, from the visibility store (used to rebuild the cache). */
@@ -115,14 +122,14 @@ export class ThreadClient {
   }
 
   /** A signal or update: queued in the thread's chain; every query in flight for the thread while it runs is stale. */
-  #run<T>(frontKey: string, operation: string, deadline: number, fn: (client: Client, workflowId: string) => Promise<T>, turn?: SendTurn): Promise<Answer<T>> {
+  #run<T>(frontKey: string, operation: string, deadline: number, attributes: SpanAttributes, fn: (client: Client, workflowId: string) => Promise<T>, turn?: SendTurn): Promise<Answer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
     return this.#queued(workflowId, operation, deadline, turn, async () => {
       if (turn?.go() === false) throw new FactDivertedError(`${operation}: a fact observed before it waits in the outbox`);
       for (const read of this.#reads.get(workflowId) ?? []) read.stale = true;
       this.#writing.set(workflowId, (this.#writing.get(workflowId) ?? 0) + 1);
       try {
-        return await this.#call(operation, workflowId, deadline, (client) => fn(client, workflowId));
+        return await this.#call(operation, workflowId, deadline, attributes, (client) => fn(client, workflowId));
       } finally {
         const left = (this.#writing.get(workflowId) ?? 1) - 1;
         if (left > 0) this.#writing.set(workflowId, left);
@@ -132,7 +139,7 @@ export class ThreadClient {
   }
 
   /** One bounded call; a thread that no longer runs is an answer, not an error. */
-  #call<T>(operation: string, workflowId: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<Answer<T>> {
+  #call<T>(operation: string, workflowId: string, deadline: number, attributes: SpanAttributes, fn: (client: Client) => Promise<T>): Promise<Answer<T>> {
     return this.bridge.call(operation, deadline, async (client): Promise<Answer<T>> => {
       try {
         return { kind: 'ok', value: await fn(client) };
@@ -141,7 +148,7 @@ export class ThreadClient {
         if (kind === undefined) throw err;
         return { kind };
       }
-    });
+    }, attributes);
   }
 
   /**

@@ -4,11 +4,13 @@
  * only when tracing is on) and hands every call to the SDK's client interceptor.
  */
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import type { Tracing } from './tracing.ts';
+import type { inSpan, Tracing } from './tracing.ts';
 import { tracingSettings } from './tracing-settings.ts';
 
 interface Loaded {
   readonly interceptor: WorkflowClientInterceptor;
+  readonly tracing: Tracing;
+  readonly inSpan: typeof inSpan;
   /** A tracer started here from the environment (flushed by `shutdown()`); null when the caller gave one. */
   readonly owned: Tracing | null;
 }
@@ -16,20 +18,26 @@ interface Loaded {
 /** The client interceptors and the flush of one bridge's tracing. */
 export interface BridgeTracing {
   readonly interceptors: WorkflowClientInterceptor[];
+  /** Runs `fn` in an active span `name` with `attributes`; with tracing off, just `fn()`. */
+  inSpan<T>(name: string, attributes: Readonly<Record<string, string>>, fn: () => Promise<T>): Promise<T>;
   shutdown(): Promise<void>;
 }
 
 /** `given`: a started tracer, or null for none; undefined: from the `OTEL_*` variables of `env`. */
 export function bridgeTracing(given: Tracing | null | undefined, env: NodeJS.ProcessEnv): BridgeTracing {
   const settings = given === undefined ? tracingSettings(env, 'openclaw-gateway') : null;
-  if (given === null || (given === undefined && settings === null)) return { interceptors: [], shutdown: () => Promise.resolve() };
+  if (given === null || (given === undefined && settings === null)) return { interceptors: [], inSpan: (_name, _attributes, fn) => fn(), shutdown: () => Promise.resolve() };
   const loaded: Promise<Loaded> = import('./tracing.ts').then((m) => {
     const tracing = given ?? (settings === null ? null : m.startTracing(settings));
     if (tracing === null) throw new Error('tracing is neither given nor configured');
-    return { interceptor: new m.OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer }), owned: given === undefined ? tracing : null };
+    return { interceptor: new m.OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer }), tracing, inSpan: m.inSpan, owned: given === undefined ? tracing : null };
   });
   return {
     interceptors: [deferred(loaded.then((l) => l.interceptor))],
+    async inSpan(name, attributes, fn) {
+      const l = await loaded;
+      return l.inSpan(l.tracing.tracer, name, attributes, fn);
+    },
     async shutdown() {
       await (await loaded).owned?.shutdown();
     },

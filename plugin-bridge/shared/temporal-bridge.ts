@@ -9,6 +9,7 @@ import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
 import { bridgeTracing, type BridgeTracing } from './deferred-tracing.ts';
+import type { SpanAttributes } from './span-attributes.ts';
 import type { Tracing } from './tracing.ts';
 
 /** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
@@ -126,10 +127,14 @@ export class TemporalBridge {
    * also the gRPC deadline of every request `fn` makes, so the SDK stops retrying a call the hook gave up on:
    * an abandoned call must not reach the server later (a cancelled message counted as delivered). Past the
    * bound on calls in flight ({@link TemporalSettings.maxInFlight}) it waits for a slot, and is never sent
-   * (kind `overloaded`) when the deadline passes first.
+   * (kind `overloaded`) when the deadline passes first. With tracing on, the call runs in a span
+   * `openclaw.<operation>` carrying `attributes` (the hook's ids, span-attributes.ts), the parent of the SDK's
+   * client span; with tracing off `attributes` is not looked at.
    */
-  call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
-    return this.#admission.run(operation, deadline, () => this.#call(operation, deadline, fn));
+  call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>, attributes?: SpanAttributes): Promise<T> {
+    const run = () => this.#admission.run(operation, deadline, () => this.#call(operation, deadline, fn));
+    const tracing = this.#tracing;
+    return tracing === null ? run() : tracing.inSpan(`openclaw.${operation}`, attributes ?? {}, run);
   }
 
   async #call<T>(operation: string, deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {

@@ -33,6 +33,23 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/**
+ * Runs `fn` inside an active span `name` with `attributes` (so the spans `fn` starts are its children); the span
+ * ends when `fn` settles, with an error status when it rejects.
+ */
+export async function inSpan<T>(tracer: otel.Tracer, name: string, attributes: Readonly<Record<string, string>>, fn: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, { kind: otel.SpanKind.INTERNAL, attributes }, async (span) => {
+    try {
+      return await fn();
+    } catch (err) {
+      span.setStatus({ code: otel.SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
 /** Starts a tracer exporting to `settings.url` in batches. */
 export function startTracing(settings: TracingSettings): Tracing {
   const resource = Resource.default().merge(new Resource({ ...settings.resourceAttributes, 'service.name': settings.serviceName }));

@@ -16,6 +16,7 @@ import {
 } from '../../workflows/usage/contract.ts';
 import type { usageLedgerWorkflow } from '../../workflows/usage/workflow.ts';
 import { OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
+import type { SpanAttributes } from '../shared/span-attributes.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 
 export interface UsageLedgerClientOptions {
@@ -47,6 +48,18 @@ export class UsageLedgerClient {
           typedSearchAttributes: [{ key: OPENCLAW_PLUGIN, value: USAGE_LEDGER_PLUGIN_ID }],
         }),
       }),
+      deliveryAttributes(ledgerId, event),
     );
   }
+}
+
+/** The span attributes of a delivery: the agent, and the distinct run ids and session keys of its records. */
+export function deliveryAttributes(ledgerId: string, event: UsageRecordsEvent): SpanAttributes {
+  const distinct = (values: readonly (string | null | undefined)[]) => [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))].join(',');
+  const attributes: Record<string, string> = { 'openclaw.plugin': USAGE_LEDGER_PLUGIN_ID, 'openclaw.hook': 'llm_output', 'openclaw.agent_id': ledgerId };
+  const runIds = distinct(event.records.map((r) => r.runId));
+  const sessionKeys = distinct(event.records.map((r) => r.sessionKey));
+  if (runIds !== '') attributes['openclaw.run_id'] = runIds;
+  if (sessionKeys !== '') attributes['openclaw.session_key'] = sessionKeys;
+  return attributes;
 }

@@ -43,7 +43,7 @@ export function usageRecordOf(event: unknown, ctx: unknown, calls: CallSummary |
 
 /**
  * The record with what budgets added: the agent (`ctx.agentId`, null when the host named none), the session key
- * (for budgets by session key pattern) and the cost at the price `priceOf` finds for its provider and model (all
+ * (for budgets by session key pattern), the run id (for traces) and the cost at the price `priceOf` finds for its provider and model (all
  * null when there is none).
  */
 export function withAgentAndCost(record: UsageRecord, event: unknown, ctx: unknown, priceOf: (provider: string | null, model: string | null) => ModelPrice | null): UsageRecord {
@@ -52,7 +52,7 @@ export function withAgentAndCost(record: UsageRecord, event: unknown, ctx: unkno
     return typeof value === 'string' && value !== '' ? value.slice(0, 256) : null;
   };
   const cost = usageCost({ ...record, inputIncludesCacheRead: inputIncludesCacheRead(event) }, priceOf(record.provider, record.model));
-  return { ...record, agentId: text('agentId'), sessionKey: text('sessionKey'), ...cost };
+  return { ...record, agentId: text('agentId'), sessionKey: text('sessionKey'), runId: runIdOf(event, ctx), ...cost };
 }
 
 /** The run id to correlate an `llm_output` with its model calls: the event's, else the context's. */

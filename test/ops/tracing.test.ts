@@ -9,6 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
+import { hookSpanAttributes } from '../../plugin-bridge/shared/span-attributes.ts';
+import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { UsageLedgerClient } from '../../plugin-bridge/usage-ledger/ledger-client.ts';
+import { withAgentAndCost } from '../../plugin-bridge/usage-ledger/record.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { startTracing, tracingSettings } from '../../plugin-bridge/shared/tracing.ts';
 import { gateWorkflowId } from '../../workflows/gate/contract.ts';
@@ -100,7 +104,9 @@ describe('OpenTelemetry traces of a gate decision', () => {
     const peer = '+4917000009901';
     const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: join(tmp.dir, 'lorene-gate.db') };
     // Not armed: the gate starts with this update, answers `cancel` and writes the blocked message to its ledger.
-    const decision = await gate.decide(peer, { decisionId: 'traced-1', content: 'an answer', config }, Date.now() + 20_000);
+    const hook = { sessionKey: 'agent:main:whatsapp:direct:+4917000009901', runId: 'run-traced-1', agentId: 'main', channelId: 'whatsapp', conversationId: peer };
+    const attributes = hookSpanAttributes('lorene-gate', 'message_sending', hook, peer);
+    const decision = await gate.decide(peer, { decisionId: 'traced-1', content: 'an answer', config }, Date.now() + 20_000, attributes);
     assert.equal(decision.action, 'cancel');
     await tracedBridge.stop();
     await traced.shutdown();
@@ -110,6 +116,19 @@ describe('OpenTelemetry traces of a gate decision', () => {
     const client = spans.find((s) => s.service === 'openclaw-gateway' && s.name === 'UpdateWithStartWorkflow:lorene-gate.outbound');
     assert.ok(client, `the bridge's span; received: ${spans.map((s) => `${s.service}/${s.name}`).join(', ')}`);
     assert.equal(client.attributes.temporalWorkflowId, workflowId);
+    // The hook's ids: on the bridge's span around the call, the parent of the client span, in the same trace.
+    const parent = spans.find((s) => s.spanId === client.parentSpanId);
+    assert.ok(parent, 'the client span has a parent span from the bridge');
+    assert.equal(parent.name, 'openclaw.lorene-gate.outbound');
+    assert.equal(parent.traceId, client.traceId);
+    assert.equal(parent.attributes['openclaw.session_key'], hook.sessionKey);
+    assert.equal(parent.attributes['openclaw.run_id'], 'run-traced-1');
+    assert.equal(parent.attributes['openclaw.agent_id'], 'main');
+    assert.equal(parent.attributes['openclaw.hook'], 'message_sending');
+    assert.equal(parent.attributes['openclaw.plugin'], 'lorene-gate');
+    assert.equal(parent.attributes['openclaw.peer'], '+49…01', 'the peer is masked as in the logs');
+    assert.equal(parent.attributes['openclaw.conversation_id'], '+49…01');
+    assert.ok(!JSON.stringify(spans).includes('an answer'), 'no message text in any span');
     const inTrace = spans.filter((s) => s.traceId === client.traceId);
     const handler = inTrace.find((s) => s.name === 'HandleUpdate:lorene-gate.outbound');
     assert.ok(handler, 'the workflow update handler span is in the client span trace');
@@ -119,5 +138,33 @@ describe('OpenTelemetry traces of a gate decision', () => {
     const scheduled = inTrace.find((s) => s.spanId === activity.parentSpanId);
     assert.equal(scheduled?.name, 'StartActivity:applyGateLedger', 'the activity span is a child of the workflow scheduling it');
     assert.equal(activity.service, 'traced-worker');
+  });
+
+  test('a usage delivery: the bridge span with the run id and session key is the parent of the client span', async () => {
+    const settings = tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, 'openclaw-gateway');
+    assert.ok(settings !== null);
+    const traced = startTracing(settings);
+    const tracedBridge = new TemporalBridge({ address: env.address, namespace: 'default', tracing: traced });
+    tracedBridge.start();
+    const event = { runId: 'run-usage-1', provider: 'anthropic', model: 'claude-opus-4-1', usage: { input: 100, output: 20 } };
+    const ctx = { agentId: 'main', sessionKey: 'agent:main:main', runId: 'run-usage-1' };
+    const extracted = extractUsage(event, 'llm_output', { now: Date.now() });
+    assert.ok(extracted !== null);
+    const record = withAgentAndCost(extracted, event, ctx, () => null);
+    await new UsageLedgerClient(tracedBridge, { taskQueue: WORKFLOW_TASK_QUEUE }).send('main', { dbPath: join(tmp.dir, 'usage.db'), records: [record] }, Date.now() + 20_000);
+    await tracedBridge.stop();
+    await traced.shutdown();
+
+    const handler = await eventually('the usage update handler span', () => spans.find((s) => s.name === 'HandleUpdate:usage-ledger.records'), 30_000);
+    const client = spans.find((s) => s.spanId === handler.parentSpanId);
+    assert.ok(client, 'the handler span has its client span');
+    assert.equal(client.name, 'UpdateWithStartWorkflow:usage-ledger.records');
+    const parent = spans.find((s) => s.spanId === client.parentSpanId);
+    assert.ok(parent, 'the client span has a parent span from the bridge');
+    assert.equal(parent.name, 'openclaw.usage-ledger.records');
+    assert.equal(parent.traceId, handler.traceId);
+    assert.equal(parent.attributes['openclaw.run_id'], 'run-usage-1');
+    assert.equal(parent.attributes['openclaw.session_key'], 'agent:main:main');
+    assert.equal(parent.attributes['openclaw.agent_id'], 'main');
   });
 });

@@ -30,6 +30,8 @@ export interface UsageRecord {
   readonly agentId?: string | null;
   /** The run's session key (`ctx.sessionKey`), for budgets limited to a session key pattern; not a ledger column. */
   readonly sessionKey?: string | null;
+  /** The run (`event.runId`, else `ctx.runId`), put on the delivery's trace span; not a ledger column. */
+  readonly runId?: string | null;
   /** Cost of the row in {@link UsageRecord.currency}, from the model's configured prices; null when unknown. See plugin-bridge/usage-ledger/cost.ts. */
   readonly costInput?: number | null;
   readonly costOutput?: number | null;
