@@ -215,8 +215,22 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
   }
 }
 
+/** `--budget-only[=file]`: the usage budget's `before_agent_run` decision from its cached state — no server needed. */
+const budgetOnlyArg = process.argv.find((a) => a.startsWith('--budget-only'));
+
+/** The budget decision alone, as the full run measures it (issue 17): printed, and written to `file`. */
+function runBudgetOnly(arg: string): void {
+  const loadBefore = loadAverage();
+  const row = result('before_agent_run budget decision (cached state)', benchBudgetGate(LOCAL_ITERATIONS, LOCAL_WARMUP));
+  say(formatTable([row]));
+  const out = arg.split('=')[1];
+  const figures = { generatedAt: new Date().toISOString(), node: process.version, loadAverage: { before: loadBefore, after: loadAverage() }, budgetDecision: rounded(row) };
+  if (out !== undefined) writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+}
+
 /** Runs the benchmark; Ctrl-C stops the server and the worker before exiting. */
 function main(): Promise<void> {
+  if (budgetOnlyArg !== undefined) return Promise.resolve(runBudgetOnly(budgetOnlyArg));
   let stack: BenchStack | null = null;
   process.once('SIGINT', () => {
     say('interrupted: stopping the dev server and the worker');
