@@ -66,7 +66,7 @@ if (onCluster) process.env.TEMPORAL_TARGET = 'cluster';
 // and worker restarts across budget periods: ~10–18 min) and OpenClaw's restart path (`openclaw gateway restart`
 // with a bound thread: ~4 min). `npm test` keeps the short seeded chaos run, which injects the same kinds of fault;
 // CI runs both.
-const LONG_FILES = ['test/e2e/faults.test.ts', 'test/e2e/budget.test.ts', 'test/e2e/restart-path.test.ts'];
+const LONG_FILES = ['test/e2e/faults.test.ts', 'test/e2e/budget.test.ts', 'test/e2e/restart-path.test.ts', 'test/e2e/installed.test.ts'];
 const onFaults = process.argv.includes('--faults');
 const selected = onCluster ? CLUSTER_FILES : onFaults ? LONG_FILES : process.argv.slice(2);
 if (selected.length === 0) {

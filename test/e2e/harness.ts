@@ -14,7 +14,7 @@ import { temporalCliPath } from '../../scripts/paths.mjs';
 import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { EXPECTED_PLUGINS, PLUGIN_BRIDGE_DIR, pluginEntry } from '../gateway/expected-plugins.ts';
 import { createSandbox, type GatewayProcess, type OpenClawSandbox } from '../gateway/openclaw-cli.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
+import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess, type WorkerProcessOptions } from '../helpers/processes.ts';
 import { startTestServer } from '../helpers/temporal.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { startFakeModelServer, textOf, type FakeModelServer, type Responder } from './fakes/model-server.ts';
@@ -41,6 +41,8 @@ export interface StackOptions {
   readonly restartableTemporal?: boolean;
   /** How long a gateway start may take before the test fails (a loaded machine needs more). @default 240000 */
   readonly readyTimeoutMs?: number;
+  /** The worker to run instead of this checkout's (e.g. the packed worker package, installed). */
+  readonly workerCommand?: WorkerProcessOptions['command'];
 }
 
 /** The Temporal server of a stack: the test environment's, or a restartable dev server (same three members). */
@@ -160,7 +162,7 @@ export async function startStack(prefix: string, respond: Responder, options: St
     throw err; // the sandbox stays for inspection
   }
   const startWorker = async () => {
-    const worker = startWorkerProcess({ address: server.address, dataDir: join(sandbox.root, 'worker-data'), logFile: workerLog });
+    const worker = startWorkerProcess({ address: server.address, dataDir: join(sandbox.root, 'worker-data'), logFile: workerLog, command: options.workerCommand });
     await waitUntilPolling(server.client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
     return worker;
   };

@@ -4,7 +4,9 @@
 // `openclaw plugins inspect --all --runtime --json` must be clean, and the lorene-gate demo runs through a gateway on
 // the installed copies (the chat on the fake Telegram Bot API, as in gate.test.ts). The install is timed. The
 // orchestrator's archive declares the Temporal worker SDK, which OpenClaw installs with npm (from the npm cache or
-// the registry); the other three archives are self-contained.
+// the registry); the other three archives are self-contained. The worker is the packed worker package too, installed
+// with npm into its own folder and run as its `openclaw-temporal worker` bin (what `npx openclaw-temporal worker`
+// runs), not this checkout's worker.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { EXPECTED_PLUGINS } from '../gateway/expected-plugins.ts';
 import { inspectionProblems, parseInspections } from '../gateway/inspect.ts';
 import type { OpenClawSandbox } from '../gateway/openclaw-cli.ts';
 import { freePort } from '../helpers/processes.ts';
-import { eventually } from '../helpers/temporal.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
 import { gateResponses, gateViolations, gatewayLogViolations, gateDump } from './auditor.ts';
 import { turnText, type ScriptedReply } from './fakes/model-server.ts';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
@@ -26,6 +28,8 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FAMILY = 222;
 const STRANGER = 333;
 const installMs = new Map<string, number>();
+const workerHome = tempDir('e2e-installed-worker');
+const workerBin = join(workerHome.dir, 'node_modules', 'openclaw-temporal', 'bin', 'openclaw-temporal.mjs');
 
 let stack: E2EStack;
 let telegram: FakeTelegram;
@@ -47,6 +51,15 @@ async function installTarballs(sandbox: OpenClawSandbox): Promise<void> {
   }
 }
 
+/** `npm install <worker tarball>` into a folder of its own, as a user installs the worker next to Temporal. */
+function installWorkerPackage(): void {
+  const started = Date.now();
+  const tarball = join(REPO, 'dist', `openclaw-temporal-${OPENCLAW_TEMPORAL_VERSION}.tgz`);
+  const npm = spawnSync('npm', ['install', '--prefix', workerHome.dir, tarball, '--no-audit', '--no-fund'], { cwd: workerHome.dir, encoding: 'utf8', timeout: 900_000 });
+  assert.equal(npm.status, 0, `npm install of the worker package failed:\n${npm.stderr}`);
+  installMs.set('worker package', Date.now() - started);
+}
+
 /** Every file of an installed plugin except its npm dependencies. */
 function ownFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -59,9 +72,11 @@ function ownFiles(dir: string): string[] {
 before(async () => {
   const packed = spawnSync(process.execPath, ['scripts/pack.mjs'], { cwd: REPO, encoding: 'utf8' });
   assert.equal(packed.status, 0, `npm run pack failed:\n${packed.stderr}`);
+  installWorkerPackage();
   telegram = await startFakeTelegram();
   stack = await startStack('e2e-installed', respond, {
     installPlugins: installTarballs,
+    workerCommand: { args: [workerBin, 'worker'], cwd: workerHome.dir },
     withChannels: true,
     pluginConfig: { 'lorene-gate': { channel: 'telegram', protectedTo: [String(FAMILY)], allowedFrom: [String(FAMILY)], maxUsesPerArm: 2 } },
     extraConfig: {
@@ -71,13 +86,22 @@ before(async () => {
       bindings: [{ agentId: 'main', match: { channel: 'telegram', accountId: 'default' } }],
     },
   });
-  const times = EXPECTED_PLUGINS.map(({ id }) => `${id} ${installMs.get(id)} ms`).join(', ');
+  const times = [...installMs].map(([what, ms]) => `${what} ${ms} ms`).join(', ');
   process.stderr.write(`[installed test] plugins install <tarball>: ${times}; total ${[...installMs.values()].reduce((a, b) => a + b, 0)} ms\n`);
 });
 
 after(async () => {
   await stack?.stop();
   await telegram?.close();
+  workerHome.cleanup();
+});
+
+test('the worker runs from the installed worker package, not from this checkout', () => {
+  const commandLine = readFileSync(`/proc/${stack.worker.pid}/cmdline`, 'utf8').split('\0');
+  assert.deepEqual(commandLine.slice(1, 3), [workerBin, 'worker']);
+  assert.ok(!commandLine.some((arg) => arg.startsWith(REPO)), `nothing of the checkout on its command line: ${commandLine.join(' ')}`);
+  const installed = JSON.parse(readFileSync(join(workerHome.dir, 'node_modules', 'openclaw-temporal', 'package.json'), 'utf8')) as { version: string };
+  assert.equal(installed.version, OPENCLAW_TEMPORAL_VERSION);
 });
 
 test('the installed copies hold built JavaScript only, and nothing in them names this checkout', () => {

@@ -43,6 +43,11 @@ export interface WorkerProcessOptions {
   readonly logFile: string;
   /** More environment for the child (e.g. `OPENCLAW_TEMPORAL_METRICS_ADDRESS`). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The worker's arguments to this Node binary, run in `cwd` (e.g. an installed package's `openclaw-temporal worker`
+   * bin). @default this checkout's `--import tsx worker/main.ts`
+   */
+  readonly command?: { readonly args: readonly string[]; readonly cwd: string };
 }
 
 /** One worker child process. */
@@ -56,11 +61,12 @@ export interface WorkerProcess {
   kill(): Promise<string>;
 }
 
-/** Starts `node --import tsx worker/main.ts` against `address` with logs at warn. Does not wait for readiness. */
+/** Starts `node --import tsx worker/main.ts` (or `command`) against `address` with logs at warn. Does not wait for readiness. */
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: repo,
+  const command = options.command ?? { args: ['--import', 'tsx', 'worker/main.ts'], cwd: repo };
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: options.address,
