@@ -18,12 +18,13 @@ import { subagentScenarios } from '../test/scenarios/subagent.ts';
 import { subagentRequesterScenarios } from '../test/scenarios/subagent-requester.ts';
 import { usageScenarios } from '../test/scenarios/usage.ts';
 import { budgetScenarios } from '../test/scenarios/budget.ts';
+import { ledgerHostScenarios } from '../test/scenarios/ledger-hosts.ts';
 import type { Scenario } from '../test/scenarios/types.ts';
 
 /** Every scenario; a new workflow adds its list here. */
 const ALL_SCENARIOS: readonly Scenario[] = [
   ...gateScenarios, ...subagentScenarios, ...subagentRequesterScenarios, ...orchestratorScenarios, ...usageScenarios, ...privacyScenarios,
-  ...budgetScenarios,
+  ...budgetScenarios, ...ledgerHostScenarios,
 ];
 
 const outDir = fileURLToPath(new URL('../test/histories/', import.meta.url));

@@ -9,7 +9,7 @@ import { keySource, type KeySource } from '../plugin-bridge/shared/codec/data-co
 import { PayloadKeyError } from '../plugin-bridge/shared/codec/encryption-codec.ts';
 import type { CodecServerConfig } from './codec-server.ts';
 import { parseSqliteDurability, type SqliteDurability } from './sqlite-durability.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../workflows/shared/task-queues.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE, isGatewayId } from '../workflows/shared/task-queues.ts';
 import type { LogFormatSetting } from './logger.ts';
 
 /** A configuration value the worker cannot use; `variable` names the environment variable. */
@@ -31,8 +31,13 @@ export interface WorkerConfig {
   readonly explicitService: boolean;
   readonly taskQueue: string;
   readonly ledgerTaskQueue: string;
-  /** Whether this process serves the ledger activities (exactly one host should). @default true */
+  /**
+   * Whether this process serves the fixed ledger queue (exactly one host should).
+   * @default true, false when {@link gatewayId} is set
+   */
   readonly serveLedger: boolean;
+  /** `OPENCLAW_TEMPORAL_GATEWAY_ID`: this host's gateway; it serves `openclaw-temporal-ledger/<gatewayId>` too. null: none. */
+  readonly gatewayId: string | null;
   /** Workflow cache size; the SDK default is tuned for bigger machines. @default 200 */
   readonly maxCachedWorkflows: number;
   /** Folder of the embedded dev server's database file. @default `.data` in the repository */
@@ -80,7 +85,10 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
   if (metricsAddress !== null && !/^[^\s:]*:\d+$|^\[[0-9a-f:]+\]:\d+$/i.test(metricsAddress)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_METRICS_ADDRESS', `must be host:port, got "${metricsAddress}"`);
   const versioning = env.OPENCLAW_TEMPORAL_WORKER_VERSIONING || 'off';
   if (versioning !== 'on' && versioning !== 'off') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_WORKER_VERSIONING', 'must be on or off');
-  const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER ?? 'true';
+  const gatewayId = env.OPENCLAW_TEMPORAL_GATEWAY_ID?.trim() || null;
+  if (gatewayId !== null && !isGatewayId(gatewayId)) throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_GATEWAY_ID', `must be 1–64 characters of letters, digits, ".", "_" or "-", got "${gatewayId}"`);
+  // A gateway host serves its own ledger queue; the fixed one only when told (it should have exactly one host).
+  const serveLedger = env.OPENCLAW_TEMPORAL_SERVE_LEDGER || (gatewayId === null ? 'true' : 'false');
   if (serveLedger !== 'true' && serveLedger !== 'false') throw new InvalidWorkerConfigError('OPENCLAW_TEMPORAL_SERVE_LEDGER', 'must be true or false');
   const dataDir = env.OPENCLAW_TEMPORAL_DATA_DIR || defaults.dataDir;
   const sqliteDurability = parseSqliteDurability(env.OPENCLAW_TEMPORAL_SQLITE_DURABILITY);
@@ -93,6 +101,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     // Fixed: workflow code schedules ledger activities on this queue, so a worker cannot move it alone.
     ledgerTaskQueue: LEDGER_TASK_QUEUE,
     serveLedger: serveLedger === 'true',
+    gatewayId,
     maxCachedWorkflows: positiveInt(env, 'OPENCLAW_TEMPORAL_MAX_CACHED_WORKFLOWS', 200),
     dataDir,
     logLevel,

@@ -1,6 +1,7 @@
 /**
- * Wiring only: the workflow worker (bundled `workflows/`) and the ledger worker (SQLite activities on their own
- * task queue, so the ledger files have exactly one writer host). Tests and the entrypoints share this.
+ * Wiring only: the workflow worker (bundled `workflows/`) and the ledger workers (SQLite activities on their own
+ * task queues — the fixed one and/or this host's `openclaw-temporal-ledger/<gatewayId>` — so each ledger file has
+ * exactly one writer host). Tests and the entrypoints share this.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerDeploymentOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -11,6 +12,7 @@ import type { DataConverter } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
+import { hostLedgerTaskQueue } from '../workflows/shared/task-queues.ts';
 import type { StructuredLogger } from '../workflows/shared/logger.ts';
 import { compileOwnTypeScript } from './bundle-installed.ts';
 import { startStateGauges } from './state-gauges.ts';
@@ -55,7 +57,10 @@ export interface WorkerSetOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly ledgerTaskQueue: string;
+  /** Serve {@link ledgerTaskQueue}, the fixed ledger queue. */
   readonly serveLedger: boolean;
+  /** This host's gateway: serve its ledger queue `openclaw-temporal-ledger/<gatewayId>` too. @default null */
+  readonly gatewayId?: string | null;
   readonly maxCachedWorkflows: number;
   readonly bundle: WorkflowBundleWithSourceMap;
   readonly logger: WorkerLogger;
@@ -114,20 +119,9 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
     }),
   ];
   const pool = new LedgerPool();
-  if (options.serveLedger) {
-    workers.push(
-      await Worker.create({
-        connection,
-        namespace,
-        taskQueue: options.ledgerTaskQueue,
-        dataConverter,
-        activities: { ...createGateLedgerActivities({ pool, logger: options.logger }), ...createUsageLedgerActivities({ pool, logger: options.logger }) },
-        maxConcurrentActivityTaskExecutions: 4,
-        ...(tracing && { interceptors: tracingActivityInterceptors(tracing) }),
-        ...(options.deployment && { workerDeploymentOptions: options.deployment }),
-      }),
-    );
-  }
+  const gatewayId = options.gatewayId ?? null;
+  const ledgerQueues = [...(options.serveLedger ? [options.ledgerTaskQueue] : []), ...(gatewayId === null ? [] : [hostLedgerTaskQueue(gatewayId)])];
+  for (const taskQueue of ledgerQueues) workers.push(await createLedgerWorker({ ...options, dataConverter, taskQueue, pool }));
   return {
     workers,
     async run() {
@@ -143,6 +137,31 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
+}
+
+/** What one ledger worker needs: the worker set's options, the queue, and the open ledger files it shares. */
+export type LedgerWorkerOptions = Pick<WorkerSetOptions, 'connection' | 'namespace' | 'logger' | 'tracing' | 'deployment'> & {
+  readonly taskQueue: string;
+  readonly dataConverter: DataConverter;
+  readonly pool: LedgerPool;
+  /** The worker's identity (shown in each activity's history). @default the SDK's `<pid>@<host>` */
+  readonly identity?: string;
+};
+
+/** A worker of the SQLite ledger activities (gate and usage) on one ledger queue; the caller owns `pool`. */
+export function createLedgerWorker(options: LedgerWorkerOptions): Promise<Worker> {
+  const { pool, logger, tracing } = options;
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    dataConverter: options.dataConverter,
+    ...(options.identity !== undefined && { identity: options.identity }),
+    activities: { ...createGateLedgerActivities({ pool, logger }), ...createUsageLedgerActivities({ pool, logger }) },
+    maxConcurrentActivityTaskExecutions: 4,
+    ...(tracing && { interceptors: tracingActivityInterceptors(tracing) }),
+    ...(options.deployment && { workerDeploymentOptions: options.deployment }),
+  });
 }
 
 /** The state gauges of the Prometheus endpoint: open workflows by type, dead-lettered ledger writes. */

@@ -32,6 +32,8 @@ export interface GateConfig {
   readonly wrapperSuffix: string;
   /** As configured; resolved against the state dir when the service starts ({@link resolveDbPath}). */
   readonly dbPath: string | null;
+  /** This gateway host (new): the gate's ledger is written by the worker serving `openclaw-temporal-ledger/<gatewayId>`. Unset: the fixed ledger queue. */
+  readonly gatewayId?: string;
   readonly debug: boolean;
   readonly decisionTimeoutMs: number;
   readonly temporal: TemporalSettings;
@@ -103,7 +105,7 @@ export const GATE_CONFIG_KEYS = [
   'enabled', 'channel', 'protectedTo', 'allowedFrom', 'triggerRegex', 'armTtlMs', 'maxUsesPerArm',
   'requireBodyAfterTrigger', 'missedResponseTtlMs', 'wrapperTargets', 'wrapperPrefix', 'wrapperSuffix', 'dbPath',
   'debug', 'decisionTimeoutMs', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
-  'maxInFlightCalls', 'maxQueuedPerPeer',
+  'maxInFlightCalls', 'maxQueuedPerPeer', 'gatewayId',
 ] as const;
 
 function bound(raw: Raw, field: string, fallback: number): number {
@@ -140,6 +142,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
   const dbPath = text(raw, 'dbPath', '');
   if (raw.dbPath !== undefined && dbPath === '') warn('dbPath', 'is empty: the default <state dir>/lorene-gate.db is used');
   const maxInFlight = bound(raw, 'maxInFlightCalls', DEFAULT_MAX_IN_FLIGHT);
+  const gatewayId = fields.gatewayId();
   return {
     enabled: fields.bool('enabled', true),
     channel,
@@ -154,6 +157,7 @@ export function parseGateConfig(input: unknown, warn: ConfigWarn = () => undefin
     wrapperPrefix: text(raw, 'wrapperPrefix', '↓↓↓ F.R.I.D.A.Y. ↓↓↓'),
     wrapperSuffix: text(raw, 'wrapperSuffix', '↑↑↑ F.R.I.D.A.Y. ↑↑↑'),
     dbPath: dbPath === '' ? null : dbPath,
+    ...(gatewayId !== undefined && { gatewayId }),
     debug: fields.bool('debug', false),
     decisionTimeoutMs,
     temporal: { ...fields.temporal(), maxInFlight },

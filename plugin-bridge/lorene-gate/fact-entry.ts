@@ -8,7 +8,7 @@ import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
 /** One observed fact, as it is stored and delivered. */
 export type GateFact =
   | { readonly kind: 'trigger'; readonly peer: string; readonly trigger: GateTriggerEvent }
-  | { readonly kind: 'seen'; readonly dbPath: string; readonly row: SeenOp }
+  | { readonly kind: 'seen'; readonly dbPath: string; readonly gatewayId?: string; readonly row: SeenOp }
   | { readonly kind: 'abandon'; readonly peer: string; readonly abandon: GateAbandonEvent };
 
 /** One outbox line: the fact, the plugin run that observed it and its place in that run. */

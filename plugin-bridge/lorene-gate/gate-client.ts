@@ -117,23 +117,24 @@ export class GateClient {
     );
   }
 
-  /** Queues a `seen_messages` row on the channel's seen-ledger workflow. */
-  seen(row: SeenOp, dbPath: string, deadline: number): Promise<void> {
+  /** Queues a `seen_messages` row on the channel's seen-ledger workflow; `gatewayId` names the ledger's host. */
+  seen(row: SeenOp, dbPath: string, deadline: number, gatewayId?: string): Promise<void> {
     const { channel, taskQueue } = this.options;
-    const workflowId = seenLedgerWorkflowId(channel);
+    const event: SeenMessagesEvent = { dbPath, ...(gatewayId !== undefined && { gatewayId }), rows: [row] };
+    const workflowId = seenLedgerWorkflowId(channel, gatewayId);
     return this.chain.run(workflowId, () =>
       this.bridge.call('lorene-gate.seen', deadline, (client) =>
         this.#running.call(
           workflowId,
-          () => client.workflow.getHandle(workflowId).signal(seenMessagesSignal, { dbPath, rows: [row] }),
+          () => client.workflow.getHandle(workflowId).signal(seenMessagesSignal, event),
           async () => {
             await client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
               workflowId,
               taskQueue,
               args: [{ channel }],
               signal: seenMessagesSignal,
-              signalArgs: [{ dbPath, rows: [row] }],
-              staticSummary: `lorene-gate · ${channel} · seen-messages ledger`,
+              signalArgs: [event],
+              staticSummary: `lorene-gate · ${channel} · seen-messages ledger${gatewayId === undefined ? '' : ` · ${gatewayId}`}`,
               typedSearchAttributes: [
                 { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
                 { key: OPENCLAW_CHANNEL, value: channel },

@@ -64,7 +64,7 @@ function register(api: PluginApi): void {
   const deliver = (fact: GateFact, deadline: number): Promise<void> => {
     if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline, hookSpanAttributes('lorene-gate', 'message_received', {}, fact.peer));
     if (fact.kind === 'abandon') return gate.abandon(fact.peer, fact.abandon, deadline);
-    return gate.seen(fact.row, fact.dbPath, deadline);
+    return gate.seen(fact.row, fact.dbPath, deadline, fact.gatewayId);
   };
   const facts = new GateFacts(deliver, log, { sendTimeoutMs: FACT_SEND_TIMEOUT_MS, retryIntervalMs: FACT_RETRY_INTERVAL_MS });
   let runtime: GateRuntimeConfig | null = null;
@@ -84,8 +84,10 @@ function register(api: PluginApi): void {
         metrics.gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: 'lorene-gate' }, () => outbox.pendingBytes),
         metrics.gauge('openclaw_bridge_dead_letters', 'Facts Temporal refused, kept in the dead-letter file.', { plugin: 'lorene-gate' }, () => countDeadFacts(gateDeadFactsPath(ctx.stateDir))),
       ];
-      runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath };
-      log.info({ dbPath, outbox: outbox.path, protectedPeers: config.protectedTo.size }, 'lorene-gate connected to Temporal (lazily)');
+      // The gateway id travels with every event: the gate's ledger batches then go to this host's ledger queue.
+      const host = config.gatewayId === undefined ? {} : { gatewayId: config.gatewayId };
+      runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath, ...host };
+      log.info({ dbPath, ...host, outbox: outbox.path, protectedPeers: config.protectedTo.size }, 'lorene-gate connected to Temporal (lazily)');
     },
     async stop() {
       runtime = null;
@@ -111,7 +113,7 @@ function register(api: PluginApi): void {
       await facts.record({ kind: 'trigger', peer: action.peer, trigger: { ...action.trigger, observedAt: now, factId: randomUUID() } });
       log.debug({ hook: 'message_received', peer: maskPeer(action.peer), messageId: action.trigger.messageId }, 'trigger recorded');
     } else if (action.kind === 'seen') {
-      await facts.record({ kind: 'seen', dbPath: runtime.dbPath, row: action.row });
+      await facts.record({ kind: 'seen', dbPath: runtime.dbPath, ...(runtime.gatewayId !== undefined && { gatewayId: runtime.gatewayId }), row: action.row });
     }
   }
 

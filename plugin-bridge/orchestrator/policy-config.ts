@@ -7,6 +7,7 @@
  * {@link InvalidConfigError} naming the key.
  */
 import { InvalidConfigError } from '../shared/errors.ts';
+import { parseGatewayId } from '../shared/config-fields.ts';
 import { sanitizeLabel } from '../../workflows/orchestrator/text.ts';
 import {
   DEFAULT_PICKUP_TIMEOUT_MS,
@@ -108,12 +109,6 @@ function positiveMs(raw: Record<string, unknown>, field: string, fallback: numbe
   return Math.floor(value);
 }
 
-function gatewayId(value: unknown): string {
-  if (value === undefined) return 'default';
-  if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'gatewayId', 'must be 1–64 characters of letters, digits, ".", "_" or "-"');
-  return value;
-}
-
 /**
  * Resolves `api.pluginConfig` (anything) into an {@link OrchestratorConfig}.
  * `undefined`/`null` mean "all defaults"; unknown keys are left to the manifest schema to reject.
@@ -138,7 +133,7 @@ export function parseOrchestratorConfig(input: unknown): OrchestratorConfig {
     retryBackoff: retryBackoff(raw.retryBackoff),
     retryPickupTimeoutMs: positiveMs(raw, 'retryPickupTimeoutMs', DEFAULT_PICKUP_TIMEOUT_MS),
     notifyRequesterOnExhausted: optionalBoolean(raw, 'notifyRequesterOnExhausted', false),
-    gatewayId: gatewayId(raw.gatewayId),
+    gatewayId: parseGatewayId(ORCHESTRATOR_PLUGIN_ID, raw.gatewayId) ?? 'default',
     retryRedelivery: retryRedelivery(raw.retryRedelivery),
   };
 }

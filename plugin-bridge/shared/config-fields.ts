@@ -5,6 +5,7 @@
  */
 import { InvalidConfigError } from './errors.ts';
 import type { TemporalSettings } from './temporal-bridge.ts';
+import { isGatewayId } from '../../workflows/shared/task-queues.ts';
 
 /** The readers over one plugin's raw config object. */
 export interface ConfigFields {
@@ -17,8 +18,21 @@ export interface ConfigFields {
   optionalStr(field: string): string | undefined;
   /** An integer from `min` to `max`. */
   int(field: string, fallback: number, min: number, max: number): number;
+  /** `gatewayId` ({@link parseGatewayId}); `undefined` when the key is absent. */
+  gatewayId(): string | undefined;
   /** The connection keys every Temporal-backed plugin shares: `temporalAddress`, `temporalNamespace`, `temporalProfile`, `payloadKeyFile`. */
   temporal(): TemporalSettings;
+}
+
+/**
+ * A plugin's `gatewayId` (the orchestrator's, lorene-gate's, usage-ledger's): it names task queues
+ * (`openclaw-temporal-gateway/<id>`, `openclaw-temporal-ledger/<id>`), so 1–64 letters, digits, `.`, `_`, `-`.
+ * `undefined` when absent; anything else throws {@link InvalidConfigError} naming `pluginId` and the key.
+ */
+export function parseGatewayId(pluginId: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isGatewayId(value)) throw new InvalidConfigError(pluginId, 'gatewayId', 'must be 1–64 characters of letters, digits, ".", "_" or "-"');
+  return value;
 }
 
 /** Readers over `raw` for `pluginId`. */
@@ -42,6 +56,7 @@ export function configFields(pluginId: string, raw: Readonly<Record<string, unkn
       return optionalStr(field) ?? fallback;
     },
     optionalStr,
+    gatewayId: () => parseGatewayId(pluginId, raw.gatewayId),
     int(field, fallback, min, max) {
       const value = raw[field];
       if (value === undefined) return fallback;

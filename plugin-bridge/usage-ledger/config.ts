@@ -19,6 +19,8 @@ export interface UsageLedgerConfig {
   readonly enabled: boolean;
   /** As configured; resolved against the state dir when the service starts ({@link resolveUsageDbPath}). */
   readonly dbPath: string | null;
+  /** This gateway host (new): its records are written by the worker serving `openclaw-temporal-ledger/<gatewayId>`. Unset: the fixed ledger queue. */
+  readonly gatewayId?: string;
   /** @default false */
   readonly debug: boolean;
   readonly temporal: TemporalSettings;
@@ -43,7 +45,7 @@ export interface UsageLedgerConfig {
 /** Every key the manifest schema declares; anything else is rejected like the schema's additionalProperties. */
 export const USAGE_LEDGER_CONFIG_KEYS = [
   'enabled', 'dbPath', 'debug', 'temporalAddress', 'temporalNamespace', 'temporalProfile', 'payloadKeyFile', 'taskQueue',
-  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes', 'prices', 'budgets',
+  'sendTimeoutMs', 'retryIntervalMs', 'batchMaxRecords', 'bufferMaxRecords', 'outboxMaxBytes', 'prices', 'budgets', 'gatewayId',
 ] as const;
 
 /**
@@ -52,15 +54,17 @@ export const USAGE_LEDGER_CONFIG_KEYS = [
  */
 export function parseUsageLedgerConfig(input: unknown, warn: (field: string, message: string) => void = () => undefined): UsageLedgerConfig {
   const raw = (input ?? {}) as Record<string, unknown>;
-  const { fail, bool, optionalStr, int, temporal } = configFields(PLUGIN_ID, raw);
+  const { fail, bool, optionalStr, int, temporal, gatewayId } = configFields(PLUGIN_ID, raw);
   if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) fail('(root)', 'must be an object');
   const unknown = Object.keys(raw).find((key) => !(USAGE_LEDGER_CONFIG_KEYS as readonly string[]).includes(key));
   if (unknown !== undefined) fail(unknown, 'is not a usage-ledger config key');
   const emptyDbPath = typeof raw.dbPath === 'string' && raw.dbPath.trim() === '';
   if (emptyDbPath) warn('dbPath', 'is empty: the default <state dir>/usage-ledger/usage-ledger.db is used');
+  const host = gatewayId();
   return {
     enabled: bool('enabled', true),
     dbPath: emptyDbPath ? null : optionalStr('dbPath') ?? null,
+    ...(host !== undefined && { gatewayId: host }),
     debug: bool('debug', false),
     temporal: temporal(),
     taskQueue: optionalStr('taskQueue') ?? WORKFLOW_TASK_QUEUE,

@@ -68,13 +68,13 @@ function register(api: UsageLedgerApi): void {
       const outbox = new Outbox(outboxPathOf(ctx.stateDir), config.outboxMaxBytes);
       bridge.start();
       versionCheck.start();
-      await sender.start(dbPath, outbox);
+      await sender.start(dbPath, outbox, config.gatewayId);
       releaseMetrics = [
         await acquireMetricsEndpoint(process.env, log),
         bridgeMetrics().gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: PLUGIN_ID }, () => outbox.pendingBytes),
       ];
       await budgets?.keeper.start(ctx.stateDir);
-      log.info({ dbPath, outbox: outbox.path, budgets: budgets?.keeper.book.budgets.map((b) => b.id) ?? [] }, 'usage-ledger delivering to Temporal (connects lazily)');
+      log.info({ dbPath, gatewayId: config.gatewayId, outbox: outbox.path, budgets: budgets?.keeper.book.budgets.map((b) => b.id) ?? [] }, 'usage-ledger delivering to Temporal (connects lazily)');
     },
     async stop() {
       // The bridge stops first: a call still running after its short grace gives up, so nothing below waits out a

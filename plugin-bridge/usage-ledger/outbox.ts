@@ -9,6 +9,8 @@ import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
 export interface OutboxEntry {
   readonly ledgerId: string;
   readonly dbPath: string;
+  /** The ledger's host (the plugin's `gatewayId`), when configured. */
+  readonly gatewayId?: string;
   readonly record: UsageRecord;
 }
 
@@ -19,7 +21,7 @@ function isEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
   const record = e['record'] as Record<string, unknown> | null | undefined;
-  return typeof e['ledgerId'] === 'string' && typeof e['dbPath'] === 'string' && typeof record?.['eventId'] === 'string';
+  return typeof e['ledgerId'] === 'string' && typeof e['dbPath'] === 'string' && (e['gatewayId'] === undefined || typeof e['gatewayId'] === 'string') && typeof record?.['eventId'] === 'string';
 }
 
 /** Usage records waiting for Temporal, in order, on disk. */
@@ -27,7 +29,7 @@ export class Outbox extends SharedOutbox<OutboxEntry> {
   constructor(path: string, maxBytes: number) {
     super(path, maxBytes, {
       isEntry,
-      sameChunk: (first, entry) => first.ledgerId === entry.ledgerId && first.dbPath === entry.dbPath,
+      sameChunk: (first, entry) => first.ledgerId === entry.ledgerId && first.dbPath === entry.dbPath && first.gatewayId === entry.gatewayId,
       size: (entry) => (typeof entry.record.rawJson === 'string' ? entry.record.rawJson.length : 0),
     });
   }

@@ -8,6 +8,7 @@
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import type { UsageRecordsEvent } from '../../workflows/usage/contract.ts';
 import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
+import { gatewayIdOf, type LedgerTarget } from '../../workflows/shared/ledger-target.ts';
 import { deliveryFailure, type DeliveryFailure } from './delivery-failure.ts';
 import type { Outbox } from './outbox.ts';
 import { SendBuffer, type Queued } from './send-buffer.ts';
@@ -49,7 +50,7 @@ const SPILL_SLICE = 250;
 export class UsageSender {
   readonly #buffer: SendBuffer;
   #outbox: Outbox | null = null;
-  #dbPath = '';
+  #target: LedgerTarget = { dbPath: '' };
   #running = false;
   #loop: Promise<void> | null = null;
   readonly #wakeup = new Wakeup();
@@ -79,12 +80,15 @@ export class UsageSender {
     this.#wakeup.poke(this.#buffer.length);
   }
 
-  /** Opens the outbox (records left by an earlier run are delivered first) and starts the loop. */
-  async start(dbPath: string, outbox: Outbox): Promise<void> {
+  /**
+   * Opens the outbox (records left by an earlier run are delivered first) and starts the loop; records go to the
+   * ledger `dbPath` on the host `gatewayId` (the fixed ledger queue's host when undefined).
+   */
+  async start(dbPath: string, outbox: Outbox, gatewayId?: string): Promise<void> {
     if (this.#running) return;
     await outbox.open();
     this.#outbox = outbox;
-    this.#dbPath = dbPath;
+    this.#target = { dbPath, ...(gatewayId !== undefined && { gatewayId }) };
     this.#running = true;
     if (!outbox.isEmpty) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'usage outbox from an earlier run: delivering it first');
     this.#loop = this.#run();
@@ -126,7 +130,7 @@ export class UsageSender {
     const batch = this.#buffer.takeBatch(this.#limit, this.options.batchMaxChars);
     if (batch.length === 0) return this.#wait(1, null);
     const ledgerId = batch[0]?.ledgerId ?? 'default';
-    const failure = await this.#send(ledgerId, this.#dbPath, batch.map((q) => q.record));
+    const failure = await this.#send(ledgerId, this.#target, batch.map((q) => q.record));
     if (failure === null) return;
     if (failure.busy) {
       // The workflow is catching up: keep the batch first in line; only a filling buffer goes to disk.
@@ -149,7 +153,7 @@ export class UsageSender {
       this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable usage outbox lines skipped (torn write)');
     }
     const first = chunk.entries[0];
-    const failure = first === undefined ? null : await this.#send(first.ledgerId, first.dbPath, chunk.entries.map((e) => e.record));
+    const failure = first === undefined ? null : await this.#send(first.ledgerId, { dbPath: first.dbPath, ...gatewayIdOf(first) }, chunk.entries.map((e) => e.record));
     if (failure === null) {
       await outbox.commit(chunk.nextOffset);
       if (outbox.isEmpty) this.log.info({ outbox: outbox.path, delivered: this.#stats.delivered }, 'usage outbox delivered and removed');
@@ -161,9 +165,9 @@ export class UsageSender {
     await this.#pause(Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
   }
 
-  async #send(ledgerId: string, dbPath: string, records: UsageRecord[]): Promise<DeliveryFailure | null> {
+  async #send(ledgerId: string, target: LedgerTarget, records: UsageRecord[]): Promise<DeliveryFailure | null> {
     try {
-      await this.deliver(ledgerId, { dbPath, records }, Date.now() + this.options.sendTimeoutMs);
+      await this.deliver(ledgerId, { ...target, records }, Date.now() + this.options.sendTimeoutMs);
       this.#stats.delivered += records.length;
       this.#failures = 0;
       this.#limit = this.options.batchMaxRecords;
@@ -195,7 +199,7 @@ export class UsageSender {
     for (let from = 0; from < queued.length; from += SPILL_SLICE) {
       const slice = queued.slice(from, from + SPILL_SLICE);
       try {
-        const result = await outbox.append(slice.map((q) => ({ ledgerId: q.ledgerId, dbPath: this.#dbPath, record: q.record })));
+        const result = await outbox.append(slice.map((q) => ({ ledgerId: q.ledgerId, ...this.#target, record: q.record })));
         this.#stats.spilled += result.written;
         refused += result.refused;
       } catch (err) {

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath } from '../../scripts/paths.mjs';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
-import { bundleWorkflows, createWorkerSet, type WorkerSet } from '../../worker/workers.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE, hostLedgerTaskQueue } from '../../workflows/shared/task-queues.ts';
+import { bundleWorkflows, createLedgerWorker, createWorkerSet, type WorkerSet } from '../../worker/workers.ts';
+import { LedgerPool } from '../../activities/ledger-db.ts';
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
@@ -96,6 +97,38 @@ export async function startWorkers(
     done,
     async stop() {
       set.shutdown();
+      await done;
+    },
+  };
+}
+
+/** A running ledger worker of one gateway host; `identity` names it in the history of each activity it ran. */
+export interface RunningLedgerWorker {
+  readonly identity: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the ledger worker a host with `OPENCLAW_TEMPORAL_GATEWAY_ID=<gatewayId>` runs (worker/workers.ts), on
+ * `openclaw-temporal-ledger/<gatewayId>`, with its own open ledger files; it polls from when this resolves.
+ */
+export async function startLedgerWorker(env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'namespace'>, gatewayId: string): Promise<RunningLedgerWorker> {
+  const pool = new LedgerPool();
+  const identity = `ledger-${gatewayId}-${Date.now()}`;
+  const worker = await createLedgerWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: hostLedgerTaskQueue(gatewayId),
+    dataConverter: payloadDataConverter(),
+    pool,
+    logger: quietLogger,
+    identity,
+  });
+  const done = worker.run().finally(() => pool.close());
+  return {
+    identity,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },
   };

@@ -4,11 +4,14 @@
  * WhatsApp itself is the only fake: events are what OpenClaw's WhatsApp channel would pass to the hooks.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readRows } from '../helpers/sqlite.ts';
-import { eventually, tempDir } from '../helpers/temporal.ts';
+import { eventually, startLedgerWorker, tempDir } from '../helpers/temporal.ts';
+import { seenLedgerWorkflowId } from '../../workflows/gate/contract.ts';
+import { hostLedgerTaskQueue } from '../../workflows/shared/task-queues.ts';
 import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
@@ -134,6 +137,30 @@ describe('lorene-gate in OpenClaw’s real loader and hook runner', () => {
     const gate = await stack.env.client.workflow.getHandle(`lorene-gate/whatsapp/${PROTECTED}`).query<{ arm: { usesLeft: number } | null }>('lorene-gate.state');
     assert.equal(gate.arm?.usesLeft, 1, 'two uses for two media messages');
     await eventually('media rows', () => (rows('SELECT * FROM responses WHERE kind = ? AND content LIKE ?', 'text', '[media] %').length === 2 ? true : undefined));
+  });
+
+  test('with a gatewayId the events name the host: trigger, decision and seen rows are written by that host’s ledger worker', async () => {
+    const eastDb = join(tmp.dir, 'east-lorene-gate.db');
+    const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig: gateConfig({ dbPath: eastDb, gatewayId: 'east' }) });
+    assert.equal(loaded.status, 'loaded', loaded.error ?? '');
+    await stack.host.startServices({ stateDir: tmp.dir });
+    const east = await startLedgerWorker(stack.env, 'east');
+    try {
+      assert.equal((await inbound(ALLOWED, 'friday: from the east host')).ok, true);
+      assert.notEqual(result(await outbound(PROTECTED, 'east reply')).cancel, true);
+      assert.equal((await inbound(OTHER, 'seen on east', OTHER)).ok, true);
+      const eastRows = (sql: string, ...params: unknown[]) => (existsSync(eastDb) ? readRows(eastDb, sql, ...params).length : 0);
+      await eventually('the rows in east’s file', () =>
+        eastRows("SELECT * FROM responses WHERE content = 'east reply'") === 1 && eastRows('SELECT * FROM seen_messages WHERE sender = ? AND peer = ?', OTHER, OTHER) >= 1 ? true : undefined);
+      const gate = await stack.env.client.workflow.getHandle(`lorene-gate/whatsapp/${PROTECTED}`).query<{ config: { gatewayId?: string } | null }>('lorene-gate.state');
+      assert.equal(gate.config?.gatewayId, 'east');
+      const seen = await stack.env.client.workflow.getHandle(seenLedgerWorkflowId('whatsapp', 'east')).fetchHistory();
+      const queues = (seen.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.taskQueue?.name] : []));
+      assert.deepEqual([...new Set(queues)], [hostLedgerTaskQueue('east')], 'the host’s own seen-messages ledger, on its queue');
+    } finally {
+      await east.stop();
+      await stack.host.stopServices();
+    }
   });
 
   test('Temporal unreachable: protected peers are cancelled within decisionTimeoutMs, others unaffected, nothing thrown', async () => {

@@ -14,6 +14,7 @@ import { parseBridgeConfig } from '../../plugin-bridge/orchestrator/config.ts';
 import { InvalidConfigError } from '../../plugin-bridge/shared/errors.ts';
 import { parseTokenAuditConfig } from '../../plugin-bridge/token-audit/config.ts';
 import { parseUsageLedgerConfig, resolveUsageDbPath } from '../../plugin-bridge/usage-ledger/config.ts';
+import { LEDGER_TASK_QUEUE, hostLedgerTaskQueue } from '../../workflows/shared/task-queues.ts';
 import { schemaViolation, type Schema } from '../helpers/json-schema.ts';
 import { originalEffect, show, type Effect } from '../helpers/original-config-rules.ts';
 
@@ -34,6 +35,7 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
     wrapperSuffix: [''], dbPath: [NOT_SET, '', '/data/gate.db', 'ledgers/gate.db'], debug: [true],
     decisionTimeoutMs: [50, 3000], taskQueue: ['', 'gate-queue'], temporalAddress: ['temporal:7233'], temporalNamespace: ['family'],
     temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'], maxInFlightCalls: [1, 64], maxQueuedPerPeer: [1, 32],
+    gatewayId: ['a b', 'east'],
   },
   orchestrator: {
     injectOrchestratorPrompt: [false], enforceMainDelegation: [true], autoRetryFailedSubagents: [false],
@@ -53,6 +55,7 @@ const CASES: Record<string, Record<string, readonly unknown[]>> = {
     temporalNamespace: ['prod'], temporalProfile: ['prod'], payloadKeyFile: ['/etc/openclaw-temporal/payload-keys.json'],
     prices: [{ 'openai/gpt-4o': { input: 2.5, output: 10 } }],
     budgets: [{ enabled: false }],
+    gatewayId: ['a b', 'east'],
   },
 };
 
@@ -86,6 +89,11 @@ function ourValue(plugin: string, key: string, value: unknown): Effect {
     if (temporalKey !== undefined) {
       const parse = { 'lorene-gate': parseGateConfig, orchestrator: parseBridgeConfig, 'usage-ledger': parseUsageLedgerConfig }[plugin];
       return show(parse?.(raw).temporal[temporalKey]);
+    }
+    if (key === 'gatewayId' && plugin !== 'orchestrator') {
+      // The effect of the new key: the ledger queue the plugin's batches go to.
+      const { gatewayId } = plugin === 'lorene-gate' ? parseGateConfig(raw) : parseUsageLedgerConfig(raw);
+      return show(`ledger queue ${gatewayId === undefined ? LEDGER_TASK_QUEUE : hostLedgerTaskQueue(gatewayId)}`);
     }
     if (plugin === 'lorene-gate') {
       const config = parseGateConfig(raw);

@@ -209,7 +209,7 @@ describe('the manifest schema and the parser agree', () => {
   test('keys without a schema default have no parser default either (dbPath → state dir, Temporal → environment)', () => {
     const omitted = parseGateConfig({});
     const withoutDefault = schemaProperties.filter(([, property]) => !('default' in property)).map(([key]) => key);
-    assert.deepEqual(withoutDefault.sort(), ['dbPath', 'payloadKeyFile', 'temporalAddress', 'temporalNamespace', 'temporalProfile']);
+    assert.deepEqual(withoutDefault.sort(), ['dbPath', 'gatewayId', 'payloadKeyFile', 'temporalAddress', 'temporalNamespace', 'temporalProfile']);
     assert.equal(omitted.dbPath, null);
     for (const key of withoutDefault) assert.ok(parsedValue(omitted, key as GateConfigKey) == null, key);
   });

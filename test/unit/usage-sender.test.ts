@@ -160,3 +160,24 @@ test('a batch refused because the workflow is busy stays first in line in memory
   assert.ok(!h.logs.some((l) => l.level === 'warn'), 'busy is not worth a warning');
   await h.sender.stop();
 });
+
+test('with a gatewayId every batch names the host, also after waiting in the outbox (read back by a new sender); without one no batch does', async () => {
+  const h = harness();
+  await h.sender.start(DB, h.outbox, 'east');
+  h.sender.enqueue('main', record('g1'));
+  await eventually('delivered', () => (h.deliveredIds().length === 1 ? true : undefined));
+  h.temporal.up = false;
+  for (const id of ids('gw', 5)) h.sender.enqueue('main', record(id));
+  await eventually('spilled', () => (h.sender.stats().spilled >= 5 ? true : undefined));
+  await h.sender.stop();
+  h.temporal.up = true;
+  const next = harness(); // a restarted gateway without the key: the waiting lines keep the host they were written for
+  const reopened = new Outbox(h.path, 8 * 1024 * 1024);
+  await next.sender.start(DB, reopened);
+  await eventually('outbox delivered', () => (next.deliveredIds().length === 5 ? true : undefined));
+  next.sender.enqueue('main', record('plain'));
+  await eventually('new record delivered', () => (next.deliveredIds().length === 6 ? true : undefined));
+  await next.sender.stop();
+  assert.deepEqual(h.temporal.delivered.map((d) => d.event.gatewayId), ['east']);
+  assert.deepEqual(next.temporal.delivered.map((d) => [d.event.gatewayId ?? '(none)', d.event.records.length]), [['east', 5], ['(none)', 1]]);
+});

@@ -333,3 +333,51 @@ describe('the budget follows the original: a count per task key that never reset
     }
   });
 });
+
+describe('two gateways with their own gatewayId (issue 15)', () => {
+  const retryOf = (taskKey: string) => `orchestrator-retry:${taskKey}:1`;
+  const received = (gw: ReturnType<typeof gateway>) => gw.system.events.map((e) => e.contextKey);
+  /** The retry's delivery activities as its history records them: the queue each was scheduled on. */
+  const deliveryQueues = async (taskKey: string): Promise<string[]> => {
+    const history = await stack.env.client.workflow.getHandle(subagentRetryWorkflowId(taskKey, 1)).fetchHistory();
+    return (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.taskQueue?.name ?? ''] : []));
+  };
+
+  test('each gateway receives only its own retries; with one gateway down its retries wait for it, never go to the other', async () => {
+    const east = gateway('east');
+    const west = gateway('west');
+    east.worker.start();
+    west.worker.start();
+    let westAgain: ReturnType<typeof gateway> | null = null;
+    try {
+      const config = { pickupTimeoutMs: 600_000 };
+      const [e1, w1] = [await startTask(retryConfig('east', config), 'agent:main:subagent:e1'), await startTask(retryConfig('west', config), 'agent:main:subagent:w1')];
+      await Promise.all([e1.ended('agent:main:subagent:e1', 'error'), w1.ended('agent:main:subagent:w1', 'error')]);
+      await eventually('each gateway got one retry', () => (east.system.events.length === 1 && west.system.events.length === 1 ? true : undefined));
+      assert.deepEqual([received(east), received(west)], [[retryOf(e1.taskKey)], [retryOf(w1.taskKey)]]);
+      assert.deepEqual(await deliveryQueues(w1.taskKey), [gatewayTaskQueue('west')]);
+
+      await west.worker.stop(); // the west gateway goes down
+      const [e2, w2] = [await startTask(retryConfig('east', config), 'agent:main:subagent:e2'), await startTask(retryConfig('west', config), 'agent:main:subagent:w2')];
+      await w2.ended('agent:main:subagent:w2', 'error'); // west's failure first: a wrong route would deliver it before east's
+      await e2.ended('agent:main:subagent:e2', 'error');
+      await eventually('east got its second retry', () => (east.system.events.length === 2 ? true : undefined));
+      const waiting = await eventually('west’s delivery waits on its queue', async () => {
+        const pending = (await stack.env.client.workflow.getHandle(subagentRetryWorkflowId(w2.taskKey, 1)).describe()).raw.pendingActivities ?? [];
+        return pending.length === 1 ? pending[0] : undefined;
+      });
+      assert.equal(waiting?.activityType?.name, 'deliverSystemEvent');
+      assert.deepEqual(received(east), [retryOf(e1.taskKey), retryOf(e2.taskKey)], 'east never delivers west’s retry');
+      assert.equal(west.system.events.length, 1);
+
+      westAgain = recordingGateway(stack.env.address, 'west', west.system); // west comes back: the same queue, a new process
+      westAgain.worker.start();
+      await eventually('west’s retry delivered by west', () => (west.system.events.length === 2 ? true : undefined), 30_000);
+      assert.deepEqual(received(west), [retryOf(w1.taskKey), retryOf(w2.taskKey)]);
+      assert.deepEqual(received(east), [retryOf(e1.taskKey), retryOf(e2.taskKey)]);
+      assert.deepEqual(await deliveryQueues(w2.taskKey), [gatewayTaskQueue('west')]);
+    } finally {
+      await Promise.all([east.worker.stop(), west.worker.stop(), westAgain?.worker.stop()]);
+    }
+  });
+});

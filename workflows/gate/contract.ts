@@ -16,6 +16,8 @@ export interface GateRuntimeConfig {
   readonly missedResponseTtlMs: number;
   /** Absolute path of the gate ledger (SQLite) on the worker host. */
   readonly dbPath: string;
+  /** The plugin's `gatewayId`: ledger batches go to `openclaw-temporal-ledger/<gatewayId>` (new). Absent: the fixed ledger queue. */
+  readonly gatewayId?: string;
 }
 
 /** An allowed person's trigger in a protected chat (the bridge has matched the trigger prefix and the body). */
@@ -104,6 +106,8 @@ export interface GateWorkflowArgs {
 /** A batch of inbound messages that only need a `seen_messages` row (not triggers). */
 export interface SeenMessagesEvent {
   readonly dbPath: string;
+  /** The ledger's host, as in {@link GateRuntimeConfig.gatewayId}. */
+  readonly gatewayId?: string;
   readonly rows: readonly SeenOp[];
 }
 
@@ -150,7 +154,10 @@ export function gateWorkflowId(channel: string, peer: string): string {
   return `lorene-gate/${channel}/${peer}`;
 }
 
-/** Workflow id of a channel's seen-messages ledger. */
-export function seenLedgerWorkflowId(channel: string): string {
-  return `lorene-gate/${channel}`;
+/**
+ * Workflow id of a channel's seen-messages ledger: one per gateway host when the plugin names its `gatewayId`
+ * (`lorene-gate/<channel>@<gatewayId>`), so a host whose ledger worker is down holds back only its own rows.
+ */
+export function seenLedgerWorkflowId(channel: string, gatewayId?: string): string {
+  return gatewayId === undefined ? `lorene-gate/${channel}` : `lorene-gate/${channel}@${gatewayId}`;
 }

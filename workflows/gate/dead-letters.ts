@@ -9,6 +9,8 @@ import type { GateState } from './state.ts';
 /** One batch that could not be written. */
 export interface DeadLetter {
   readonly dbPath: string;
+  /** The ledger's host, when the gate's config named one: replayed on its queue. */
+  readonly gatewayId?: string;
   readonly ops: readonly GateLedgerOp[];
   /** The last error the ledger activity gave. */
   readonly error: string;

@@ -7,6 +7,8 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities } from '@temporalio/workflow';
 import { LEDGER_TASK_QUEUE } from '../shared/task-queues.ts';
 import type { LedgerHandoff } from '../shared/ledger-handoff.ts';
+import { ledgerQueueOf } from '../shared/ledger-queue.ts';
+import type { LedgerTarget } from '../shared/ledger-target.ts';
 import type { GateLedgerActivities, GateLedgerOp } from './ledger-ops.ts';
 
 const ledger = proxyActivities<GateLedgerActivities>({
@@ -17,12 +19,14 @@ const ledger = proxyActivities<GateLedgerActivities>({
 });
 
 // Runs since the `gate-ledger-dead-letters` patch: a write that keeps failing gives up after a few attempts (about
-// 8 s of backoff) and goes to the dead-letter queue instead of holding the ledger forever.
-const boundedLedger = proxyActivities<GateLedgerActivities>({
-  taskQueue: LEDGER_TASK_QUEUE,
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
-});
+// 8 s of backoff) and goes to the dead-letter queue instead of holding the ledger forever. On the queue of the
+// ledger's host (shared/ledger-queue.ts).
+const boundedLedger = (taskQueue: string) =>
+  proxyActivities<GateLedgerActivities>({
+    taskQueue,
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+  });
 
 /** Ops per activity call: keeps each payload far below Temporal's 2 MB limit even with long messages. */
 export const MAX_OPS_PER_BATCH = 200;
@@ -52,11 +56,14 @@ export type LedgerWriteOutcome =
  * attempts are used up (the caller dead-letters the batch), `malformed` when the activity rejected it (logged).
  * With a `handoff` the activity's input is a reference and the activity reads the ops by query (runs since the
  * `gate-ledger-by-reference` patch): the texts in them are then recorded only in the signal or update that brought them.
+ * The batch goes to the ledger queue of `target`'s host ({@link ledgerQueueOf}).
  */
-export async function tryWriteLedgerBatch(dbPath: string, batch: readonly GateLedgerOp[], handoff?: LedgerHandoff<GateLedgerOp>): Promise<LedgerWriteOutcome> {
+export async function tryWriteLedgerBatch(target: LedgerTarget, batch: readonly GateLedgerOp[], handoff?: LedgerHandoff<GateLedgerOp>): Promise<LedgerWriteOutcome> {
+  const { dbPath } = target;
   try {
-    if (handoff === undefined) await boundedLedger.applyGateLedger({ dbPath, ops: batch });
-    else await handoff.lend(dbPath, batch, (ref) => boundedLedger.applyGateLedger(ref));
+    const ledger = boundedLedger(ledgerQueueOf(target));
+    if (handoff === undefined) await ledger.applyGateLedger({ dbPath, ops: batch });
+    else await handoff.lend(dbPath, batch, (ref) => ledger.applyGateLedger(ref));
     return { outcome: 'written' };
   } catch (err) {
     if (isCancellation(err)) throw err;

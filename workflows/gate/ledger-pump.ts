@@ -9,6 +9,7 @@ import type { ReplayDeadLettersResult } from './contract.ts';
 import { addDeadLetter, deadLetterCount, isParked, withoutFirstDeadLetter, withReplayError } from './dead-letters.ts';
 import { MAX_OPS_PER_BATCH, tryWriteLedgerBatch } from './ledger-flush.ts';
 import type { LedgerHandoff } from '../shared/ledger-handoff.ts';
+import { gatewayIdOf } from '../shared/ledger-target.ts';
 import type { GateLedgerOp } from './ledger-ops.ts';
 import type { GateState } from './state.ts';
 
@@ -51,7 +52,7 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
     for (;;) {
       const first = io.read().deadLetters?.[0];
       if (first === undefined) return { replayed, remaining: 0, error: null };
-      const written = await tryWriteLedgerBatch(first.dbPath, first.ops, io.handoff);
+      const written = await tryWriteLedgerBatch(first, first.ops, io.handoff);
       if (written.outcome === 'failed') {
         io.write(withReplayError(io.read(), written.error));
         return { replayed, remaining: deadLetterCount(io.read()), error: written.error };
@@ -72,18 +73,19 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
     if (config === null || ledger.length === 0 || io.shouldContinueAsNew()) return;
     const batch = ledger.slice(0, MAX_OPS_PER_BATCH);
     const dbPath = config.dbPath;
+    const host = gatewayIdOf(config);
     if (isParked(io.read(), dbPath)) {
       const parked = { ...io.read(), ledger: io.read().ledger.slice(batch.length) };
-      io.write(addDeadLetter(parked, { dbPath, ops: batch, error: 'queued behind an earlier failed write', failedAt: Date.now() }));
+      io.write(addDeadLetter(parked, { dbPath, ...host, ops: batch, error: 'queued behind an earlier failed write', failedAt: Date.now() }));
       return;
     }
     busy = true;
-    const written = await tryWriteLedgerBatch(dbPath, batch, io.handoff).finally(() => {
+    const written = await tryWriteLedgerBatch({ dbPath, ...host }, batch, io.handoff).finally(() => {
       busy = false;
       lastWriteEnd = Date.now();
     });
     const rest = { ...io.read(), ledger: io.read().ledger.slice(batch.length) };
-    io.write(written.outcome === 'failed' ? addDeadLetter(rest, { dbPath, ops: batch, error: written.error, failedAt: Date.now() }) : rest);
+    io.write(written.outcome === 'failed' ? addDeadLetter(rest, { dbPath, ...host, ops: batch, error: written.error, failedAt: Date.now() }) : rest);
   }
 
   async function run(): Promise<never> {

@@ -8,25 +8,27 @@ import { seenMessagesSignal, type SeenLedgerWorkflowArgs, type SeenMessagesEvent
 import { MAX_OPS_PER_BATCH, tryWriteLedgerBatch, writeLedgerBatch } from './ledger-flush.ts';
 import { boundWaiting, describeSeenLedger, nextFailure } from './seen-backoff.ts';
 import type { SeenOp } from './ledger-ops.ts';
+import { gatewayIdOf, gatewayIdProblem, sameLedger, type LedgerTarget } from '../shared/ledger-target.ts';
 import { DEFAULT_MAX_HISTORY_EVENTS } from './workflow.ts';
 
 function isSeenEvent(value: unknown): value is SeenMessagesEvent {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Partial<SeenMessagesEvent>;
-  return typeof e.dbPath === 'string' && e.dbPath.startsWith('/') && Array.isArray(e.rows) && e.rows.every((r) => r?.op === 'seen');
+  return typeof e.dbPath === 'string' && e.dbPath.startsWith('/') && gatewayIdProblem(e.gatewayId) === null && Array.isArray(e.rows) && e.rows.every((r) => r?.op === 'seen');
 }
 
-/** Takes the leading events that share the first one's ledger file, up to one batch of rows. */
-function nextBatch(pending: readonly SeenMessagesEvent[]): { dbPath: string; rows: SeenOp[]; events: number } {
-  const dbPath = pending[0]?.dbPath ?? '';
+/** Takes the leading events that share the first one's ledger file (and host), up to one batch of rows. */
+function nextBatch(pending: readonly SeenMessagesEvent[]): { target: LedgerTarget; rows: SeenOp[]; events: number } {
+  const first = pending[0];
+  const target: LedgerTarget = first === undefined ? { dbPath: '' } : { dbPath: first.dbPath, ...gatewayIdOf(first) };
   const rows: SeenOp[] = [];
   let events = 0;
   for (const event of pending) {
-    if (event.dbPath !== dbPath || (events > 0 && rows.length + event.rows.length > MAX_OPS_PER_BATCH)) break;
+    if (!sameLedger(event, target) || (events > 0 && rows.length + event.rows.length > MAX_OPS_PER_BATCH)) break;
     rows.push(...event.rows);
     events += 1;
   }
-  return { dbPath, rows, events };
+  return { target, rows, events };
 }
 
 export async function gateSeenLedgerWorkflow(args: SeenLedgerWorkflowArgs): Promise<void> {
@@ -51,7 +53,7 @@ export async function gateSeenLedgerWorkflow(args: SeenLedgerWorkflowArgs): Prom
       else await condition(shouldContinueAsNew, Math.max(1, failure.retryAt - Date.now()));
       if (pending.length > 0 && (failure === null || Date.now() >= failure.retryAt)) {
         const batch = nextBatch(pending);
-        const written = await tryWriteLedgerBatch(batch.dbPath, batch.rows);
+        const written = await tryWriteLedgerBatch(batch.target, batch.rows);
         if (written.outcome === 'failed') failure = nextFailure(failure, written.error, Date.now());
         else {
           pending = pending.slice(batch.events);
@@ -75,7 +77,7 @@ export async function gateSeenLedgerWorkflow(args: SeenLedgerWorkflowArgs): Prom
     await condition(() => pending.length > 0 || shouldContinueAsNew());
     if (pending.length > 0) {
       const batch = nextBatch(pending);
-      await writeLedgerBatch(batch.dbPath, batch.rows);
+      await writeLedgerBatch(batch.target.dbPath, batch.rows);
       pending = pending.slice(batch.events);
       recorded += batch.rows.length;
     }

@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { GateAbandonEvent, GateOutboundRequest, GateRuntimeConfig, GateTriggerEvent } from './contract.ts';
 import { isRecord } from '../shared/is-record.ts';
+import { gatewayIdProblem } from '../shared/ledger-target.ts';
 
 function configProblem(config: unknown): string | null {
   if (!isRecord(config)) return 'config must be an object';
@@ -14,7 +15,7 @@ function configProblem(config: unknown): string | null {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return `config.${key} must be a positive number`;
   }
   if (typeof c.dbPath !== 'string' || !c.dbPath.startsWith('/')) return 'config.dbPath must be an absolute path';
-  return null;
+  return gatewayIdProblem(c.gatewayId, 'config.gatewayId');
 }
 
 /** Why a trigger signal is malformed, or null when it is fine. */

@@ -13,6 +13,7 @@ import {
   type UsageLedgerState,
 } from './state.ts';
 import { isRecord } from '../shared/is-record.ts';
+import { gatewayIdOf, gatewayIdProblem, sameLedger, type LedgerTarget } from '../shared/ledger-target.ts';
 
 /** What a delivered batch did to the state. `problem` says why a whole batch was dropped. */
 export interface Received {
@@ -52,7 +53,7 @@ export function eventProblem(event: unknown): string | null {
   if (!Array.isArray(event['records'])) return 'records must be an array';
   const dbPath = event['dbPath'];
   if (typeof dbPath !== 'string' || !dbPath.startsWith('/')) return 'dbPath must be an absolute path';
-  return null;
+  return gatewayIdProblem(event['gatewayId']);
 }
 
 /** Why a new batch must wait (the backlog is full), or null when it can be accepted now. */
@@ -74,7 +75,8 @@ export function receiveRecords(state: UsageLedgerState, event: unknown): Receive
   });
   const problem = eventProblem(event);
   if (problem !== null || !isRecord(event)) return drop(problem ?? 'event must be an object', 1);
-  const dbPath = event['dbPath'] as string;
+  const gatewayId = event['gatewayId'] as string | undefined;
+  const target: LedgerTarget = { dbPath: event['dbPath'] as string, ...(gatewayId !== undefined && { gatewayId }) };
   const records = event['records'] as unknown[];
 
   const seen = new Set(state.recentEventIds);
@@ -92,8 +94,8 @@ export function receiveRecords(state: UsageLedgerState, event: unknown): Receive
   const last = state.pending.at(-1);
   const pending: UsageBatch[] =
     accepted.length === 0 ? [...state.pending]
-    : last?.dbPath === dbPath ? [...state.pending.slice(0, -1), { dbPath, records: [...last.records, ...accepted] }]
-    : [...state.pending, { dbPath, records: accepted }];
+    : last !== undefined && sameLedger(last, target) ? [...state.pending.slice(0, -1), { ...target, records: [...last.records, ...accepted] }]
+    : [...state.pending, { ...target, records: accepted }];
   const recentEventIds = [...state.recentEventIds, ...accepted.map((r) => r.eventId)].slice(-DEDUPE_WINDOW);
   const c = state.counters;
   return {
@@ -116,14 +118,14 @@ export function nextBatch(state: UsageLedgerState): UsageBatch | null {
     if (take > 0 && (take >= MAX_RECORDS_PER_BATCH || chars > MAX_BATCH_CHARS)) break;
     take += 1;
   }
-  return { dbPath: group.dbPath, records: group.records.slice(0, take) };
+  return { dbPath: group.dbPath, ...gatewayIdOf(group), records: group.records.slice(0, take) };
 }
 
 /** The state after `batch` (from {@link nextBatch}) was written and `inserted` of its rows were new. */
 export function batchWritten(state: UsageLedgerState, batch: UsageBatch, inserted: number, now: number): UsageLedgerState {
   const [group, ...rest] = state.pending;
   const remaining = group === undefined ? [] : group.records.slice(batch.records.length);
-  const pending = remaining.length > 0 && group !== undefined ? [{ dbPath: group.dbPath, records: remaining }, ...rest] : rest;
+  const pending = remaining.length > 0 && group !== undefined ? [{ dbPath: group.dbPath, ...gatewayIdOf(group), records: remaining }, ...rest] : rest;
   const newest = batch.records.at(-1);
   const c = state.counters;
   return {

@@ -49,6 +49,8 @@ export interface UsageRecord {
 export interface UsageBatch {
   /** Absolute path of the usage ledger (SQLite) on the worker host (from the plugin's `dbPath`). */
   readonly dbPath: string;
+  /** The plugin's `gatewayId`: the batch is written by the worker serving `openclaw-temporal-ledger/<gatewayId>` (new). */
+  readonly gatewayId?: string;
   readonly records: readonly UsageRecord[];
 }
 

@@ -19,7 +19,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { LEDGER_TASK_QUEUE } from '../shared/task-queues.ts';
+import { ledgerQueueOf } from '../shared/ledger-queue.ts';
 import { OPENCLAW_PLUGIN } from '../shared/search-attributes.ts';
 import {
   INVALID_USAGE_RECORDS,
@@ -44,11 +44,12 @@ export const DEFAULT_MAX_HISTORY_BYTES = 4 * 1024 * 1024;
  * Ledger writes are retried until they succeed (a busy disk or a stopped ledger worker delays rows, never drops
  * them). `appendUsage` skips a malformed record itself, so no batch is ever rejected as a whole.
  */
-const ledger = proxyActivities<UsageLedgerActivities>({
-  taskQueue: LEDGER_TASK_QUEUE,
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const ledgerOn = (taskQueue: string) =>
+  proxyActivities<UsageLedgerActivities>({
+    taskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  });
 
 export async function usageLedgerWorkflow(args: UsageLedgerWorkflowArgs): Promise<void> {
   let state: UsageLedgerState = args.state ?? initialUsageLedgerState(args.ledgerId);
@@ -96,6 +97,8 @@ export async function usageLedgerWorkflow(args: UsageLedgerWorkflowArgs): Promis
   const writeOneBatch = async (): Promise<void> => {
     const batch = nextBatch(state);
     if (batch === null) return;
+    // On the ledger queue of the batch's host (shared/ledger-queue.ts); the fixed queue when it names none.
+    const ledger = ledgerOn(ledgerQueueOf(batch));
     const { inserted } = handoff === undefined ? await ledger.appendUsage(batch) : await handoff.lend(batch.dbPath, batch.records, (ref) => ledger.appendUsage(ref));
     state = batchWritten(state, batch, inserted, Date.now());
   };
