@@ -17,6 +17,8 @@ import { collectBudgets, formatBudgets } from '../scripts/ops/budgets.ts';
 const out = (text: string) => process.stdout.write(text);
 /** The gateway's state dir, as OpenClaw resolves it: OPENCLAW_STATE_DIR, else ~/.openclaw. */
 const gatewayStateDir = (env: NodeJS.ProcessEnv) => env.OPENCLAW_STATE_DIR?.trim() || join(homedir(), '.openclaw');
+/** The gateway hosts whose queues `status` describes: `--gateway`, and this host's `OPENCLAW_TEMPORAL_GATEWAY_ID`. */
+const statusGateways = (named: readonly string[], env: NodeJS.ProcessEnv) => [...new Set([...named, ...(env.OPENCLAW_TEMPORAL_GATEWAY_ID?.trim() ? [env.OPENCLAW_TEMPORAL_GATEWAY_ID.trim()] : [])])];
 
 async function run(command: OpsCommand): Promise<number> {
   if (command.command === 'help') {
@@ -30,7 +32,7 @@ async function run(command: OpsCommand): Promise<number> {
   try {
     if (command.command === 'status') {
       const now = Date.now();
-      const report = await collectStatus(ops.client, now, gatewayStateDir(process.env));
+      const report = await collectStatus(ops.client, now, gatewayStateDir(process.env), statusGateways(command.gateways, process.env));
       out(command.json ? statusJson(report, { address: ops.address, namespace: ops.namespace }, now) : formatStatus(report, where));
       if (!command.json) out(`\n${formatBudgets(await collectBudgets(ops.client))}`);
       return 0;

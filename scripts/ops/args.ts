@@ -3,6 +3,7 @@
  * {@link OpsUsageError} naming the argument, never a guess.
  */
 import { resolve } from 'node:path';
+import { isGatewayId } from '../../workflows/shared/task-queues.ts';
 
 /** A command line the CLI cannot run; the CLI prints the message and the usage and exits with 2. */
 export class OpsUsageError extends Error {
@@ -17,7 +18,7 @@ export class OpsUsageError extends Error {
 
 export type OpsCommand =
   | { readonly command: 'help' }
-  | { readonly command: 'status'; readonly json: boolean }
+  | { readonly command: 'status'; readonly json: boolean; readonly gateways: readonly string[] }
   | { readonly command: 'replay-dead-letters'; readonly workflowId: string | null }
   | { readonly command: 'replay'; readonly recentMs: number; readonly limit: number; readonly workflowsPath: string | null }
   | { readonly command: 'export'; readonly dir: string; readonly recentMs: number; readonly limit: number };
@@ -26,9 +27,12 @@ export const USAGE = `usage: openclaw-temporal <command>
 
   worker                      run the worker (workflows + ledger activities) until SIGINT/SIGTERM; settings from
                               the environment (TEMPORAL_*, OPENCLAW_TEMPORAL_*, see the README)
-  status [--json]             per plugin: running workflows, armed gates, threads, retries waiting, dead letters,
+  status [--json] [--gateway <id,…>]
+                              per plugin: running workflows, armed gates, threads, retries waiting, dead letters,
                               outbox backlog on this host; the workers polling and their versions; then open
-                              gates, threads, subagent tasks and retries in detail. --json: the same as JSON
+                              gates, threads, subagent tasks and retries in detail. --json: the same as JSON.
+                              --gateway: also the pollers of these gateway hosts' ledger and retry queues
+                              (OPENCLAW_TEMPORAL_GATEWAY_ID, this host's, is always included)
   replay [options]            download the histories of open and recent workflows and replay them against this
                               checkout's workflows; exits 1 on non-determinism (a pre-deploy check)
   histories export <dir>      write those histories as JSON files (the format of test/histories/)
@@ -62,6 +66,15 @@ function count(raw: string): number {
   return value;
 }
 
+/** `--gateway east,west`: gateway ids as the plugins' `gatewayId` accepts them. */
+function gatewayIds(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const ids = raw.split(',').map((id) => id.trim());
+  const bad = ids.find((id) => !isGatewayId(id));
+  if (bad !== undefined) throw new OpsUsageError('--gateway', `--gateway wants gateway ids (letters, digits, ".", "_", "-"; comma-separated), got "${bad}"`);
+  return ids;
+}
+
 /** Parses `argv` (without node and the script); relative paths resolve against `cwd`. */
 export function parseOpsArgs(argv: readonly string[], cwd: string): OpsCommand {
   const positional: string[] = [];
@@ -71,7 +84,7 @@ export function parseOpsArgs(argv: readonly string[], cwd: string): OpsCommand {
     if (arg === '-h' || arg === '--help') return { command: 'help' };
     if (!arg.startsWith('--')) positional.push(arg);
     else if (arg === '--json') options.set(arg, 'true');
-    else if (!['--since', '--limit', '--workflows'].includes(arg)) throw new OpsUsageError(arg, `unknown option ${arg}`);
+    else if (!['--since', '--limit', '--workflows', '--gateway'].includes(arg)) throw new OpsUsageError(arg, `unknown option ${arg}`);
     else if (argv[i + 1] === undefined) throw new OpsUsageError(arg, `${arg} needs a value`);
     else options.set(arg, argv[(i += 1)] ?? '');
   }
@@ -81,7 +94,10 @@ export function parseOpsArgs(argv: readonly string[], cwd: string): OpsCommand {
   if (command === undefined || command === 'help') return { command: 'help' };
   const json = options.has('--json');
   options.delete('--json');
-  if (command === 'status' && rest.length === 0 && options.size === 0) return { command: 'status', json };
+  const gateway = options.get('--gateway');
+  options.delete('--gateway');
+  if (command === 'status' && rest.length === 0 && options.size === 0) return { command: 'status', json, gateways: gatewayIds(gateway) };
+  if (gateway !== undefined) throw new OpsUsageError('--gateway', `--gateway is an option of status only`);
   if (json) throw new OpsUsageError('--json', `--json is an option of status only`);
   if (command === 'replay-dead-letters' && rest.length <= 1 && options.size === 0) return { command: 'replay-dead-letters', workflowId: rest[0] ?? null };
   if (command === 'replay' && rest.length === 0) {

@@ -3,7 +3,8 @@
  * poll the project's task queues with which version (build id, Worker Deployment), from the server's poller list.
  */
 import type { Client } from '@temporalio/client';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
+import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE, hostLedgerTaskQueue } from '../../workflows/shared/task-queues.ts';
+import { gatewayTaskQueue } from '../../workflows/subagent/contract.ts';
 
 /** Which plugin each workflow type belongs to (token-audit has no workflow). */
 export const WORKFLOW_PLUGINS: Readonly<Record<string, string>> = {
@@ -49,16 +50,30 @@ export async function runningByPlugin(client: Client): Promise<PluginWorkflows[]
 const VERSIONED = 2;
 
 /** `temporal.api.enums.v1.TaskQueueType`: 1 workflow, 2 activity. */
-const QUEUES = [
-  { taskQueue: WORKFLOW_TASK_QUEUE, kind: 'workflow', type: 1 },
-  { taskQueue: LEDGER_TASK_QUEUE, kind: 'activity', type: 2 },
-] as const;
+const WORKFLOW = 1;
+const ACTIVITY = 2;
 
-/** The pollers the server lists for the workflow and ledger task queues (`taskQueue` overrides the workflow queue's name). */
-export async function workerPollers(client: Client, taskQueue: string = WORKFLOW_TASK_QUEUE): Promise<WorkerPoller[]> {
+/** The queues to describe: the workflow queue, the fixed ledger queue, and each gateway host's ledger and retry queues. */
+function queuesOf(taskQueue: string, gatewayIds: readonly string[]): ReadonlyArray<{ name: string; kind: WorkerPoller['kind']; type: number }> {
+  return [
+    { name: taskQueue, kind: 'workflow' as const, type: WORKFLOW },
+    { name: LEDGER_TASK_QUEUE, kind: 'activity' as const, type: ACTIVITY },
+    ...gatewayIds.flatMap((id) => [
+      { name: hostLedgerTaskQueue(id), kind: 'activity' as const, type: ACTIVITY },
+      { name: gatewayTaskQueue(id), kind: 'activity' as const, type: ACTIVITY },
+    ]),
+  ];
+}
+
+/**
+ * The pollers the server lists for the workflow and ledger task queues (`taskQueue` overrides the workflow queue's
+ * name) and, for each of `gatewayIds`, that host's ledger queue and the orchestrator's retry-delivery queue (the server
+ * cannot list queues, so hosts are named).
+ */
+export async function workerPollers(client: Client, taskQueue: string = WORKFLOW_TASK_QUEUE, gatewayIds: readonly string[] = []): Promise<WorkerPoller[]> {
   const pollers: WorkerPoller[] = [];
-  for (const queue of QUEUES) {
-    const name = queue.kind === 'workflow' ? taskQueue : queue.taskQueue;
+  for (const queue of queuesOf(taskQueue, gatewayIds)) {
+    const name = queue.name;
     const response = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name }, taskQueueType: queue.type });
     for (const poller of response.pollers ?? []) {
       const deployment = poller.deploymentOptions;

@@ -81,9 +81,10 @@ async function ask<T>(client: Client, what: () => Promise<T>): Promise<T | strin
 
 /**
  * Collects the report; `now` decides whether an arm is still live. `stateDir`: the gateway's state dir on this
- * host, whose lorene-gate and orchestrator dead-letter files are counted.
+ * host, whose lorene-gate and orchestrator dead-letter files are counted. `gatewayIds`: hosts whose ledger and
+ * retry-delivery queues' pollers are listed too.
  */
-export async function collectStatus(client: Client, now: number, stateDir?: string): Promise<StatusReport> {
+export async function collectStatus(client: Client, now: number, stateDir?: string, gatewayIds: readonly string[] = []): Promise<StatusReport> {
   const gates: GateStatus[] = [];
   for (const { workflowId } of await openIds(client, running('gateWorkflow'))) {
     const state = await ask(client, () => client.workflow.getHandle(workflowId).query(gateStateQuery));
@@ -111,6 +112,6 @@ export async function collectStatus(client: Client, now: number, stateDir?: stri
   const deadFacts = stateDir === undefined ? null : await hostDeadFacts(stateDir);
   const orchestratorDeadFacts = stateDir === undefined ? null : await hostOrchestratorDeadFacts(stateDir);
   const outboxes = stateDir === undefined ? [] : await hostOutboxes(stateDir);
-  const [plugins, workers] = await Promise.all([runningByPlugin(client), workerPollers(client)]);
+  const [plugins, workers] = await Promise.all([runningByPlugin(client), workerPollers(client, undefined, gatewayIds)]);
   return { plugins, gates, deadFacts, orchestratorDeadFacts, outboxes, threads, retries, retriesWaiting: retries.filter(waitingForPickup).length, workers };
 }

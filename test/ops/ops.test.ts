@@ -15,7 +15,7 @@ import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { OpsUsageError, parseOpsArgs } from '../../scripts/ops/args.ts';
 import type { StatusReport } from '../../scripts/ops/status.ts';
 import { gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
-import { startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
+import { startLedgerWorker, startTestServer, startWorkers, tempDir, type RunningWorkers } from '../helpers/temporal.ts';
 import { incompatibleWorkflows } from './incompatible-workflows.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -103,6 +103,25 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.throws(() => parseOpsArgs(['replay', '--json'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--json');
   });
 
+  test('status --gateway: the pollers of each named host ledger queue (and this host’s OPENCLAW_TEMPORAL_GATEWAY_ID)', async () => {
+    const east = await startLedgerWorker(env, 'east');
+    try {
+      const named = await ops(env.address, ['status', '--gateway', 'east,west']);
+      assert.equal(named.code, 0, named.stderr);
+      assert.match(named.stdout, /^ {2}openclaw-temporal-ledger\/east \(activity\) {2}ledger-east-\d+ {2}version unversioned/m);
+      assert.doesNotMatch(named.stdout, /openclaw-temporal-ledger\/west \(activity\) {2}\S/, 'no worker serves west');
+      const own = await ops(env.address, ['status', '--json'], { OPENCLAW_TEMPORAL_GATEWAY_ID: 'east' });
+      const report = JSON.parse(own.stdout) as StatusReport;
+      assert.ok(report.workers.some((w) => w.taskQueue === 'openclaw-temporal-ledger/east' && w.identity.startsWith('ledger-east-')), JSON.stringify(report.workers));
+      const without = await ops(env.address, ['status', '--json']);
+      assert.ok(!(JSON.parse(without.stdout) as StatusReport).workers.some((w) => w.taskQueue.includes('/east')), 'hosts are listed only when named');
+    } finally {
+      await east.stop();
+    }
+    assert.throws(() => parseOpsArgs(['status', '--gateway', 'east,no way'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--gateway');
+    assert.throws(() => parseOpsArgs(['replay', '--gateway', 'east'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--gateway');
+  });
+
   test('replay-dead-letters with a healthy ledger: nothing to write, exit 0', async () => {
     const { code, stdout, stderr } = await ops(env.address, ['replay-dead-letters']);
     assert.equal(code, 0, stderr);
@@ -146,8 +165,8 @@ describe('the operations CLI on a server whose workflows ran today’s code', ()
     assert.deepEqual(parseOpsArgs(['replay', '--since', '2d', '--limit', '5'], '/x'), { command: 'replay', recentMs: 2 * 86_400_000, limit: 5, workflowsPath: null });
     assert.deepEqual(parseOpsArgs(['histories', 'export', 'out'], '/x'), { command: 'export', dir: '/x/out', recentMs: 86_400_000, limit: 1000 });
     assert.throws(() => parseOpsArgs(['replay', '--since', 'yesterday'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--since');
-    assert.deepEqual(parseOpsArgs(['status'], '/x'), { command: 'status', json: false });
-    assert.deepEqual(parseOpsArgs(['status', '--json'], '/x'), { command: 'status', json: true });
+    assert.deepEqual(parseOpsArgs(['status'], '/x'), { command: 'status', json: false, gateways: [] });
+    assert.deepEqual(parseOpsArgs(['status', '--json', '--gateway', 'east,west'], '/x'), { command: 'status', json: true, gateways: ['east', 'west'] });
     assert.throws(() => parseOpsArgs(['status', '--force'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === '--force');
     assert.throws(() => parseOpsArgs(['deploy'], '/x'), (e: unknown) => e instanceof OpsUsageError && e.argument === 'deploy');
     assert.deepEqual(parseOpsArgs(['replay-dead-letters'], '/x'), { command: 'replay-dead-letters', workflowId: null });
