@@ -102,6 +102,15 @@ export class ThreadDirectory extends LoadStatus {
     if (facts.spawnKind !== null) entry.pendingSpawns.set(spawnKey, facts.spawnKind);
   }
 
+  /**
+   * What a read-only decision taught: the thread's binding. A thread the cache does not know is added only when it
+   * has an orchestrator bound (as in {@link absorb}: a query answers for a finished thread too).
+   */
+  learnBinding(frontKey: string, orchestratorKey: string | null): void {
+    if (orchestratorKey === null) this.#unbind(frontKey);
+    else if (orchestratorKey !== this.#threads.get(frontKey)?.orchestratorKey) this.#bind(frontKey, orchestratorKey);
+  }
+
   /** A spawn result passed on to the thread: registers the child now, before the thread has confirmed it. */
   learnSpawnResult(frontKey: string, spawnKey: string, childKey: string | undefined): void {
     const entry = this.#threads.get(frontKey);

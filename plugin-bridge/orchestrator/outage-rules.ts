@@ -1,14 +1,13 @@
 /**
  * The decisions that must hold while Temporal cannot answer (issue 9, defect 4). Rule 1 of §1.4 (main delegation)
- * needs no thread state, so it is decided here, before any call: the thread is asked only for the wording (the
- * bound orchestrator's key), and without an answer the block stands with the cached binding's wording, else the
- * unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten locally into the hidden
+ * needs no thread state, so it is known here, before any call: the thread is asked for its decision (the same block,
+ * worded with its bound orchestrator's key, by a query), and without an answer the block stands with the cached
+ * binding's wording, else the unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten locally into the hidden
  * orchestrator's spawn (brief, label, `thread: true`) and remembered; when its result arrives the thread is asked
  * again with the same update id, so the spawn is recorded and the orchestrator bound once Temporal is back (kept in
  * the outbox until then, like the observers' facts).
  */
 import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
-import { boundOrchestratorOf } from '../../workflows/orchestrator/thread-state.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { mainDelegationReason } from '../../workflows/orchestrator/wording.ts';
@@ -59,10 +58,10 @@ export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: Keye
   let bound: string | undefined;
   if (directory.status !== 'ready' || directory.hasThread(call.sessionKey)) {
     try {
-      const answer = await deps.threads.thread(call.sessionKey, deadline);
+      const answer = await deps.threads.decide(call.sessionKey, { call, config }, deadline);
       if (answer.kind === 'ok') {
-        if (!answer.stale) directory.absorb(answer.value);
-        bound = boundOrchestratorOf(answer.value, call.sessionKey);
+        if (!answer.stale) directory.learnBinding(call.sessionKey, answer.value.orchestratorKey);
+        return toHookResult(answer.value.decision);
       }
     } catch (err) {
       bound = directory.sketch(call.sessionKey).orchestratorKey;

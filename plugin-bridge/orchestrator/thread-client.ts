@@ -4,13 +4,14 @@
  * holds up nothing. Every call is bounded by its deadline, time queued included (TemporalBridge.call). A thread that no longer runs is an answer (`gone`, `ended`), not an error:
  * the bridge then treats the session as unbound.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type SignalDefinition } from '@temporalio/common';
 import {
   ORCHESTRATOR_PLUGIN_ID,
   ORCHESTRATOR_WORKFLOW_TYPE,
   THREAD_ENDED_FAILURE,
   frontKeyOfWorkflowId,
+  orchestratorDecideQuery,
   orchestratorThreadQuery,
   orchestratorThreadWorkflowId,
   orchestratorToolCallUpdate,
@@ -84,19 +85,33 @@ export class ThreadClient {
   }
 
   /**
-   * The thread's state (a query: reads only). It waits for the calls queued before it, so it sees this bridge's
-   * earlier facts, but later calls do not wait for it: a query that hangs (no worker polling) never holds up a
-   * signal or an update. `stale` says a signal or update to the thread started while it was answered, so the
-   * answer may miss it and must not replace what the cache learned meanwhile.
+   * The thread's decision on a tool call that only reads it (a query running the update's rule; the thread is
+   * left unchanged). Ordered like {@link thread}.
    */
-  async thread(frontKey: string, deadline: number): Promise<ReadAnswer<ThreadState>> {
+  decide(frontKey: string, request: ToolCallRequest, deadline: number): Promise<ReadAnswer<ToolCallOutcome>> {
+    const attributes = { ...hookSpanAttributes(ORCHESTRATOR_PLUGIN_ID, 'before_tool_call', request.call), ...frontAttributes(frontKey) };
+    return this.#read(frontKey, 'orchestrator.decide-tool-call', deadline, attributes, (handle) => handle.query(orchestratorDecideQuery, request));
+  }
+
+  /** The thread's state (a query: reads only), for a prompt snapshot and the cache rebuild. */
+  thread(frontKey: string, deadline: number): Promise<ReadAnswer<ThreadState>> {
+    return this.#read(frontKey, 'orchestrator.thread', deadline, frontAttributes(frontKey), (handle) => handle.query(orchestratorThreadQuery));
+  }
+
+  /**
+   * A query. It waits for the calls queued before it, so it sees this bridge's earlier facts, but later calls do not
+   * wait for it: a query that hangs (no worker polling) never holds up a signal or an update. `stale` says a signal
+   * or update to the thread started while it was answered, so the answer may miss it and must not replace what the
+   * cache learned meanwhile.
+   */
+  async #read<T>(frontKey: string, operation: string, deadline: number, attributes: SpanAttributes, fn: (handle: WorkflowHandle) => Promise<T>): Promise<ReadAnswer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    await this.#queued(workflowId, 'orchestrator.thread', deadline, undefined, () => Promise.resolve());
+    await this.#queued(workflowId, operation, deadline, undefined, () => Promise.resolve());
     const read = { stale: (this.#writing.get(workflowId) ?? 0) > 0 };
     const reads = this.#reads.get(workflowId) ?? new Set();
     this.#reads.set(workflowId, reads.add(read));
     try {
-      const answer = await this.#call('orchestrator.thread', workflowId, deadline, frontAttributes(frontKey), (client) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
+      const answer = await this.#call(operation, workflowId, deadline, attributes, (client) => fn(client.workflow.getHandle(workflowId)));
       return { ...answer, stale: read.stale };
     } finally {
       reads.delete(read);

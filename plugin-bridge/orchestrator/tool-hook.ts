@@ -100,6 +100,18 @@ async function updateThread(
   }
 }
 
+/** A decision that only reads the thread: the thread answers it by a query; a thread that is over leaves it to the rules. */
+async function readThread(deps: OrchestratorHookDeps, call: KeyedToolCall, frontKey: string, deadline: number): Promise<BeforeToolCallResult | undefined> {
+  await deps.afterKeptFacts?.(frontKey, deadline);
+  const answer = await deps.threads.decide(frontKey, { call, config: deps.config }, deadline);
+  if (answer.kind !== 'ok') {
+    deps.directory.dropThread(frontKey);
+    return decideLocally(deps, call);
+  }
+  if (!answer.stale) deps.directory.learnBinding(frontKey, answer.value.orchestratorKey);
+  return toHookResult(answer.value.decision);
+}
+
 async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<BeforeToolCallResult | undefined> {
   const deadline = Date.now() + deps.config.decisionTimeoutMs;
   const delegation = await mainDelegationBlock(deps, call, deadline);
@@ -111,16 +123,8 @@ async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<
       return decideLocally(deps, call);
     case 'unknown':
       return fallback(deps, call, 'the thread cache is not loaded from Temporal');
-    case 'query': {
-      await deps.afterKeptFacts?.(route.frontKey, deadline);
-      const answer = await deps.threads.thread(route.frontKey, deadline);
-      if (answer.kind !== 'ok') {
-        deps.directory.dropThread(route.frontKey);
-        return decideLocally(deps, call);
-      }
-      if (!answer.stale) deps.directory.absorb(answer.value);
-      return toHookResult(decideToolCall(answer.value, call, deps.config, Date.now()).decision);
-    }
+    case 'query':
+      return readThread(deps, call, route.frontKey, deadline);
     case 'update':
       return updateThread(deps, call, route.frontKey, route.start, deadline);
   }
