@@ -15,7 +15,8 @@ import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 import { KeptFactCounts } from './kept-facts.ts';
 import { deadLetterFact } from './fact-files.ts';
-import { factKey, type ObserverFact, type ObserverFactEntry, type SendFact, type SendTurn } from './observer-fact.ts';
+import { factKey, type ObserverFact, type ObserverFactEntry, type SendFact } from './observer-fact.ts';
+import type { SendTurn } from './send-turn.ts';
 import type { Answer } from './thread-client.ts';
 
 const REJECTED_ATTEMPTS = 5;

@@ -16,7 +16,7 @@ import { callerThread } from './route.ts';
 import { sessionEndEndsThread } from './session-end-reason.ts';
 import { observerFactSender, type RequesterFact, type ThreadFact } from './observer-fact.ts';
 import { ObserverFacts, type FactOutcome } from './observer-facts.ts';
-import type { OrchestratorHookDeps } from './tool-hook.ts';
+import type { OrchestratorHookDeps } from './hook-deps.ts';
 
 const NO_OUTBOX = { sendTimeoutMs: 0, retryIntervalMs: 0, delivered: () => undefined };
 

@@ -17,35 +17,7 @@ import { callSpawnKey, toHookResult, type KeyedToolCall } from './hook-events.ts
 import type { AdoptFact } from './observer-fact.ts';
 import type { FactOutcome } from './observer-facts.ts';
 import { routingKind } from './route.ts';
-import type { OrchestratorHookDeps } from './tool-hook.ts';
-
-/** How many locally decided spawns wait for their result; the oldest go first. */
-export const MAX_LOCAL_SPAWNS = 500;
-
-/** A front's spawn decided without its thread: the request the thread is asked again, with its update id. */
-export interface LocalSpawn {
-  readonly frontKey: string;
-  readonly request: ToolCallRequest;
-  readonly updateId: string;
-}
-
-/** Spawns decided locally, by spawn key, until their `after_tool_call`. One per plugin instance. */
-export class LocalSpawns {
-  readonly #bySpawnKey = new Map<string, LocalSpawn>();
-
-  remember(spawnKey: string, spawn: LocalSpawn): void {
-    this.#bySpawnKey.set(spawnKey, spawn);
-    if (this.#bySpawnKey.size <= MAX_LOCAL_SPAWNS) return;
-    const oldest = this.#bySpawnKey.keys().next().value;
-    if (oldest !== undefined) this.#bySpawnKey.delete(oldest);
-  }
-
-  take(spawnKey: string): LocalSpawn | undefined {
-    const spawn = this.#bySpawnKey.get(spawnKey);
-    this.#bySpawnKey.delete(spawnKey);
-    return spawn;
-  }
-}
+import type { OrchestratorHookDeps } from './hook-deps.ts';
 
 /**
  * §1.4 rule 1 decided locally: a block when a front-controller calls a tool outside `allowedMainTools` with
