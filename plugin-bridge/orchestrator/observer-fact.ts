@@ -101,7 +101,7 @@ export function observerFactSender(threads: ThreadClient, unthreaded: Unthreaded
       case 'adopt': {
         const answer = await threads.toolCall(fact.frontKey, fact.request, fact.updateId, deadline, true, turn);
         if (answer.kind !== 'ok') return answer;
-        directory.learnOutcome(fact.frontKey, fact.sessionKey, fact.spawnKey, answer.value);
+        directory.learnOutcome(fact.frontKey, fact.sessionKey, answer.value);
         return { kind: 'ok', value: undefined };
       }
       case 'requester-spawned':

@@ -86,7 +86,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
         if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
         return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawnedFact(unthreaded, receipt.childSessionKey, deps.config));
       }
-      directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
+      directory.learnSpawnResult(frontKey, call.sessionKey, receipt.accepted ? receipt.childSessionKey : undefined);
       const ids = { ...(call.runId === undefined ? {} : { runId: call.runId }), ...(call.toolCallId === undefined ? {} : { toolCallId: call.toolCallId }) };
       const result = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, ...ids, ...receipt };
       await signal('after_tool_call', { kind: 'spawn-result', frontKey, signal: result });

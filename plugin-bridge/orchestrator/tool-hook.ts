@@ -63,7 +63,7 @@ async function updateThread(
       throw err;
     }
     if (answer.kind === 'ok') {
-      deps.directory.learnOutcome(frontKey, call.sessionKey, callSpawnKey(call), answer.value);
+      deps.directory.learnOutcome(frontKey, call.sessionKey, answer.value);
       return toHookResult(answer.value.decision);
     }
     if (start && answer.kind === 'ended' && Date.now() + ENDED_RETRY_MS < deadline) {
