@@ -89,9 +89,8 @@ export class ThreadDirectory extends LoadStatus {
 
   /** What a tool-call update taught: the thread exists, its binding, the caller's kind. */
   learnOutcome(frontKey: string, sessionKey: string, facts: OutcomeFacts): void {
-    const entry = this.#entry(frontKey);
-    if (facts.orchestratorKey === null) this.#unbind(frontKey);
-    else if (facts.orchestratorKey !== entry.orchestratorKey) this.#bind(frontKey, facts.orchestratorKey);
+    this.#entry(frontKey);
+    this.learnBinding(frontKey, facts.orchestratorKey);
     const member = this.#members.get(sessionKey);
     if (sessionKey !== frontKey && facts.kind === 'worker') this.#members.set(sessionKey, { frontKey, role: 'worker' });
     if (facts.kind === 'none' && member?.frontKey === frontKey) this.#members.delete(sessionKey);
@@ -133,11 +132,8 @@ export class ThreadDirectory extends LoadStatus {
   }
 
   #entry(frontKey: string): ThreadEntry {
-    let entry = this.#threads.get(frontKey);
-    if (entry === undefined) {
-      entry = { orchestratorKey: undefined };
-      this.#threads.set(frontKey, entry);
-    }
+    const entry = this.#threads.get(frontKey) ?? { orchestratorKey: undefined };
+    this.#threads.set(frontKey, entry);
     return entry;
   }
 
