@@ -2,10 +2,10 @@
  * The decisions that must hold while Temporal cannot answer (issue 9, defect 4). Rule 1 of §1.4 (main delegation)
  * needs no thread state, so it is known here, before any call: the thread is asked for its decision (the same block,
  * worded with its bound orchestrator's key, by a query), and without an answer the block stands with the cached
- * binding's wording, else the unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten locally into the hidden
- * orchestrator's spawn (brief, label, `thread: true`) and remembered; when its result arrives the thread is asked
- * again with the same update id, so the spawn is recorded and the orchestrator bound once Temporal is back (kept in
- * the outbox until then, like the observers' facts).
+ * binding's wording, else the unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten
+ * locally into the hidden orchestrator's spawn (brief, label, `thread: true`) and remembered (local-spawns.ts);
+ * when its result arrives the thread is asked again with the same update id, so the spawn is recorded and the
+ * orchestrator bound once Temporal is back (kept in the outbox until then, like the observers' facts).
  */
 import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
@@ -21,7 +21,8 @@ import type { OrchestratorHookDeps } from './hook-deps.ts';
 
 /**
  * §1.4 rule 1 decided locally: a block when a front-controller calls a tool outside `allowedMainTools` with
- * `enforceMainDelegation`, else undefined. Never throws for a failed wording query.
+ * `enforceMainDelegation`, else undefined: the thread's own decision when it answers (the query), else the block
+ * worded from the cache. Never throws for a failed query.
  */
 export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: KeyedToolCall, deadline: number): Promise<BeforeToolCallResult | undefined> {
   const { config, directory } = deps;
