@@ -5,7 +5,7 @@
  * thread answers corrects the cache, and after a gateway restart the cache is rebuilt from Temporal.
  */
 import { hasFrontControllerShape, type SessionKind } from '../../workflows/orchestrator/session.ts';
-import { emptyThreadState, type SpawnKind, type ThreadState } from '../../workflows/orchestrator/thread-state.ts';
+import { emptyThreadState, type ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { LoadStatus } from './load-status.ts';
 
 export type { DirectoryStatus } from './load-status.ts';
@@ -23,13 +23,10 @@ export interface Membership {
 export interface OutcomeFacts {
   readonly kind: SessionKind;
   readonly orchestratorKey: string | null;
-  readonly spawnKind: SpawnKind | null;
 }
 
 interface ThreadEntry {
   orchestratorKey: string | undefined;
-  /** Kinds of the spawns this bridge saw recorded, by spawn key, until their result arrives. */
-  readonly pendingSpawns: Map<string, SpawnKind>;
 }
 
 /** The cache itself: one per plugin instance, never module-level. */
@@ -79,8 +76,7 @@ export class ThreadDirectory extends LoadStatus {
   /** Replaces a thread's entry with the thread's own state (a running thread's query answer). */
   replaceThread(state: ThreadState): void {
     this.dropThread(state.frontKey);
-    const pending = Object.entries(state.pendingSpawns).map(([key, spawn]): [string, SpawnKind] => [key, spawn.kind]);
-    this.#threads.set(state.frontKey, { orchestratorKey: undefined, pendingSpawns: new Map(pending) });
+    this.#threads.set(state.frontKey, { orchestratorKey: undefined });
     for (const worker of Object.values(state.workers)) this.#members.set(worker.childKey, { frontKey: state.frontKey, role: 'worker' });
     if (state.orchestratorKey !== undefined) this.#bind(state.frontKey, state.orchestratorKey);
   }
@@ -91,26 +87,32 @@ export class ThreadDirectory extends LoadStatus {
     for (const [key, member] of this.#members) if (member.frontKey === frontKey) this.#members.delete(key);
   }
 
-  /** What a tool-call update taught: the thread exists, its binding, the caller's kind, the spawn it recorded. */
-  learnOutcome(frontKey: string, sessionKey: string, spawnKey: string, facts: OutcomeFacts): void {
-    const entry = this.#entry(frontKey);
-    if (facts.orchestratorKey === null) this.#unbind(frontKey);
-    else if (facts.orchestratorKey !== entry.orchestratorKey) this.#bind(frontKey, facts.orchestratorKey);
+  /** What a tool-call update taught: the thread exists, its binding, the caller's kind. */
+  learnOutcome(frontKey: string, sessionKey: string, facts: OutcomeFacts): void {
+    this.#entry(frontKey);
+    this.learnBinding(frontKey, facts.orchestratorKey);
     const member = this.#members.get(sessionKey);
     if (sessionKey !== frontKey && facts.kind === 'worker') this.#members.set(sessionKey, { frontKey, role: 'worker' });
     if (facts.kind === 'none' && member?.frontKey === frontKey) this.#members.delete(sessionKey);
-    if (facts.spawnKind !== null) entry.pendingSpawns.set(spawnKey, facts.spawnKind);
   }
 
-  /** A spawn result passed on to the thread: registers the child now, before the thread has confirmed it. */
-  learnSpawnResult(frontKey: string, spawnKey: string, childKey: string | undefined): void {
-    const entry = this.#threads.get(frontKey);
-    if (entry === undefined) return;
-    const kind = entry.pendingSpawns.get(spawnKey);
-    entry.pendingSpawns.delete(spawnKey);
-    if (childKey === undefined) return;
-    if (kind === 'orchestrator') this.#bind(frontKey, childKey);
-    else this.#members.set(childKey, { frontKey, role: kind === 'worker' ? 'worker' : 'child' });
+  /**
+   * What a read-only decision taught: the thread's binding. A thread the cache does not know is added only when it
+   * has an orchestrator bound (as in {@link absorb}: a query answers for a finished thread too).
+   */
+  learnBinding(frontKey: string, orchestratorKey: string | null): void {
+    if (orchestratorKey === null) this.#unbind(frontKey);
+    else if (orchestratorKey !== this.#threads.get(frontKey)?.orchestratorKey) this.#bind(frontKey, orchestratorKey);
+  }
+
+  /**
+   * An accepted spawn's result passed on to the thread: registers the child now, before the thread confirms it, in
+   * the role the rules give a spawn of its requester (§1.4 rule 6: a front spawns its orchestrator, others workers).
+   */
+  learnSpawnResult(frontKey: string, requesterKey: string, childKey: string | undefined): void {
+    if (childKey === undefined || !this.#threads.has(frontKey)) return;
+    if (this.kindOf(requesterKey) === 'front') this.#bind(frontKey, childKey);
+    else this.#members.set(childKey, { frontKey, role: 'worker' });
   }
 
   /** `subagent_spawned`: a child of a session of the thread, known before the spawn's result arrives. */
@@ -130,11 +132,8 @@ export class ThreadDirectory extends LoadStatus {
   }
 
   #entry(frontKey: string): ThreadEntry {
-    let entry = this.#threads.get(frontKey);
-    if (entry === undefined) {
-      entry = { orchestratorKey: undefined, pendingSpawns: new Map() };
-      this.#threads.set(frontKey, entry);
-    }
+    const entry = this.#threads.get(frontKey) ?? { orchestratorKey: undefined };
+    this.#threads.set(frontKey, entry);
     return entry;
   }
 

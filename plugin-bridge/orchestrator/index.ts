@@ -21,10 +21,11 @@ import { countDeadLetters, orchestratorDeadFactsPath, orchestratorOutboxPath } f
 import { OBSERVER_FACT_SHAPE, observerFactSender } from './observer-fact.ts';
 import { ObserverFacts } from './observer-facts.ts';
 import { createObservers } from './observer-hooks.ts';
-import { LocalSpawns } from './outage-rules.ts';
+import { LocalSpawns } from './local-spawns.ts';
 import { createBeforePromptBuild } from './prompt-hook.ts';
 import { ThreadClient } from './thread-client.ts';
-import { createBeforeToolCall, type OrchestratorHookDeps } from './tool-hook.ts';
+import type { OrchestratorHookDeps } from './hook-deps.ts';
+import { createBeforeToolCall } from './tool-hook.ts';
 import { UnthreadedSpawns } from './unthreaded.ts';
 import { RecentUserMessages } from './user-messages.ts';
 import { gatewayActivityService } from './gateway-service.ts';

@@ -18,6 +18,7 @@ import type { RequesterEndedEvent, RequesterSpawnedEvent } from '../../workflows
 import { isRecord } from '../../workflows/shared/is-record.ts';
 import type { ThreadDirectory } from './directory.ts';
 import type { Answer, ThreadClient } from './thread-client.ts';
+import type { SendTurn } from './send-turn.ts';
 import type { UnthreadedSpawns } from './unthreaded.ts';
 
 /** One observed fact for the thread of `frontKey`: the signal and its payload (each carries its event id). */
@@ -85,21 +86,6 @@ export const OBSERVER_FACT_SHAPE = {
 };
 
 /**
- * Asked by a signal when its turn in the thread's chain comes, so a fact never overtakes one observed before it
- * that went to the outbox: `go` false diverts it (rejected with {@link FactDivertedError}); `failed` is told of
- * every failure before the next call in the chain starts.
- */
-export interface SendTurn {
-  go(): boolean;
-  failed(): void;
-}
-
-/** A signal not sent because a fact observed before it waits in the outbox: it goes there too. */
-export class FactDivertedError extends Error {
-  override name = 'FactDivertedError' as const;
-}
-
-/**
  * Signals one fact by `deadline` (`gone`: its workflow does not run); `turn` is given for a first, direct send
  * only.
  */
@@ -115,7 +101,7 @@ export function observerFactSender(threads: ThreadClient, unthreaded: Unthreaded
       case 'adopt': {
         const answer = await threads.toolCall(fact.frontKey, fact.request, fact.updateId, deadline, true, turn);
         if (answer.kind !== 'ok') return answer;
-        directory.learnOutcome(fact.frontKey, fact.sessionKey, fact.spawnKey, answer.value);
+        directory.learnOutcome(fact.frontKey, fact.sessionKey, answer.value);
         return { kind: 'ok', value: undefined };
       }
       case 'requester-spawned':

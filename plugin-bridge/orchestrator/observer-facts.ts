@@ -3,36 +3,21 @@
  * in its thread's chain, as before; one that could not be signalled by its deadline (Temporal unreachable or slow,
  * the gateway's event loop stalled) goes to the on-disk outbox instead (it survives a gateway restart), and so does
  * every fact observed after it until the outbox is empty again: none overtakes an earlier one. One loop re-sends
- * the outbox in order once Temporal answers; a thread drops an event id it saw already, so a fact that reached it
- * late and comes again from the outbox applies once. A fact Temporal refuses (rather than cannot be reached for)
- * 5 times in a row goes to the dead-letter file, so the facts behind it move on. A tool decision for a thread
- * waits (within its own deadline) for the facts kept for that thread: it never overtakes them.
+ * the outbox in order once Temporal answers (fact-delivery.ts). A tool decision for a thread waits (within its own
+ * deadline) for the facts kept for that thread: it never overtakes them.
  */
 import { randomUUID } from 'node:crypto';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
-import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 import { KeptFactCounts } from './kept-facts.ts';
-import { deadLetterFact } from './fact-files.ts';
-import { factKey, type ObserverFact, type ObserverFactEntry, type SendFact, type SendTurn } from './observer-fact.ts';
+import { deliverKeptFacts, type ObserverFactsOptions } from './fact-delivery.ts';
+import { factKey, type ObserverFact, type ObserverFactEntry, type SendFact } from './observer-fact.ts';
+import type { SendTurn } from './send-turn.ts';
 import type { Answer } from './thread-client.ts';
-
-const REJECTED_ATTEMPTS = 5;
-/** Temporal refused the fact itself (retrying cannot help: e.g. a payload over the server's size limit). */
-const refused = (err: unknown) => err instanceof TemporalCallError && err.kind === 'rejected';
 
 /** What became of a fact: the thread's answer, or `kept` in the outbox for later. */
 export type FactOutcome = Answer<void> | { readonly kind: 'kept' };
-
-export interface ObserverFactsOptions {
-  /** Bound on one delivery from the outbox (the loop tries again after it). */
-  readonly sendTimeoutMs: number;
-  /** Longest pause between delivery attempts while Temporal cannot be reached. */
-  readonly retryIntervalMs: number;
-  /** Told of each thread's answer to a fact delivered from the outbox. */
-  readonly delivered: (fact: ObserverFact, answer: Answer<void>) => void;
-}
 
 /** The observer facts of one plugin instance: signalled at once, else kept and re-sent in order (file comment). */
 export class ObserverFacts {
@@ -143,48 +128,24 @@ export class ObserverFacts {
     return next;
   }
 
-  async #deliverLoop(): Promise<void> {
-    let rejected = 0;
-    let failures = 0;
-    let delivered = 0;
-    while (this.#running) {
-      const outbox = this.#outbox as Outbox<ObserverFactEntry>;
-      await this.#io;
-      if (outbox.isEmpty) {
+  #deliverLoop(): Promise<void> {
+    const outbox = this.#outbox as Outbox<ObserverFactEntry>;
+    return deliverKeptFacts({
+      outbox,
+      deadFacts: this.#deadFacts,
+      run: this.#run,
+      kept: this.#kept,
+      send: this.send,
+      log: this.log,
+      options: this.options,
+      running: () => this.#running,
+      serial: (task) => this.#serial(task),
+      idle: () => this.#io,
+      drained: () => {
         if (this.#unsettled === 0) this.#diverting = false;
-        if (delivered > 0) this.log.info({ delivered }, 'orchestrator facts kept in the outbox were delivered in order');
-        delivered = 0;
-        if (!this.#running) break; // stop() may have run while we awaited: its wake-up found no waiter
-        await this.#newFact.wait(1, null);
-        continue;
-      }
-      const chunk = await this.#serial(() => outbox.read(1, Number.POSITIVE_INFINITY));
-      if (chunk.unreadable > 0) this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable orchestrator outbox lines skipped (torn write)');
-      const entry = chunk.entries[0];
-      if (entry !== undefined) {
-        try {
-          this.options.delivered(entry.fact, await this.send(entry.fact, Date.now() + this.options.sendTimeoutMs));
-          delivered += 1;
-          failures = 0;
-          rejected = 0;
-        } catch (err) {
-          failures += 1;
-          rejected = refused(err) ? rejected + 1 : 0;
-          if (rejected < REJECTED_ATTEMPTS) {
-            if (failures === 1 || failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, key: factKey(entry.fact), attempts: failures, err }, 'orchestrator fact not delivered; it waits in the outbox');
-            if (this.#running) await this.#pause.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(failures, 10)));
-            continue;
-          }
-          if (!(await deadLetterFact(this.#deadFacts, entry, err, this.log))) {
-            if (this.#running) await this.#pause.wait(1, this.options.retryIntervalMs);
-            continue; // not on disk: it stays in the outbox
-          }
-          rejected = 0;
-        }
-      }
-      await this.#serial(() => outbox.commit(chunk.nextOffset));
-      if (entry?.run === this.#run || outbox.isEmpty) this.#kept.backlogDone();
-      if (entry?.run === this.#run) this.#kept.remove(factKey(entry.fact));
-    }
+      },
+      newFact: this.#newFact,
+      pause: this.#pause,
+    });
   }
 }

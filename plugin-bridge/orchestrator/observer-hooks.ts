@@ -16,7 +16,7 @@ import { callerThread } from './route.ts';
 import { sessionEndEndsThread } from './session-end-reason.ts';
 import { observerFactSender, type RequesterFact, type ThreadFact } from './observer-fact.ts';
 import { ObserverFacts, type FactOutcome } from './observer-facts.ts';
-import type { OrchestratorHookDeps } from './tool-hook.ts';
+import type { OrchestratorHookDeps } from './hook-deps.ts';
 
 const NO_OUTBOX = { sendTimeoutMs: 0, retryIntervalMs: 0, delivered: () => undefined };
 
@@ -86,7 +86,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
         if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
         return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawnedFact(unthreaded, receipt.childSessionKey, deps.config));
       }
-      directory.learnSpawnResult(frontKey, key, receipt.accepted ? receipt.childSessionKey : undefined);
+      directory.learnSpawnResult(frontKey, call.sessionKey, receipt.accepted ? receipt.childSessionKey : undefined);
       const ids = { ...(call.runId === undefined ? {} : { runId: call.runId }), ...(call.toolCallId === undefined ? {} : { toolCallId: call.toolCallId }) };
       const result = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, ...ids, ...receipt };
       await signal('after_tool_call', { kind: 'spawn-result', frontKey, signal: result });

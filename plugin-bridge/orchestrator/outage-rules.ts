@@ -1,14 +1,13 @@
 /**
  * The decisions that must hold while Temporal cannot answer (issue 9, defect 4). Rule 1 of §1.4 (main delegation)
- * needs no thread state, so it is decided here, before any call: the thread is asked only for the wording (the
- * bound orchestrator's key), and without an answer the block stands with the cached binding's wording, else the
- * unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten locally into the hidden
- * orchestrator's spawn (brief, label, `thread: true`) and remembered; when its result arrives the thread is asked
- * again with the same update id, so the spawn is recorded and the orchestrator bound once Temporal is back (kept in
- * the outbox until then, like the observers' facts).
+ * needs no thread state, so it is known here, before any call: the thread is asked for its decision (the same block,
+ * worded with its bound orchestrator's key, by a query), and without an answer the block stands with the cached
+ * binding's wording, else the unbound one. A front's `sessions_spawn` that its thread could not decide is rewritten
+ * locally into the hidden orchestrator's spawn (brief, label, `thread: true`) and remembered (local-spawns.ts);
+ * when its result arrives the thread is asked again with the same update id, so the spawn is recorded and the
+ * orchestrator bound once Temporal is back (kept in the outbox until then, like the observers' facts).
  */
 import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
-import { boundOrchestratorOf } from '../../workflows/orchestrator/thread-state.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { mainDelegationReason } from '../../workflows/orchestrator/wording.ts';
@@ -18,39 +17,12 @@ import { callSpawnKey, toHookResult, type KeyedToolCall } from './hook-events.ts
 import type { AdoptFact } from './observer-fact.ts';
 import type { FactOutcome } from './observer-facts.ts';
 import { routingKind } from './route.ts';
-import type { OrchestratorHookDeps } from './tool-hook.ts';
-
-/** How many locally decided spawns wait for their result; the oldest go first. */
-export const MAX_LOCAL_SPAWNS = 500;
-
-/** A front's spawn decided without its thread: the request the thread is asked again, with its update id. */
-export interface LocalSpawn {
-  readonly frontKey: string;
-  readonly request: ToolCallRequest;
-  readonly updateId: string;
-}
-
-/** Spawns decided locally, by spawn key, until their `after_tool_call`. One per plugin instance. */
-export class LocalSpawns {
-  readonly #bySpawnKey = new Map<string, LocalSpawn>();
-
-  remember(spawnKey: string, spawn: LocalSpawn): void {
-    this.#bySpawnKey.set(spawnKey, spawn);
-    if (this.#bySpawnKey.size <= MAX_LOCAL_SPAWNS) return;
-    const oldest = this.#bySpawnKey.keys().next().value;
-    if (oldest !== undefined) this.#bySpawnKey.delete(oldest);
-  }
-
-  take(spawnKey: string): LocalSpawn | undefined {
-    const spawn = this.#bySpawnKey.get(spawnKey);
-    this.#bySpawnKey.delete(spawnKey);
-    return spawn;
-  }
-}
+import type { OrchestratorHookDeps } from './hook-deps.ts';
 
 /**
  * §1.4 rule 1 decided locally: a block when a front-controller calls a tool outside `allowedMainTools` with
- * `enforceMainDelegation`, else undefined. Never throws for a failed wording query.
+ * `enforceMainDelegation`, else undefined: the thread's own decision when it answers (the query), else the block
+ * worded from the cache. Never throws for a failed query.
  */
 export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: KeyedToolCall, deadline: number): Promise<BeforeToolCallResult | undefined> {
   const { config, directory } = deps;
@@ -59,10 +31,10 @@ export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: Keye
   let bound: string | undefined;
   if (directory.status !== 'ready' || directory.hasThread(call.sessionKey)) {
     try {
-      const answer = await deps.threads.thread(call.sessionKey, deadline);
+      const answer = await deps.threads.decide(call.sessionKey, { call, config }, deadline);
       if (answer.kind === 'ok') {
-        if (!answer.stale) directory.absorb(answer.value);
-        bound = boundOrchestratorOf(answer.value, call.sessionKey);
+        if (!answer.stale) directory.learnBinding(call.sessionKey, answer.value.orchestratorKey);
+        return toHookResult(answer.value.decision);
       }
     } catch (err) {
       bound = directory.sketch(call.sessionKey).orchestratorKey;

@@ -10,7 +10,7 @@ import { emptyThreadState, type ThreadState } from '../../workflows/orchestrator
 import { TemporalCallError } from '../shared/errors.ts';
 import type { AgentContext, BeforePromptBuildEvent, BeforePromptBuildResult } from '../shared/openclaw-types.ts';
 import { eventText } from './hook-events.ts';
-import type { OrchestratorHookDeps } from './tool-hook.ts';
+import type { OrchestratorHookDeps } from './hook-deps.ts';
 
 function withContext(text: string | undefined): BeforePromptBuildResult | undefined {
   return text === undefined ? undefined : { prependContext: text };

@@ -1,16 +1,17 @@
 /**
- * The orchestrator's Temporal calls. Signals and updates for one thread go through the same {@link KeyedChain}
- * entry, so a tool decision never overtakes the spawn result signalled just before it; a query waits for them but
- * holds up nothing. Every call is bounded by its deadline, time queued included (TemporalBridge.call). A thread that no longer runs is an answer (`gone`, `ended`), not an error:
+ * The orchestrator's Temporal calls to its threads: the tool-call update (with start for a front's spawn), the
+ * read-only decision and state queries, the fact signals, and the listing of running threads. Their order per thread
+ * and their deadlines: thread-order.ts. A thread that no longer runs is an answer (`gone`, `ended`), not an error:
  * the bridge then treats the session as unbound.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type SignalDefinition } from '@temporalio/common';
 import {
   ORCHESTRATOR_PLUGIN_ID,
   ORCHESTRATOR_WORKFLOW_TYPE,
   THREAD_ENDED_FAILURE,
   frontKeyOfWorkflowId,
+  orchestratorDecideQuery,
   orchestratorThreadQuery,
   orchestratorThreadWorkflowId,
   orchestratorToolCallUpdate,
@@ -20,10 +21,10 @@ import {
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import type { orchestratorThreadWorkflow } from '../../workflows/orchestrator/workflow.ts';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
-import { TemporalCallError } from '../shared/errors.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
-import { FactDivertedError, type SendTurn } from './observer-fact.ts';
+import type { SendTurn } from './send-turn.ts';
+import { ThreadCallOrder } from './thread-order.ts';
 import { hookSpanAttributes, type SpanAttributes } from '../shared/span-attributes.ts';
 
 /** A thread's answer: a value, `gone` (no such running thread), or `ended` (it is finishing; start a new one). */
@@ -48,16 +49,15 @@ function frontAttributes(frontKey: string): SpanAttributes {
 
 /** The thread calls of one plugin instance, over its TemporalBridge and its per-thread chain. */
 export class ThreadClient {
-  /** Queries in flight per thread workflow id, each marked stale when a write to the thread starts. */
-  readonly #reads = new Map<string, Set<{ stale: boolean }>>();
-  /** Signals and updates in flight per thread workflow id: a query that starts meanwhile is stale too. */
-  readonly #writing = new Map<string, number>();
+  readonly #order: ThreadCallOrder;
 
   constructor(
     private readonly bridge: TemporalBridge,
-    private readonly chain: KeyedChain,
+    chain: KeyedChain,
     private readonly taskQueue: string,
-  ) {}
+  ) {
+    this.#order = new ThreadCallOrder(chain);
+  }
 
   /**
    * Asks the thread to decide a tool call (an update: it may record state). `start` creates the thread when
@@ -84,24 +84,24 @@ export class ThreadClient {
   }
 
   /**
-   * The thread's state (a query: reads only). It waits for the calls queued before it, so it sees this bridge's
-   * earlier facts, but later calls do not wait for it: a query that hangs (no worker polling) never holds up a
-   * signal or an update. `stale` says a signal or update to the thread started while it was answered, so the
-   * answer may miss it and must not replace what the cache learned meanwhile.
+   * The thread's decision on a tool call that only reads it (a query running the update's rule; the thread is
+   * left unchanged). Ordered like {@link thread}.
    */
-  async thread(frontKey: string, deadline: number): Promise<ReadAnswer<ThreadState>> {
+  decide(frontKey: string, request: ToolCallRequest, deadline: number): Promise<ReadAnswer<ToolCallOutcome>> {
+    const attributes = { ...hookSpanAttributes(ORCHESTRATOR_PLUGIN_ID, 'before_tool_call', request.call), ...frontAttributes(frontKey) };
+    return this.#read(frontKey, 'orchestrator.decide-tool-call', deadline, attributes, (handle) => handle.query(orchestratorDecideQuery, request));
+  }
+
+  /** The thread's state (a query: reads only), for a prompt snapshot and the cache rebuild. */
+  thread(frontKey: string, deadline: number): Promise<ReadAnswer<ThreadState>> {
+    return this.#read(frontKey, 'orchestrator.thread', deadline, frontAttributes(frontKey), (handle) => handle.query(orchestratorThreadQuery));
+  }
+
+  /** A query in the thread's order (thread-order.ts: it holds up nothing; `stale` when a write started meanwhile). */
+  async #read<T>(frontKey: string, operation: string, deadline: number, attributes: SpanAttributes, fn: (handle: WorkflowHandle) => Promise<T>): Promise<ReadAnswer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    await this.#queued(workflowId, 'orchestrator.thread', deadline, undefined, () => Promise.resolve());
-    const read = { stale: (this.#writing.get(workflowId) ?? 0) > 0 };
-    const reads = this.#reads.get(workflowId) ?? new Set();
-    this.#reads.set(workflowId, reads.add(read));
-    try {
-      const answer = await this.#call('orchestrator.thread', workflowId, deadline, frontAttributes(frontKey), (client) => client.workflow.getHandle(workflowId).query(orchestratorThreadQuery));
-      return { ...answer, stale: read.stale };
-    } finally {
-      reads.delete(read);
-      if (reads.size === 0 && this.#reads.get(workflowId) === reads) this.#reads.delete(workflowId);
-    }
+    const { value, stale } = await this.#order.read(workflowId, operation, deadline, () => this.#call(operation, workflowId, deadline, attributes, (client) => fn(client.workflow.getHandle(workflowId))));
+    return { ...value, stale };
   }
 
   /** Signals a gateway fact to the thread; a thread that no longer runs answers `gone`. `turn`: see {@link SendTurn}. */
@@ -121,21 +121,10 @@ export class ThreadClient {
     });
   }
 
-  /** A signal or update: queued in the thread's chain; every query in flight for the thread while it runs is stale. */
+  /** A signal or update in the thread's order (thread-order.ts). `turn`: see {@link SendTurn}. */
   #run<T>(frontKey: string, operation: string, deadline: number, attributes: SpanAttributes, fn: (client: Client, workflowId: string) => Promise<T>, turn?: SendTurn): Promise<Answer<T>> {
     const workflowId = orchestratorThreadWorkflowId(frontKey);
-    return this.#queued(workflowId, operation, deadline, turn, async () => {
-      if (turn?.go() === false) throw new FactDivertedError(`${operation}: a fact observed before it waits in the outbox`);
-      for (const read of this.#reads.get(workflowId) ?? []) read.stale = true;
-      this.#writing.set(workflowId, (this.#writing.get(workflowId) ?? 0) + 1);
-      try {
-        return await this.#call(operation, workflowId, deadline, attributes, (client) => fn(client, workflowId));
-      } finally {
-        const left = (this.#writing.get(workflowId) ?? 1) - 1;
-        if (left > 0) this.#writing.set(workflowId, left);
-        else this.#writing.delete(workflowId);
-      }
-    });
+    return this.#order.write(workflowId, operation, deadline, turn, () => this.#call(operation, workflowId, deadline, attributes, (client) => fn(client, workflowId)));
   }
 
   /** One bounded call; a thread that no longer runs is an answer, not an error. */
@@ -149,31 +138,5 @@ export class ThreadClient {
         return { kind };
       }
     }, attributes);
-  }
-
-  /**
-   * Runs `task` in the thread's chain. The caller's deadline covers the time spent queued behind earlier calls too:
-   * past it the call is given up with a `timeout`, and a call given up while queued never runs, so it cannot reach
-   * the thread after the hook answered without it. `turn` hears of a failure before the next call starts.
-   */
-  #queued<T>(workflowId: string, operation: string, deadline: number, turn: SendTurn | undefined, task: () => Promise<T>): Promise<T> {
-    let gaveUp = false;
-    const queued = this.chain.run(workflowId, async () => {
-      try {
-        if (gaveUp) throw new TemporalCallError(operation, 'timeout', 'given up while queued behind earlier calls for this thread');
-        return await task();
-      } catch (err) {
-        turn?.failed();
-        throw err;
-      }
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        gaveUp = true;
-        reject(new TemporalCallError(operation, 'timeout', 'no answer before the deadline (queued behind earlier calls for this thread, or slow)'));
-      }, Math.max(0, deadline - Date.now()));
-    });
-    return Promise.race([queued, expired]).finally(() => clearTimeout(timer));
   }
 }

@@ -4,40 +4,17 @@
  * becomes the explicit `onTemporalError` decision. Sessions no thread knows are decided locally by the same
  * pure rules the thread runs.
  */
-import type { OrchestratorConfig } from '../../workflows/orchestrator/config.ts';
 import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
 import { emptyThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
-import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import { recordDecision, recordFallback } from '../shared/metrics.ts';
 import type { BeforeToolCallEvent, BeforeToolCallResult, ToolContext } from '../shared/openclaw-types.ts';
-import type { ThreadDirectory } from './directory.ts';
 import { callSpawnKey, toHookResult, toolCallUpdateId, toToolCall, type KeyedToolCall } from './hook-events.ts';
-import { mainDelegationBlock, spawnWithoutThread, type LocalSpawns } from './outage-rules.ts';
+import type { OrchestratorHookDeps } from './hook-deps.ts';
+import { mainDelegationBlock, spawnWithoutThread } from './outage-rules.ts';
 import { routeToolCall } from './route.ts';
-import type { ThreadClient } from './thread-client.ts';
-import type { UnthreadedSpawns } from './unthreaded.ts';
-import type { RecentUserMessages } from './user-messages.ts';
-
-/** What the orchestrator hooks share: the policy, the cache, the Temporal calls, remembered messages, the log. */
-export interface OrchestratorHookDeps {
-  readonly config: OrchestratorConfig;
-  readonly directory: ThreadDirectory;
-  readonly threads: ThreadClient;
-  readonly messages: RecentUserMessages;
-  /** Front spawns decided without their thread, until their result arrives (outage-rules.ts). */
-  readonly localSpawns: LocalSpawns;
-  /** Worker spawns of sessions in no thread, recorded per requester (unthreaded.ts). */
-  readonly unthreaded: UnthreadedSpawns;
-  readonly log: BridgeLogger;
-  /**
-   * Resolves once the facts kept in the outbox for a thread are delivered, so a decision never overtakes them
-   * (observer-facts.ts); rejects at the deadline. @default nothing to wait for
-   */
-  readonly afterKeptFacts?: (frontKey: string, deadline: number) => Promise<void>;
-}
 
 /** Pause before asking again when a front's spawn reached a thread that was just finishing. */
 const ENDED_RETRY_MS = 50;
@@ -86,7 +63,7 @@ async function updateThread(
       throw err;
     }
     if (answer.kind === 'ok') {
-      deps.directory.learnOutcome(frontKey, call.sessionKey, callSpawnKey(call), answer.value);
+      deps.directory.learnOutcome(frontKey, call.sessionKey, answer.value);
       return toHookResult(answer.value.decision);
     }
     if (start && answer.kind === 'ended' && Date.now() + ENDED_RETRY_MS < deadline) {
@@ -100,6 +77,18 @@ async function updateThread(
   }
 }
 
+/** A decision that only reads the thread: the thread answers it by a query; a thread that is over leaves it to the rules. */
+async function readThread(deps: OrchestratorHookDeps, call: KeyedToolCall, frontKey: string, deadline: number): Promise<BeforeToolCallResult | undefined> {
+  await deps.afterKeptFacts?.(frontKey, deadline);
+  const answer = await deps.threads.decide(frontKey, { call, config: deps.config }, deadline);
+  if (answer.kind !== 'ok') {
+    deps.directory.dropThread(frontKey);
+    return decideLocally(deps, call);
+  }
+  if (!answer.stale) deps.directory.learnBinding(frontKey, answer.value.orchestratorKey);
+  return toHookResult(answer.value.decision);
+}
+
 async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<BeforeToolCallResult | undefined> {
   const deadline = Date.now() + deps.config.decisionTimeoutMs;
   const delegation = await mainDelegationBlock(deps, call, deadline);
@@ -111,16 +100,8 @@ async function decide(deps: OrchestratorHookDeps, call: KeyedToolCall): Promise<
       return decideLocally(deps, call);
     case 'unknown':
       return fallback(deps, call, 'the thread cache is not loaded from Temporal');
-    case 'query': {
-      await deps.afterKeptFacts?.(route.frontKey, deadline);
-      const answer = await deps.threads.thread(route.frontKey, deadline);
-      if (answer.kind !== 'ok') {
-        deps.directory.dropThread(route.frontKey);
-        return decideLocally(deps, call);
-      }
-      if (!answer.stale) deps.directory.absorb(answer.value);
-      return toHookResult(decideToolCall(answer.value, call, deps.config, Date.now()).decision);
-    }
+    case 'query':
+      return readThread(deps, call, route.frontKey, deadline);
     case 'update':
       return updateThread(deps, call, route.frontKey, route.start, deadline);
   }

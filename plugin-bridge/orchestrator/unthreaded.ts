@@ -23,7 +23,8 @@ import { OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { BoundedMap } from './bounded-map.ts';
-import { FactDivertedError, type RequesterFact, type SendTurn } from './observer-fact.ts';
+import type { RequesterFact } from './observer-fact.ts';
+import { FactDivertedError, type SendTurn } from './send-turn.ts';
 
 /** Spawns waiting for their result, children and requesters remembered in process; the oldest go first. */
 export const MAX_REMEMBERED = 2000;

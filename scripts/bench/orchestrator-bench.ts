@@ -12,7 +12,7 @@ import { rebuildDirectory } from '../../plugin-bridge/orchestrator/directory-loa
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
 import { createBeforeToolCall } from '../../plugin-bridge/orchestrator/tool-hook.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
-import { LocalSpawns } from '../../plugin-bridge/orchestrator/outage-rules.ts';
+import { LocalSpawns } from '../../plugin-bridge/orchestrator/local-spawns.ts';
 import { UnthreadedSpawns } from '../../plugin-bridge/orchestrator/unthreaded.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { ThreadDriver } from '../../test/helpers/orchestrator.ts';

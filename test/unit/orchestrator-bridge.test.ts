@@ -8,7 +8,7 @@ import { routeToolCall } from '../../plugin-bridge/orchestrator/route.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
 import { InvalidConfigError } from '../../plugin-bridge/shared/errors.ts';
 import { parseOrchestratorConfig } from '../../plugin-bridge/orchestrator/policy-config.ts';
-import { emptyThreadState, spawnKey } from '../../workflows/orchestrator/thread-state.ts';
+import { emptyThreadState } from '../../workflows/orchestrator/thread-state.ts';
 
 const FRONT = 'agent:main:main';
 const OTHER_FRONT = 'agent:main:telegram:direct:42';
@@ -82,15 +82,22 @@ test('route: before the cache is loaded, a front asks its own thread and an unkn
 test('directory: a spawn result registers the child before the thread confirms it; the outcome corrects the cache', () => {
   const directory = new ThreadDirectory();
   directory.setStatus('ready');
-  directory.learnOutcome(FRONT, FRONT, spawnKey('r', 'a', FRONT), { kind: 'front', orchestratorKey: null, spawnKind: 'orchestrator' });
+  directory.learnOutcome(FRONT, FRONT, { kind: 'front', orchestratorKey: null });
   assert.deepEqual(directory.lookup(FRONT), { frontKey: FRONT, role: 'front' });
-  directory.learnSpawnResult(FRONT, spawnKey('r', 'a', FRONT), ORCH);
-  assert.equal(directory.kindOf(ORCH), 'orchestrator');
+  directory.learnSpawnResult(FRONT, FRONT, undefined);
+  assert.equal(directory.sketch(FRONT).orchestratorKey, undefined, 'a rejected spawn registers nobody');
+  directory.learnSpawnResult(FRONT, FRONT, ORCH);
+  assert.equal(directory.kindOf(ORCH), 'orchestrator', 'a front’s spawn is its orchestrator');
+  assert.equal(directory.sketch(FRONT).orchestratorKey, ORCH);
+  directory.learnSpawnResult(FRONT, ORCH, WORKER);
+  assert.deepEqual(directory.lookup(WORKER), { frontKey: FRONT, role: 'worker' }, 'an orchestrator’s spawn is a worker');
+  directory.learnSpawnResult(OTHER_FRONT, OTHER_FRONT, 'agent:main:subagent:elsewhere');
+  assert.equal(directory.lookup('agent:main:subagent:elsewhere'), undefined, 'a thread the cache does not know registers nothing');
   directory.learnChild(FRONT, STRANGER);
   assert.equal(directory.kindOf(STRANGER), 'orchestrator', 'an unconfirmed child is routed like an orchestrator');
-  directory.learnOutcome(FRONT, STRANGER, 'k', { kind: 'worker', orchestratorKey: ORCH, spawnKind: null });
+  directory.learnOutcome(FRONT, STRANGER, { kind: 'worker', orchestratorKey: ORCH });
   assert.equal(directory.kindOf(STRANGER), 'worker');
-  directory.learnOutcome(FRONT, STRANGER, 'k', { kind: 'none', orchestratorKey: ORCH, spawnKind: null });
+  directory.learnOutcome(FRONT, STRANGER, { kind: 'none', orchestratorKey: ORCH });
   assert.equal(directory.lookup(STRANGER), undefined);
 });
 

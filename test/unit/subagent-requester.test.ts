@@ -18,9 +18,10 @@ import {
   initialRequesterState,
 } from '../../workflows/subagent/requester-state.ts';
 import { ThreadDirectory } from '../../plugin-bridge/orchestrator/directory.ts';
-import { LocalSpawns } from '../../plugin-bridge/orchestrator/outage-rules.ts';
+import { LocalSpawns } from '../../plugin-bridge/orchestrator/local-spawns.ts';
 import { ThreadClient } from '../../plugin-bridge/orchestrator/thread-client.ts';
-import { createBeforeToolCall, type OrchestratorHookDeps } from '../../plugin-bridge/orchestrator/tool-hook.ts';
+import type { OrchestratorHookDeps } from '../../plugin-bridge/orchestrator/hook-deps.ts';
+import { createBeforeToolCall } from '../../plugin-bridge/orchestrator/tool-hook.ts';
 import { UnthreadedSpawns } from '../../plugin-bridge/orchestrator/unthreaded.ts';
 import { RecentUserMessages } from '../../plugin-bridge/orchestrator/user-messages.ts';
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';

@@ -88,6 +88,22 @@ describe('orchestrator thread workflow (real dev server)', () => {
     assert.equal((await driver.state()).lastDelegatedTask, 'half done');
   });
 
+  test('a read-only decision is the thread’s answer to a query: the update’s rule on its state, which it leaves unchanged', async () => {
+    const t = newThread();
+    const driver = new ThreadDriver(threads, t.front);
+    await driver.spawn(t.front, t.orch);
+    const before = await driver.state();
+    const config = parseOrchestratorConfig({ enforceMainDelegation: true });
+    const poll = await threads.decide(t.front, { call: { sessionKey: t.front, toolName: 'session_status', params: {} }, config }, Date.now() + 5000);
+    assert.deepEqual(poll, { kind: 'ok', stale: false, value: { decision: { params: { sessionKey: t.orch } }, kind: 'front', orchestratorKey: t.orch, spawnKind: null } });
+    const exec = await threads.decide(t.front, { call: { sessionKey: t.front, toolName: 'exec', params: {} }, config }, Date.now() + 5000);
+    assert.equal(exec.kind === 'ok' && exec.value.decision.block, true, 'rule 1 from the thread');
+    assert.match(exec.kind === 'ok' ? String(exec.value.decision.blockReason) : '', new RegExp(t.orch));
+    assert.deepEqual(await driver.state(), before, 'nothing recorded');
+    const none = await threads.decide('agent:main:no-such-thread', { call: { sessionKey: 'agent:main:no-such-thread', toolName: 'exec', params: {} }, config }, Date.now() + 5000);
+    assert.deepEqual(none, { kind: 'gone', stale: false });
+  });
+
   test('worker lifecycle: registered running, touched by activity, its outcome recorded once', async () => {
     const t = newThread();
     const driver = new ThreadDriver(threads, t.front);

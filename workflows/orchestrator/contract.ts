@@ -4,7 +4,7 @@
  *
  * One thread workflow per front-controller session that spawned a hidden orchestrator (DESIGN §2). Decisions
  * that may change the thread are updates; facts the gateway observed are signals carrying an event id (the
- * workflow drops duplicates); read-only decisions are answered from the thread query.
+ * workflow drops duplicates); read-only decisions are answered by a query running the same rule.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrchestratorConfig } from './config.ts';
@@ -95,8 +95,13 @@ export interface ThreadWorkflowArgs {
 
 /** A tool call that may change the thread (§1.4); rejected before history when malformed or the thread ended. */
 export const orchestratorToolCallUpdate = defineUpdate<ToolCallOutcome, [ToolCallRequest]>('orchestrator.tool-call');
-/** The thread's state: prompt snapshots, read-only decisions, and the bridge's cache rebuild read it. */
+/** The thread's state: prompt snapshots and the bridge's cache rebuild read it. */
 export const orchestratorThreadQuery = defineQuery<ThreadState>('orchestrator.thread');
+/**
+ * A tool call that only reads the thread (§1.4 rules 1 and 5 of a front), decided by the same rule as the update
+ * on the thread's state, which it leaves unchanged. Not in history: added without a patch.
+ */
+export const orchestratorDecideQuery = defineQuery<ToolCallOutcome, [ToolCallRequest]>('orchestrator.decide-tool-call');
 /** `after_tool_call` of a `sessions_spawn` (§1.5). */
 export const orchestratorSpawnResultSignal = defineSignal<[SpawnResultSignal]>('orchestrator.spawn-result');
 /** `subagent_spawned` / `subagent_delivery_target` (§1.6). */

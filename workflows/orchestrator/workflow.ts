@@ -26,6 +26,7 @@ import {
   orchestratorSpawnResultSignal,
   orchestratorSubagentActivitySignal,
   orchestratorSubagentEndedSignal,
+  orchestratorDecideQuery,
   orchestratorThreadQuery,
   orchestratorToolCallUpdate,
   type ThreadWorkflowArgs,
@@ -106,6 +107,12 @@ export async function orchestratorThreadWorkflow(args: ThreadWorkflowArgs): Prom
       if (problem !== null) throw ApplicationFailure.nonRetryable(problem, INVALID_REQUEST_FAILURE);
       if (state.result !== null) throw ApplicationFailure.nonRetryable('the thread has ended; start a new one', THREAD_ENDED_FAILURE);
     },
+  });
+  // A read-only decision: the update's rule on the current state, whose new state is discarded.
+  setHandler(orchestratorDecideQuery, (request) => {
+    const problem = toolCallRequestProblem(request);
+    if (problem !== null) throw ApplicationFailure.nonRetryable(problem, INVALID_REQUEST_FAILURE);
+    return applyToolCall(state, request, Date.now(), spawnFields).result;
   });
   setHandler(orchestratorSpawnResultSignal, onSignal('spawn-result', spawnResultProblem, (s) => applySpawnResultSignal(state, s, Date.now()), (before) => spawnedMessages(before, state.thread)));
   setHandler(orchestratorSubagentActivitySignal, onSignal('subagent-activity', subagentActivityProblem, (s) => applySubagentActivity(state, s, Date.now())));
