@@ -27,6 +27,7 @@ import { benchOverload, formatOverload, type OverloadResult } from './bench/over
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
+import { benchWorstCas } from './bench/worst-cas.ts';
 import type { Timed } from './bench/timing.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -54,6 +55,32 @@ async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof be
   const comparisons = await floorComparisons(stack.address, gate, plan.peers, floor, orchestratorUpdate);
   say(`\nratios to the floor (same server, same run):\n${formatComparisons(comparisons)}`);
   return comparisons;
+}
+
+/**
+ * `--only worst-cas [--label=<name>]`: the floor's sequential row and the worst gate decision on one peer through
+ * its continue-as-new runs (bench/worst-cas.ts) only; written to `worstDecisionAtContinueAsNew.<name>` (default
+ * `latest`) in bench/results.json, the rest of the file kept.
+ */
+const onlyArg = process.argv.find((a, i) => a.startsWith('--only=') || process.argv[i - 1] === '--only');
+const only = onlyArg?.replace(/^--only=/, '');
+if (only !== undefined && only !== 'worst-cas') throw new Error(`--only knows one row, worst-cas (not ${only})`);
+const label = process.argv.find((a) => a.startsWith('--label='))?.split('=')[1] ?? 'latest';
+
+/** The worst-decision row alone: floor (sequential) and the one-peer decisions, merged into results.json. */
+async function worstCasOnly(stack: BenchStack): Promise<void> {
+  say(`floor: ${floorPlan.sequential} minimal updates on one workflow (the worst-decision row's floor)…`);
+  const floor = await benchFloor(stack.address, stack.dir, { ...floorPlan, parallel: 10, peers: 2, concurrency: 2, signals: 5 }, (pid) => cpuTimes(stack.serverPid, pid));
+  const floorRow = floorFigures(floor).sequential;
+  const floorMaxMs = Math.round(summarize(floor.sequential.timed.samplesNs, floor.sequential.timed.wallNs).maxMs * 10) / 10;
+  say(`worst gate decision: ${plan.onePeerDecisions} decisions on one peer, through its continue-as-new runs…`);
+  const ours = await benchWorstCas(stack.address, join(stack.dir, 'lorene-gate.db'), plan.onePeerDecisions, plan.warmupDecisions);
+  const row = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: loadAverage(), ours, floor: { p50Ms: floorRow.p50Ms, p99Ms: floorRow.p99Ms, maxMs: floorMaxMs } };
+  say(JSON.stringify(row, null, 2));
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+  const rows = (results['worstDecisionAtContinueAsNew'] ?? {}) as Record<string, unknown>;
+  writeFileSync(resultsFile, `${JSON.stringify({ ...results, worstDecisionAtContinueAsNew: { ...rows, [label]: row } }, null, 2)}\n`);
+  say(`written worstDecisionAtContinueAsNew.${label} in ${resultsFile}`);
 }
 
 /** The embedded server's storage, as `npm start` reads it. */
@@ -120,6 +147,11 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const readCpu = () => cpuTimes(stack.serverPid, stack.workerPid);
     const idle = await idleCpuPerSecond(readCpu, 3000);
     say(`idle CPU ms per second: server ${idle.server ?? '?'}, worker ${idle.worker ?? '?'}, bench ${idle.bench}`);
+    if (only === 'worst-cas') {
+      await worstCasOnly(stack);
+      ok = true;
+      return;
+    }
     const temporalFloor = await measureFloor(stack);
     if (floorOnlyArg !== undefined) {
       const figures = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, floor: floorFigures(temporalFloor) };
