@@ -18,17 +18,45 @@ export interface FactEntry {
   readonly fact: GateFact;
 }
 
-/** Shape of {@link FactEntry} lines for the shared outbox. */
+/** Seen rows for one ledger file, delivered together: one signal to the channel's seen-messages workflow. */
+export interface SeenBatch {
+  readonly kind: 'seen-batch';
+  readonly dbPath: string;
+  readonly rows: readonly SeenOp[];
+}
+
+/** What one delivery hands to Temporal: a trigger or abandon fact, or consecutive seen facts as one batch. */
+export type OutgoingFact = Exclude<GateFact, { readonly kind: 'seen' }> | SeenBatch;
+
+/**
+ * Seen rows per delivery (one signal). Below the seen-messages workflow's own batch of ledger ops (200), so a
+ * signal is written by one activity; a row is about 150 bytes, so a signal stays far below Temporal's limits.
+ */
+export const MAX_SEEN_PER_SIGNAL = 100;
+
+/** Shape of {@link FactEntry} lines for the shared outbox: consecutive seen facts for one ledger share a chunk. */
 export const FACT_SHAPE = {
   isEntry(value: unknown): value is FactEntry {
     const e = value as Partial<FactEntry> | null;
     const kind = e?.fact?.kind;
     return typeof e?.run === 'string' && typeof e.seq === 'number' && (kind === 'trigger' || kind === 'seen' || kind === 'abandon');
   },
+  sameChunk(first: FactEntry, entry: FactEntry): boolean {
+    return first.fact.kind === 'seen' && entry.fact.kind === 'seen' && first.fact.dbPath === entry.fact.dbPath;
+  },
 };
 
-/** Hands one fact to Temporal by `deadline`; rejects (a {@link TemporalCallError}) when it could not. */
-export type DeliverFact = (fact: GateFact, deadline: number) => Promise<void>;
+/** The delivery of a chunk read from the outbox (one fact, or seen facts for one ledger), in their order. */
+export function outgoing(entries: readonly FactEntry[]): OutgoingFact | null {
+  const first = entries[0]?.fact;
+  if (first === undefined) return null;
+  if (first.kind !== 'seen') return first;
+  const rows = entries.flatMap(({ fact }) => (fact.kind === 'seen' && fact.dbPath === first.dbPath ? [fact.row] : []));
+  return { kind: 'seen-batch', dbPath: first.dbPath, rows };
+}
+
+/** Hands one delivery to Temporal by `deadline`; rejects (a {@link TemporalCallError}) when it could not. */
+export type DeliverFact = (fact: OutgoingFact, deadline: number) => Promise<void>;
 
 /** A decision's deadline passed while facts observed before it were still undelivered. */
 export class FactsPendingError extends Error {

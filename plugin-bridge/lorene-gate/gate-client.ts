@@ -117,22 +117,22 @@ export class GateClient {
     );
   }
 
-  /** Queues a `seen_messages` row on the channel's seen-ledger workflow. */
-  seen(row: SeenOp, dbPath: string, deadline: number): Promise<void> {
+  /** Queues `seen_messages` rows (a batch from the fact outbox) on the channel's seen-ledger workflow: one signal. */
+  seen(rows: readonly SeenOp[], dbPath: string, deadline: number): Promise<void> {
     const { channel, taskQueue } = this.options;
     const workflowId = seenLedgerWorkflowId(channel);
     return this.chain.run(workflowId, () =>
       this.bridge.call('lorene-gate.seen', deadline, (client) =>
         this.#running.call(
           workflowId,
-          () => client.workflow.getHandle(workflowId).signal(seenMessagesSignal, { dbPath, rows: [row] }),
+          () => client.workflow.getHandle(workflowId).signal(seenMessagesSignal, { dbPath, rows: [...rows] }),
           async () => {
             await client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
               workflowId,
               taskQueue,
               args: [{ channel }],
               signal: seenMessagesSignal,
-              signalArgs: [{ dbPath, rows: [row] }],
+              signalArgs: [{ dbPath, rows: [...rows] }],
               staticSummary: `lorene-gate · ${channel} · seen-messages ledger`,
               typedSearchAttributes: [
                 { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
