@@ -28,6 +28,7 @@ import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-benc
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
 import { benchWorstCas } from './bench/worst-cas.ts';
+import { benchSeenSignals } from './bench/seen-signals.ts';
 import type { Timed } from './bench/timing.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -60,11 +61,12 @@ async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof be
 /**
  * `--only worst-cas [--label=<name>]`: the floor's sequential row and the worst gate decision on one peer through
  * its continue-as-new runs (bench/worst-cas.ts) only; written to `worstDecisionAtContinueAsNew.<name>` (default
- * `latest`) in bench/results.json, the rest of the file kept.
+ * `latest`) in bench/results.json, the rest of the file kept. `--only seen-signals [--label=<name>]`: seen-messages
+ * signals per 100 inbound messages (bench/seen-signals.ts), to `seenSignalsPer100Messages.<name>`.
  */
 const onlyArg = process.argv.find((a, i) => a.startsWith('--only=') || process.argv[i - 1] === '--only');
 const only = onlyArg?.replace(/^--only=/, '');
-if (only !== undefined && only !== 'worst-cas') throw new Error(`--only knows one row, worst-cas (not ${only})`);
+if (only !== undefined && only !== 'worst-cas' && only !== 'seen-signals') throw new Error(`--only knows worst-cas and seen-signals (not ${only})`);
 const label = process.argv.find((a) => a.startsWith('--label='))?.split('=')[1] ?? 'latest';
 
 /** The worst-decision row alone: floor (sequential) and the one-peer decisions, merged into results.json. */
@@ -77,10 +79,24 @@ async function worstCasOnly(stack: BenchStack): Promise<void> {
   const ours = await benchWorstCas(stack.address, join(stack.dir, 'lorene-gate.db'), plan.onePeerDecisions, plan.warmupDecisions);
   const row = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: loadAverage(), ours, floor: { p50Ms: floorRow.p50Ms, p99Ms: floorRow.p99Ms, maxMs: floorMaxMs } };
   say(JSON.stringify(row, null, 2));
+  mergeResult('worstDecisionAtContinueAsNew', row);
+}
+
+/** Writes `row` under `key.<label>` in bench/results.json, keeping the rest of the file. */
+function mergeResult(key: string, row: object): void {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
-  const rows = (results['worstDecisionAtContinueAsNew'] ?? {}) as Record<string, unknown>;
-  writeFileSync(resultsFile, `${JSON.stringify({ ...results, worstDecisionAtContinueAsNew: { ...rows, [label]: row } }, null, 2)}\n`);
-  say(`written worstDecisionAtContinueAsNew.${label} in ${resultsFile}`);
+  const rows = (results[key] ?? {}) as Record<string, unknown>;
+  writeFileSync(resultsFile, `${JSON.stringify({ ...results, [key]: { ...rows, [label]: row } }, null, 2)}\n`);
+  say(`written ${key}.${label} in ${resultsFile}`);
+}
+
+/** Seen-messages signals per 100 inbound messages, a burst and a steady stream, merged into results.json. */
+async function seenSignalsOnly(stack: BenchStack): Promise<void> {
+  say('seen-messages signals: 100 inbound messages at once, then 100 one every 5 ms, through the fact outbox…');
+  const seen = await benchSeenSignals(stack.address, join(stack.dir, 'lorene-gate.db'));
+  const row = { generatedAt: new Date().toISOString(), loadAverage: loadAverage(), ...seen };
+  say(JSON.stringify(row, null, 2));
+  mergeResult('seenSignalsPer100Messages', row);
 }
 
 /** The embedded server's storage, as `npm start` reads it. */
@@ -147,8 +163,8 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const readCpu = () => cpuTimes(stack.serverPid, stack.workerPid);
     const idle = await idleCpuPerSecond(readCpu, 3000);
     say(`idle CPU ms per second: server ${idle.server ?? '?'}, worker ${idle.worker ?? '?'}, bench ${idle.bench}`);
-    if (only === 'worst-cas') {
-      await worstCasOnly(stack);
+    if (only !== undefined) {
+      await (only === 'worst-cas' ? worstCasOnly(stack) : seenSignalsOnly(stack));
       ok = true;
       return;
     }
