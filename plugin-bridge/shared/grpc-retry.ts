@@ -14,8 +14,8 @@ const RESOURCE_EXHAUSTED = 8;
 
 /** First pause before sending a call again to a workflow that was continuing as new; it doubles per attempt. */
 export const CLOSING_RETRY_FIRST_MS = 5;
-/** Longest pause between such attempts (the attempts are bounded by the SDK's count and the call's deadline). */
-export const CLOSING_RETRY_MAX_MS = 200;
+/** Longest pause between such attempts: the SDK's ten attempts then span about 2.3 s (and the call's deadline bounds them). */
+export const CLOSING_RETRY_MAX_MS = 1000;
 
 let closingRetries = 0;
 
