@@ -28,6 +28,7 @@ import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-benc
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
 import { benchWorstCas } from './bench/worst-cas.ts';
+import { peerName } from './bench/gate-bench.ts';
 import { benchSeenSignals } from './bench/seen-signals.ts';
 import type { Timed } from './bench/timing.ts';
 
@@ -76,8 +77,11 @@ async function worstCasOnly(stack: BenchStack): Promise<void> {
   const floorRow = floorFigures(floor).sequential;
   const floorMaxMs = Math.round(summarize(floor.sequential.timed.samplesNs, floor.sequential.timed.wallNs).maxMs * 10) / 10;
   say(`worst gate decision: ${plan.onePeerDecisions} decisions on one peer, through its continue-as-new runs…`);
-  const ours = await benchWorstCas(stack.address, join(stack.dir, 'lorene-gate.db'), plan.onePeerDecisions, plan.warmupDecisions);
-  const row = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: loadAverage(), ours, floor: { p50Ms: floorRow.p50Ms, p99Ms: floorRow.p99Ms, maxMs: floorMaxMs } };
+  const dbPath = join(stack.dir, 'lorene-gate.db');
+  const ours = await benchWorstCas(stack.address, dbPath, { peer: peerName(0), decisions: plan.onePeerDecisions, warmup: plan.warmupDecisions, lanes: 1 });
+  say('the same gate decided by 4 bridges at once, history bound 60 events (a continue-as-new every few decisions)…');
+  const overlapping = await benchWorstCas(stack.address, dbPath, { peer: peerName(1), decisions: 400, warmup: 10, lanes: 4, maxHistoryEvents: 60 });
+  const row = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: loadAverage(), ours, overlapping, floor: { p50Ms: floorRow.p50Ms, p99Ms: floorRow.p99Ms, maxMs: floorMaxMs } };
   say(JSON.stringify(row, null, 2));
   mergeResult('worstDecisionAtContinueAsNew', row);
 }
