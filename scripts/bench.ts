@@ -27,6 +27,9 @@ import { benchOverload, formatOverload, type OverloadResult } from './bench/over
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
+import { benchWorstCas } from './bench/worst-cas.ts';
+import { peerName } from './bench/gate-bench.ts';
+import { benchSeenSignals } from './bench/seen-signals.ts';
 import type { Timed } from './bench/timing.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -54,6 +57,50 @@ async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof be
   const comparisons = await floorComparisons(stack.address, gate, plan.peers, floor, orchestratorUpdate);
   say(`\nratios to the floor (same server, same run):\n${formatComparisons(comparisons)}`);
   return comparisons;
+}
+
+/**
+ * `--only worst-cas [--label=<name>]`: the floor's sequential row and the worst gate decision on one peer through
+ * its continue-as-new runs (bench/worst-cas.ts) only; written to `worstDecisionAtContinueAsNew.<name>` (default
+ * `latest`) in bench/results.json, the rest of the file kept. `--only seen-signals [--label=<name>]`: seen-messages
+ * signals per 100 inbound messages (bench/seen-signals.ts), to `seenSignalsPer100Messages.<name>`.
+ */
+const onlyArg = process.argv.find((a, i) => a.startsWith('--only=') || process.argv[i - 1] === '--only');
+const only = onlyArg?.replace(/^--only=/, '');
+if (only !== undefined && only !== 'worst-cas' && only !== 'seen-signals') throw new Error(`--only knows worst-cas and seen-signals (not ${only})`);
+const label = process.argv.find((a) => a.startsWith('--label='))?.split('=')[1] ?? 'latest';
+
+/** The worst-decision row alone: floor (sequential) and the one-peer decisions, merged into results.json. */
+async function worstCasOnly(stack: BenchStack): Promise<void> {
+  say(`floor: ${floorPlan.sequential} minimal updates on one workflow (the worst-decision row's floor)…`);
+  const floor = await benchFloor(stack.address, stack.dir, { ...floorPlan, parallel: 10, peers: 2, concurrency: 2, signals: 5 }, (pid) => cpuTimes(stack.serverPid, pid));
+  const floorRow = floorFigures(floor).sequential;
+  const floorMaxMs = Math.round(summarize(floor.sequential.timed.samplesNs, floor.sequential.timed.wallNs).maxMs * 10) / 10;
+  say(`worst gate decision: ${plan.onePeerDecisions} decisions on one peer, through its continue-as-new runs…`);
+  const dbPath = join(stack.dir, 'lorene-gate.db');
+  const ours = await benchWorstCas(stack.address, dbPath, { peer: peerName(0), decisions: plan.onePeerDecisions, warmup: plan.warmupDecisions, lanes: 1 });
+  say('the same gate decided by 4 bridges at once, history bound 60 events (a continue-as-new every few decisions)…');
+  const overlapping = await benchWorstCas(stack.address, dbPath, { peer: peerName(1), decisions: 400, warmup: 10, lanes: 4, maxHistoryEvents: 60 });
+  const row = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: loadAverage(), ours, overlapping, floor: { p50Ms: floorRow.p50Ms, p99Ms: floorRow.p99Ms, maxMs: floorMaxMs } };
+  say(JSON.stringify(row, null, 2));
+  mergeResult('worstDecisionAtContinueAsNew', row);
+}
+
+/** Writes `row` under `key.<label>` in bench/results.json, keeping the rest of the file. */
+function mergeResult(key: string, row: object): void {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+  const rows = (results[key] ?? {}) as Record<string, unknown>;
+  writeFileSync(resultsFile, `${JSON.stringify({ ...results, [key]: { ...rows, [label]: row } }, null, 2)}\n`);
+  say(`written ${key}.${label} in ${resultsFile}`);
+}
+
+/** Seen-messages signals per 100 inbound messages, a burst and a steady stream, merged into results.json. */
+async function seenSignalsOnly(stack: BenchStack): Promise<void> {
+  say('seen-messages signals: 100 inbound messages at once, then 100 one every 5 ms, through the fact outbox…');
+  const seen = await benchSeenSignals(stack.address, join(stack.dir, 'lorene-gate.db'));
+  const row = { generatedAt: new Date().toISOString(), loadAverage: loadAverage(), ...seen };
+  say(JSON.stringify(row, null, 2));
+  mergeResult('seenSignalsPer100Messages', row);
 }
 
 /** The embedded server's storage, as `npm start` reads it. */
@@ -120,6 +167,11 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const readCpu = () => cpuTimes(stack.serverPid, stack.workerPid);
     const idle = await idleCpuPerSecond(readCpu, 3000);
     say(`idle CPU ms per second: server ${idle.server ?? '?'}, worker ${idle.worker ?? '?'}, bench ${idle.bench}`);
+    if (only !== undefined) {
+      await (only === 'worst-cas' ? worstCasOnly(stack) : seenSignalsOnly(stack));
+      ok = true;
+      return;
+    }
     const temporalFloor = await measureFloor(stack);
     if (floorOnlyArg !== undefined) {
       const figures = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, floor: floorFigures(temporalFloor) };

@@ -18,17 +18,51 @@ export interface FactEntry {
   readonly fact: GateFact;
 }
 
-/** Shape of {@link FactEntry} lines for the shared outbox. */
+/** Seen rows for one ledger file on one host, delivered together: one signal to that host's seen-messages workflow. */
+export interface SeenBatch {
+  readonly kind: 'seen-batch';
+  readonly dbPath: string;
+  readonly gatewayId?: string;
+  readonly rows: readonly SeenOp[];
+}
+
+/** Whether two facts write the same seen ledger: the same file on the same host. */
+function sameLedger(a: GateFact, b: GateFact): boolean {
+  return a.kind === 'seen' && b.kind === 'seen' && a.dbPath === b.dbPath && a.gatewayId === b.gatewayId;
+}
+
+/** What one delivery hands to Temporal: a trigger or abandon fact, or consecutive seen facts as one batch. */
+export type OutgoingFact = Exclude<GateFact, { readonly kind: 'seen' }> | SeenBatch;
+
+/**
+ * Seen rows per delivery (one signal). Below the seen-messages workflow's own batch of ledger ops (200), so a
+ * signal is written by one activity; a row is about 150 bytes, so a signal stays far below Temporal's limits.
+ */
+export const MAX_SEEN_PER_SIGNAL = 100;
+
+/** Shape of {@link FactEntry} lines for the shared outbox: consecutive seen facts for one ledger share a chunk. */
 export const FACT_SHAPE = {
   isEntry(value: unknown): value is FactEntry {
     const e = value as Partial<FactEntry> | null;
     const kind = e?.fact?.kind;
     return typeof e?.run === 'string' && typeof e.seq === 'number' && (kind === 'trigger' || kind === 'seen' || kind === 'abandon');
   },
+  sameChunk(first: FactEntry, entry: FactEntry): boolean {
+    return sameLedger(first.fact, entry.fact);
+  },
 };
 
-/** Hands one fact to Temporal by `deadline`; rejects (a {@link TemporalCallError}) when it could not. */
-export type DeliverFact = (fact: GateFact, deadline: number) => Promise<void>;
+/** The delivery of a chunk read from the outbox (one fact, or seen facts for one ledger), in their order. */
+export function outgoing(entries: readonly FactEntry[]): OutgoingFact | null {
+  const first = entries[0]?.fact;
+  if (first === undefined) return null;
+  if (first.kind !== 'seen') return first;
+  const rows = entries.flatMap(({ fact }) => (fact.kind === 'seen' && sameLedger(first, fact) ? [fact.row] : []));
+  return { kind: 'seen-batch', dbPath: first.dbPath, ...(first.gatewayId !== undefined && { gatewayId: first.gatewayId }), rows };
+}
+
+/** Hands one delivery to Temporal by `deadline`; rejects (a {@link TemporalCallError}) when it could not. */
+export type DeliverFact = (fact: OutgoingFact, deadline: number) => Promise<void>;
 
 /** A decision's deadline passed while facts observed before it were still undelivered. */
 export class FactsPendingError extends Error {

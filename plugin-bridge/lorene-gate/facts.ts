@@ -5,7 +5,8 @@
  * Temporal is unreachable they wait there until it is back. Delivery is at least once; the gate applies each
  * fact once (message ids, decision ids, seen-row keys). An outbound decision waits, bounded by its own deadline,
  * until the facts observed before it for its peer are delivered: it never overtakes the trigger sent before it.
- * A fact Temporal refuses (rather than cannot be reached for) 5 times in a row goes to a dead-letter file
+ * Seen facts next to each other in the outbox go as one batch (one signal, up to {@link MAX_SEEN_PER_SIGNAL} rows);
+ * a batch Temporal refuses is sent again one fact at a time, so only the refused fact is set aside. A fact Temporal refuses (rather than cannot be reached for) 5 times in a row goes to a dead-letter file
  * (dead-facts.ts) so the facts behind it move on.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,9 +15,9 @@ import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 import { deadFactsPath, moveToDeadFacts } from './dead-facts.ts';
-import { FactsPendingError, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
+import { FactsPendingError, MAX_SEEN_PER_SIGNAL, outgoing, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
 
-export { FACT_SHAPE, FactsPendingError, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
+export { FACT_SHAPE, FactsPendingError, MAX_SEEN_PER_SIGNAL, type DeliverFact, type FactEntry, type GateFact, type OutgoingFact, type SeenBatch } from './fact-entry.ts';
 
 const REJECTED_ATTEMPTS = 5;
 const unreachable = (err: unknown) => !(err instanceof TemporalCallError && err.kind === 'rejected');
@@ -112,6 +113,7 @@ export class GateFacts {
 
   async #deliverLoop(): Promise<void> {
     let rejected = 0;
+    let singlesLeft = 0; // facts of a refused batch, sent again one at a time
     while (this.#running) {
       const outbox = this.#outbox as Outbox<FactEntry>;
       await this.#io;
@@ -121,17 +123,23 @@ export class GateFacts {
         await this.#newFact.wait(1, null);
         continue;
       }
-      const chunk = await this.#serial(() => outbox.read(1, Number.POSITIVE_INFINITY));
+      const chunk = await this.#serial(() => outbox.read(singlesLeft > 0 ? 1 : MAX_SEEN_PER_SIGNAL, Number.POSITIVE_INFINITY));
       if (chunk.unreadable > 0) this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable gate outbox lines skipped (torn write)');
-      const entry = chunk.entries[0];
-      if (entry !== undefined) {
+      const entry = chunk.entries.at(-1);
+      const fact = outgoing(chunk.entries);
+      if (entry !== undefined && fact !== null) {
         try {
-          await this.deliver(entry.fact, Date.now() + this.options.sendTimeoutMs);
+          await this.deliver(fact, Date.now() + this.options.sendTimeoutMs);
           this.#failures = 0;
           rejected = 0;
         } catch (err) {
           this.#failures += 1;
           rejected = unreachable(err) ? 0 : rejected + 1;
+          if (!unreachable(err) && chunk.entries.length > 1) {
+            singlesLeft = chunk.entries.length; // refused: its facts one at a time, so the refused one alone is set aside
+            rejected = 0;
+            continue;
+          }
           if (rejected < REJECTED_ATTEMPTS) {
             if (this.#failures === 1 || this.#failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, attempts: this.#failures, err }, 'gate fact not delivered; it waits in the outbox');
             if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
@@ -145,6 +153,7 @@ export class GateFacts {
         }
       }
       await this.#serial(() => outbox.commit(chunk.nextOffset));
+      singlesLeft = Math.max(0, singlesLeft - chunk.entries.length);
       this.#progress(entry?.run === this.#run ? entry.seq : this.#delivered, entry?.run === this.#run || outbox.isEmpty);
     }
   }

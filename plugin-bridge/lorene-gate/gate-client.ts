@@ -117,10 +117,13 @@ export class GateClient {
     );
   }
 
-  /** Queues a `seen_messages` row on the channel's seen-ledger workflow; `gatewayId` names the ledger's host. */
-  seen(row: SeenOp, dbPath: string, deadline: number, gatewayId?: string): Promise<void> {
+  /**
+   * Queues `seen_messages` rows (a batch from the fact outbox) on the channel's seen-ledger workflow: one signal;
+   * `gatewayId` names the ledger's host.
+   */
+  seen(rows: readonly SeenOp[], dbPath: string, deadline: number, gatewayId?: string): Promise<void> {
     const { channel, taskQueue } = this.options;
-    const event: SeenMessagesEvent = { dbPath, ...(gatewayId !== undefined && { gatewayId }), rows: [row] };
+    const event: SeenMessagesEvent = { dbPath, ...(gatewayId !== undefined && { gatewayId }), rows: [...rows] };
     const workflowId = seenLedgerWorkflowId(channel, gatewayId);
     return this.chain.run(workflowId, () =>
       this.bridge.call('lorene-gate.seen', deadline, (client) =>

@@ -29,7 +29,7 @@ import { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { WorkerVersionCheck } from '../shared/version-check.ts';
 import { resolveDbPath } from './config.ts';
 import { GateDecisions } from './decision.ts';
-import { FACT_SHAPE, GateFacts, type GateFact } from './facts.ts';
+import { FACT_SHAPE, GateFacts, type OutgoingFact } from './facts.ts';
 import { GateClient } from './gate-client.ts';
 import { classifyInbound } from './inbound.ts';
 import { loadGateConfig } from './load-config.ts';
@@ -61,10 +61,10 @@ function register(api: PluginApi): void {
   const bridge = new TemporalBridge(config.temporal);
   const versionCheck = new WorkerVersionCheck({ bridge, taskQueue: config.taskQueue, log });
   const gate = new GateClient(bridge, new KeyedChain(config.maxQueuedPerPeer), { channel: config.channel, taskQueue: config.taskQueue });
-  const deliver = (fact: GateFact, deadline: number): Promise<void> => {
+  const deliver = (fact: OutgoingFact, deadline: number): Promise<void> => {
     if (fact.kind === 'trigger') return gate.trigger(fact.peer, fact.trigger, deadline, hookSpanAttributes('lorene-gate', 'message_received', {}, fact.peer));
     if (fact.kind === 'abandon') return gate.abandon(fact.peer, fact.abandon, deadline);
-    return gate.seen(fact.row, fact.dbPath, deadline, fact.gatewayId);
+    return gate.seen(fact.rows, fact.dbPath, deadline, fact.gatewayId);
   };
   const facts = new GateFacts(deliver, log, { sendTimeoutMs: FACT_SEND_TIMEOUT_MS, retryIntervalMs: FACT_RETRY_INTERVAL_MS });
   let runtime: GateRuntimeConfig | null = null;

@@ -7,6 +7,7 @@ import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError } from '@t
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
+import { bridgeGrpcInterceptors } from './grpc-retry.ts';
 import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
 import { bridgeTracing, type BridgeTracing } from './deferred-tracing.ts';
 import type { SpanAttributes } from './span-attributes.ts';
@@ -69,7 +70,8 @@ export class TemporalBridge {
     if (this.#connection !== null) return;
     const env = loadClientConnectConfig(this.settings.profile === undefined ? {} : { profile: this.settings.profile });
     const address = this.settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
-    this.#connection = Connection.lazy({ ...env.connectionOptions, address });
+    // Calls turned away by a run closing for continue-as-new are sent again within milliseconds (grpc-retry.ts).
+    this.#connection = Connection.lazy({ ...env.connectionOptions, address, interceptors: bridgeGrpcInterceptors() });
     this.#stopping = new AbortController();
     const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
     this.#tracing = bridgeTracing(this.settings.tracing, process.env);

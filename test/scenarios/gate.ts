@@ -174,10 +174,28 @@ export const gateScenarios: readonly Scenario[] = [
     name: 'gate-seen-ledger',
     async run(ctx) {
       const row = (id: string): SeenOp => ({ op: 'seen', channel: CHANNEL, messageId: id, sender: '+15550002', peer: '+15550003', at: Date.now() });
-      await ctx.gate.seen(row('seen-1'), ctx.dbPath, deadline());
-      await ctx.gate.seen(row('seen-2'), ctx.dbPath, deadline());
+      await ctx.gate.seen([row('seen-1')], ctx.dbPath, deadline());
+      await ctx.gate.seen([row('seen-2')], ctx.dbPath, deadline());
       await sleep(500);
       return { workflowId: seenLedgerWorkflowId(CHANNEL) };
+    },
+  },
+  {
+    // Since the bridge batches seen facts from its outbox (issue 14): one signal carries many rows, an old
+    // bridge's single-row signal still arrives, and a row delivered again (at least once) is written once.
+    name: 'gate-seen-batch',
+    async run(ctx) {
+      const channel = 'telegram';
+      const row = (id: string): SeenOp => ({ op: 'seen', channel, messageId: id, sender: '+15550002', peer: '+15550003', at: Date.now() });
+      const seen = (ids: readonly string[]) => ctx.client.workflow.signalWithStart('gateSeenLedgerWorkflow', {
+        workflowId: seenLedgerWorkflowId(channel), taskQueue: 'openclaw-temporal', args: [{ channel }],
+        signal: seenMessagesSignal, signalArgs: [{ dbPath: ctx.dbPath, rows: ids.map(row) }],
+      });
+      await seen(['batch-1', 'batch-2', 'batch-3']);
+      await seen(['single-1']);
+      await seen(['batch-3', 'batch-4', 'batch-5']);
+      await sleep(500);
+      return { workflowId: seenLedgerWorkflowId(channel) };
     },
   },
   {

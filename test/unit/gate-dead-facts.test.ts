@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { countDeadFacts, gateDeadFactsPath } from '../../plugin-bridge/lorene-gate/dead-facts.ts';
-import { FACT_SHAPE, GateFacts, type GateFact } from '../../plugin-bridge/lorene-gate/facts.ts';
+import { FACT_SHAPE, GateFacts, type GateFact, type OutgoingFact } from '../../plugin-bridge/lorene-gate/facts.ts';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
@@ -27,7 +27,7 @@ const trigger = (messageId: string): GateFact => ({
   peer: '+49a',
   trigger: { messageId, sender: '+1555', text: 'friday: hi', body: 'hi', receivedAt: 1, observedAt: 1, factId: `f-${messageId}`, config: CONFIG },
 });
-const idOf = (fact: GateFact) => (fact.kind === 'trigger' ? fact.trigger.messageId : fact.kind);
+const idOf = (fact: GateFact | OutgoingFact) => (fact.kind === 'trigger' ? fact.trigger.messageId : fact.kind);
 
 test('a fact Temporal refuses 5 times goes to the dead-letter file; the facts behind it are delivered; ops status counts it', async () => {
   const stateDir = mkdtempSync(join(root, 'state-'));
@@ -35,7 +35,7 @@ test('a fact Temporal refuses 5 times goes to the dead-letter file; the facts be
   const log = createBridgeLogger({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => void errors.push(m) }, { plugin: 'lorene-gate' }, false);
   const attempts = new Map<string, number>();
   const delivered: string[] = [];
-  const deliver = async (fact: GateFact) => {
+  const deliver = async (fact: OutgoingFact) => {
     attempts.set(idOf(fact), (attempts.get(idOf(fact)) ?? 0) + 1);
     if (idOf(fact) === 'poison') throw new TemporalCallError('lorene-gate.trigger', 'rejected', 'payload codec failed');
     delivered.push(idOf(fact));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { FACT_SHAPE, FactsPendingError, GateFacts, type GateFact } from '../../plugin-bridge/lorene-gate/facts.ts';
+import { FACT_SHAPE, FactsPendingError, GateFacts, MAX_SEEN_PER_SIGNAL, type GateFact, type OutgoingFact } from '../../plugin-bridge/lorene-gate/facts.ts';
 import { passKeyOf, PayloadPasses } from '../../plugin-bridge/lorene-gate/payload-gate.ts';
 import { createBridgeLogger } from '../../plugin-bridge/shared/bridge-logger.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
@@ -29,8 +29,8 @@ const trigger = (peer: string, messageId: string): GateFact => ({
 });
 
 function harness(dir: string) {
-  const temporal = { up: false, delivered: [] as GateFact[] };
-  const deliver = async (fact: GateFact) => {
+  const temporal = { up: false, delivered: [] as OutgoingFact[] };
+  const deliver = async (fact: OutgoingFact) => {
     await sleep(5);
     if (!temporal.up) throw new TemporalCallError('lorene-gate.trigger', 'unavailable', 'connection refused');
     temporal.delivered.push(fact);
@@ -72,7 +72,7 @@ describe('GateFacts', () => {
     await facts.afterFactsOf('+49other', Date.now() + 100); // nothing pending for another peer
     temporal.up = true;
     await facts.afterFactsOf('+49a', Date.now() + 5000);
-    assert.deepEqual(temporal.delivered.map((f) => (f.kind === 'trigger' ? f.trigger.messageId : f.kind)), ['t1', 'seen', 't2']);
+    assert.deepEqual(temporal.delivered.map((f) => (f.kind === 'trigger' ? f.trigger.messageId : f.kind)), ['t1', 'seen-batch', 't2']);
     await eventually('outbox removed', () => (outbox.isEmpty ? true : undefined));
     await facts.stop();
   });
@@ -90,6 +90,55 @@ describe('GateFacts', () => {
     await second.facts.afterFactsOf('+49b', Date.now() + 5000);
     assert.deepEqual(second.temporal.delivered.map((f) => f.kind === 'trigger' && f.trigger.messageId), ['before-restart']);
     await second.facts.stop();
+  });
+});
+
+describe('GateFacts: seen facts in batches', () => {
+  const seen = (messageId: string, dbPath = '/srv/gate.db', gatewayId?: string): GateFact => ({ kind: 'seen', dbPath, ...(gatewayId !== undefined && { gatewayId }), row: { op: 'seen', channel: 'whatsapp', messageId, sender: '+1', peer: '+2', at: 1 } });
+  const ids = (f: OutgoingFact) => (f.kind === 'seen-batch' ? f.rows.map((r) => r.messageId) : f.kind === 'trigger' ? [f.trigger.messageId] : [f.kind]);
+
+  test('seen facts waiting together go as one delivery per MAX_SEEN_PER_SIGNAL rows, in order, each once; a trigger or another ledger (file or host) ends a batch', async () => {
+    const dir = mkdtempSync(join(root, 'batch-'));
+    const { temporal, facts, outbox } = harness(dir);
+    await facts.start(outbox);
+    const n = 2 * MAX_SEEN_PER_SIGNAL + 50;
+    for (let i = 0; i < n; i += 1) await facts.record(seen(`s${i}`));
+    await facts.record(trigger('+49c', 't-mid'));
+    await facts.record(seen('after-trigger'));
+    await facts.record(seen('other-ledger', '/srv/other.db'));
+    await facts.record(seen('east-1', '/srv/other.db', 'east'));
+    await facts.record(seen('east-2', '/srv/other.db', 'east'));
+    temporal.up = true;
+    await eventually('all delivered', () => (outbox.isEmpty ? true : undefined));
+    await facts.stop();
+    const deliveries = temporal.delivered.map(ids);
+    assert.deepEqual(deliveries.map((d) => d.length), [MAX_SEEN_PER_SIGNAL, MAX_SEEN_PER_SIGNAL, 50, 1, 1, 1, 2], 'ceil(n / batch) deliveries for the seen run');
+    assert.deepEqual(deliveries.flat(), [...Array.from({ length: n }, (_, i) => `s${i}`), 't-mid', 'after-trigger', 'other-ledger', 'east-1', 'east-2'], 'in order, each once');
+    const [other, east] = temporal.delivered.slice(-2);
+    assert.ok(other?.kind === 'seen-batch' && other.dbPath === '/srv/other.db' && other.gatewayId === undefined);
+    assert.ok(east?.kind === 'seen-batch' && east.dbPath === '/srv/other.db' && east.gatewayId === 'east', 'the same file on another host is another ledger');
+  });
+
+  test('a batch Temporal refuses is sent again one fact at a time: only the refused fact is set aside', async () => {
+    const dir = mkdtempSync(join(root, 'refused-'));
+    const delivered: string[] = [];
+    const attempts: number[] = [];
+    const deliver = async (fact: OutgoingFact) => {
+      const rows = ids(fact);
+      attempts.push(rows.length);
+      if (rows.includes('poison')) throw new TemporalCallError('lorene-gate.seen', 'rejected', 'payload codec failed');
+      delivered.push(...rows);
+    };
+    const facts = new GateFacts(deliver, quiet, { sendTimeoutMs: 1000, retryIntervalMs: 10 });
+    const outbox = new Outbox(join(dir, 'lorene-gate', 'outbox.jsonl'), 1024 * 1024, FACT_SHAPE);
+    await outbox.open();
+    for (const [seq, id] of ['a', 'poison', 'b'].entries()) await outbox.append([{ run: 'earlier', seq: seq + 1, fact: seen(id) }]);
+    await facts.start(outbox);
+    await eventually('all handled', () => (outbox.isEmpty ? true : undefined));
+    await facts.stop();
+    assert.deepEqual(delivered, ['a', 'b'], 'the facts around the refused one are delivered, once');
+    assert.equal(attempts[0], 3, 'first as one batch');
+    assert.ok(attempts.slice(1).every((n) => n === 1), 'then one at a time');
   });
 });
 

@@ -86,8 +86,8 @@ describe('gate ledger dead letters (real dev server)', () => {
   test('the channel seen-ledger: a failing ledger keeps the rows waiting, says so, and writes them once it is fixed', async () => {
     const ledger = refusingLedger(join(stack.dir, 'refusing-seen.db'));
     const row = (messageId: string) => ({ op: 'seen' as const, channel: CHANNEL, messageId, sender: '+15550009', peer: '+15550010', at: Date.now() });
-    await stack.gate.seen(row('seen-dl-1'), ledger.path, soon());
-    await stack.gate.seen(row('seen-dl-2'), ledger.path, soon());
+    await stack.gate.seen([row('seen-dl-1')], ledger.path, soon());
+    await stack.gate.seen([row('seen-dl-2')], ledger.path, soon());
     const seenLedger = stack.env.client.workflow.getHandle(seenLedgerWorkflowId(CHANNEL));
     const details = async () => (await seenLedger.query(workflowMetadataQuery)).currentDetails ?? '';
     await eventually('the failure shown', async () => (new RegExp(`LEDGER failing since .*${REFUSAL}.*next try`).test(await details()) ? true : undefined), 30_000);

@@ -143,8 +143,8 @@ describe('gate workflow (real dev server)', () => {
   });
 
   test('non-trigger inbound messages are recorded by the channel seen-ledger workflow', async () => {
-    await stack.gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
-    await stack.gate.seen({ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }, dbPath, soon());
+    await stack.gate.seen([{ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }], dbPath, soon());
+    await stack.gate.seen([{ op: 'seen', channel: CHANNEL, messageId: 'plain-1', sender: '+15550009', peer: '+15550010', at: Date.now() }], dbPath, soon());
     const rows = await eventually('seen row', () => {
       const r = ledger<{ triggered: number }>('SELECT triggered FROM seen_messages WHERE message_id = ?', 'plain-1');
       return r.length === 1 ? r : undefined;

@@ -50,7 +50,7 @@ async function sendFrom(host: Host) {
   const peer = `+4915${host === 'east' ? 1 : 2}0000${String(round).padStart(3, '0')}`;
   const records = [record(`${tag}-a`), record(`${tag}-b`)];
   await gate.trigger(peer, { messageId: `m-${tag}`, sender: '+15550001', text: 'friday: dinner?', body: 'dinner?', receivedAt: Date.now(), config: config(host) }, soon());
-  await gate.seen({ op: 'seen', channel: CHANNEL, messageId: `s-${tag}`, sender: '+15550009', peer, at: Date.now() }, files(host).gate, soon(), host);
+  await gate.seen([{ op: 'seen', channel: CHANNEL, messageId: `s-${tag}`, sender: '+15550009', peer, at: Date.now() }], files(host).gate, soon(), host);
   await usage.send(`agent-${host}`, { dbPath: files(host).usage, gatewayId: host, records }, soon());
   return { host, peer, requestId: `${CHANNEL}:m-${tag}`, seenId: `s-${tag}`, usageIds: records.map((r) => r.requestId) };
 }
