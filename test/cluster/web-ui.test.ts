@@ -27,7 +27,8 @@ const PEER = '+4915210000099';
 /** Not running here: the UI server only hands it to the browser. */
 const CODEC_ENDPOINT = 'http://127.0.0.1:8234';
 
-const tmp = tempDir('cluster-web-ui');
+/** Made in `before`: a skipped suite runs no hooks, so it would never be removed. */
+let tmp: ReturnType<typeof tempDir> | null = null;
 let cluster: Cluster | null = null;
 let env: TestWorkflowEnvironment | null = null;
 let workers: RunningWorkers | null = null;
@@ -53,6 +54,7 @@ describe('the native cluster serves the Web UI (npm run cluster)', { skip: uiSer
     const missing = clusterMissing();
     if (missing !== null) throw new Error(missing);
     Runtime.install({ logger: new DefaultLogger('WARN') });
+    tmp = tempDir('cluster-web-ui');
     uiPort = await freePort();
     cluster = await startTestCluster(tmp.dir, { ui: { port: uiPort, codecEndpoint: CODEC_ENDPOINT } });
     env = await TestWorkflowEnvironment.createFromExistingServer({ address: cluster.address, namespace: cluster.namespace, client: { dataConverter: payloadDataConverter() } });
@@ -66,11 +68,11 @@ describe('the native cluster serves the Web UI (npm run cluster)', { skip: uiSer
     await workers?.stop();
     await env?.teardown();
     await cluster?.stop();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   test('a gate workflow started through the bridge is listed by the UI server, with its type, from the cluster', async () => {
-    assert.ok(bridge && cluster);
+    assert.ok(bridge && cluster && tmp);
     assert.equal(cluster.uiUrl, `http://127.0.0.1:${uiPort}`);
     const gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
     const config = { armTtlMs: 600_000, maxUsesPerArm: 3, missedResponseTtlMs: 600_000, dbPath: join(tmp.dir, 'lorene-gate.db') };
