@@ -1,12 +1,14 @@
 // What `npm run cluster` needs on this machine, found or built once: the Temporal server and its SQL schema tool
 // (built from the Go module registry into the cache, like the CLI), and PostgreSQL's binaries (Debian's
-// `postgresql`) unless OPENCLAW_CLUSTER_POSTGRES names an existing PostgreSQL. Plain JS: it runs in the bootstrap.
+// `postgresql`) unless OPENCLAW_CLUSTER_POSTGRES names an existing PostgreSQL; the Web UI server too when it builds
+// (optional: without it the cluster runs without a UI). Plain JS: it runs in the bootstrap.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { POSTGRES_MAJOR, TEMPORAL_SERVER_VERSION, cachedTemporalServerDir } from './paths.mjs';
+import { POSTGRES_MAJOR, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION, cachedTemporalServerDir, cachedTemporalUiDir } from './paths.mjs';
 
 const MODULE = 'go.temporal.io/server';
+const UI_PACKAGE = `github.com/temporalio/ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`;
 
 /** Whether `path` is a file this process may execute. */
 export function isExecutable(path) {
@@ -67,7 +69,12 @@ export async function ensureClusterTools({ log, run, BootstrapError }) {
     if (copied.status !== 0) throw new BootstrapError(`cannot copy the server's SQL schema files: ${copied.stderr}`);
   }
   log(`Temporal server v${TEMPORAL_SERVER_VERSION} ready: ${tools.server}`);
-  if (process.env.OPENCLAW_CLUSTER_POSTGRES) return;
+  if (!process.env.OPENCLAW_CLUSTER_POSTGRES) checkPostgres(BootstrapError);
+  await ensureUiServer({ log, run });
+}
+
+/** The PostgreSQL binaries a private PostgreSQL needs, and a user to run it as when we are root. */
+function checkPostgres(BootstrapError) {
   if (findPostgresBin() === null) {
     throw new BootstrapError(
       `PostgreSQL is not installed. Install it (Debian: apt-get install -y postgresql; PostgreSQL ${POSTGRES_MAJOR} is what the cluster is tested with), ` +
@@ -78,6 +85,43 @@ export async function ensureClusterTools({ log, run, BootstrapError }) {
   if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) {
     throw new BootstrapError('running as root, PostgreSQL must run as another user and there is no "postgres" user: install Debian\'s postgresql package (it creates one), or run as a normal user.');
   }
+}
+
+/** The Web UI server binary (`temporal-ui-server`, its assets embedded) in the cache. */
+export function uiServerPath(env = process.env) {
+  return join(cachedTemporalUiDir(env), 'temporal-ui-server');
+}
+
+/** Why the cluster has no Web UI, with how to get one, or null when the UI server is built. */
+export function uiServerMissing(env = process.env) {
+  const path = uiServerPath(env);
+  if (isExecutable(path)) return null;
+  return `the Temporal Web UI server v${TEMPORAL_UI_VERSION} is not built (${path}): \`node scripts/bootstrap.mjs --cluster\` builds it with Go >= 1.26 (go install ${UI_PACKAGE}, about 2 minutes)`;
+}
+
+/** Builds the Web UI server once (nice'd). Never fails the bootstrap: the cluster runs without a UI, and this says why. */
+async function ensureUiServer({ log, run }) {
+  const target = uiServerPath();
+  const without = (why) => log(`no Web UI for the cluster (it runs without one): ${why}`);
+  if (!isExecutable(target)) {
+    const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+    if (go.status !== 0) return without(`Go is not installed to build the Temporal UI server v${TEMPORAL_UI_VERSION}; install Go >= 1.26 and run this again`);
+    const dir = cachedTemporalUiDir();
+    const staging = `${dir}.partial`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    log(`building the Temporal Web UI server v${TEMPORAL_UI_VERSION} with ${go.stdout.trim()} (once; about 2 minutes) into ${dir}`);
+    try {
+      await run('nice', ['-n', '10', 'go', 'install', UI_PACKAGE], { env: { ...process.env, GOBIN: staging }, what: `go install ${UI_PACKAGE}` });
+    } catch (err) {
+      rmSync(staging, { recursive: true, force: true });
+      return without(`${err.message}; the build needs the Go module proxy (GOPROXY=${process.env.GOPROXY ?? 'default'}) and Go >= 1.26 — fix that and run this again`);
+    }
+    renameSync(join(staging, 'server'), join(staging, 'temporal-ui-server'));
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
+  }
+  log(`Temporal Web UI server v${TEMPORAL_UI_VERSION} ready: ${target}`);
 }
 
 /** The server module's SQL schema files (`postgresql/v12/{temporal,visibility}/versioned`), from the Go module cache. */

@@ -32,3 +32,11 @@ export const POSTGRES_MAJOR = 15;
 export function cachedTemporalServerDir(env = process.env) {
   return join(cacheRoot(env), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 }
+
+/** Temporal Web UI server release the native cluster builds (github.com/temporalio/ui-server), and docker-compose.yml's `temporalio/ui` tag. */
+export const TEMPORAL_UI_VERSION = '2.49.1';
+
+/** Where the bootstrap keeps the Web UI server (`temporal-ui-server`, the UI's assets embedded). */
+export function cachedTemporalUiDir(env = process.env) {
+  return join(cacheRoot(env), `temporal-ui-${TEMPORAL_UI_VERSION}`);
+}

@@ -1,17 +1,19 @@
 /**
  * A Temporal cluster on PostgreSQL, run natively: PostgreSQL (private, or an existing one), the schema setup, the
  * Temporal server from its PostgreSQL configuration — all four services in one process, or one process per service
- * (`separate`) so a test can restart the history service alone — and the namespace with our search attributes.
+ * (`separate`) so a test can restart the history service alone — the namespace with our search attributes, and
+ * on request the Web UI (when the bootstrap could build it; otherwise the cluster runs without one and says why).
  * `npm run cluster` and the cluster variants of the tests both start it from here.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterToolPaths, findPostgresBin } from '../cluster-tools.mjs';
+import { clusterToolPaths, findPostgresBin, uiServerMissing } from '../cluster-tools.mjs';
 import { TEMPORAL_SERVER_VERSION, temporalCliPath } from '../paths.mjs';
 import { ClusterError, freePort, portOpen, startChild, waitReady, type Child } from './child.ts';
 import { externalPostgres, startPostgres, type Postgres } from './postgres.ts';
 import { DEFAULT_PORTS, SERVICES, writeServerConfig, type ServerPorts, type Service } from './server-config.ts';
 import { createNamespace, setupSchema } from './setup.ts';
+import { startUi, type RunningUi, type UiOptions } from './ui.ts';
 
 export interface ClusterOptions {
   /** Folder for PostgreSQL's data (`postgres/`), the server config and the logs (`logs/`). */
@@ -24,6 +26,8 @@ export interface ClusterOptions {
   readonly frontendPort?: number;
   /** @default "default" */
   readonly namespace?: string;
+  /** The Web UI on this port and codec endpoint, if its server is built (`Cluster.uiMissing` says why not). @default none */
+  readonly ui?: UiOptions;
   /** Progress lines (`npm run cluster` prints them). */
   readonly progress?: (message: string) => void;
 }
@@ -35,6 +39,10 @@ export interface Cluster {
   readonly postgres: Postgres;
   readonly separate: boolean;
   readonly logDir: string;
+  /** The Web UI's URL, or null (none asked for, or none built). */
+  readonly uiUrl: string | null;
+  /** Why a Web UI that was asked for is not running, with how to get it; null otherwise. */
+  readonly uiMissing: string | null;
   /** The process id of the frontend (of the whole server when it runs as one process). */
   frontendPid(): number | undefined;
   /** Stops the Temporal services (PostgreSQL keeps running). */
@@ -70,6 +78,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const ports = await allocatePorts(options);
   if (await portOpen('127.0.0.1', ports.frontend.grpc)) {
     throw new ClusterError(`port 127.0.0.1:${ports.frontend.grpc} is already in use — is another Temporal server running? Stop it, or point TEMPORAL_ADDRESS at it`);
+  }
+  const uiMissing = options.ui === undefined ? null : uiServerMissing();
+  if (options.ui !== undefined && uiMissing === null && (await portOpen('127.0.0.1', options.ui.port))) {
+    throw new ClusterError(`port 127.0.0.1:${options.ui.port} (the Web UI) is already in use — is docker compose's temporal-ui running? Stop it, or set OPENCLAW_TEMPORAL_UI_PORT`);
   }
 
   let postgres = externalPostgres();
@@ -114,6 +126,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 
   const address = `127.0.0.1:${ports.frontend.grpc}`;
+  let ui: RunningUi | null = null;
   try {
     progress('creating and migrating the temporal and temporal_visibility databases (deploy/temporal/setup-postgres.sh)');
     await setupSchema(pg, tools, join(logDir, 'schema.log'));
@@ -121,7 +134,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await startTemporal();
     progress(`creating namespace ${namespace} and registering our search attributes (deploy/temporal/create-namespace.sh)`);
     await createNamespace(address, namespace, temporalCliPath(), join(logDir, 'namespace.log'));
+    if (options.ui !== undefined && uiMissing === null) {
+      progress(`starting the Web UI on http://127.0.0.1:${options.ui.port}, codec endpoint ${options.ui.codecEndpoint || '(none)'}`);
+      ui = await startUi(options.dir, logDir, address, namespace, options.ui);
+    }
   } catch (err) {
+    await ui?.stop();
     await stopTemporal();
     await pg.stop();
     throw err;
@@ -132,6 +150,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     postgres: pg,
     separate,
     logDir,
+    uiUrl: ui?.url ?? null,
+    uiMissing,
     frontendPid: () => children.get('frontend')?.process.pid,
     stopTemporal,
     startTemporal,
@@ -145,6 +165,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await pg.start();
     },
     async stop() {
+      await ui?.stop();
       await stopTemporal();
       await pg.stop();
     },

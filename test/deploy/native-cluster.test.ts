@@ -1,15 +1,17 @@
 // docker-compose.yml and the native cluster (`npm run cluster`, scripts/cluster/) must stay one topology: the same
 // Temporal server release and PostgreSQL major, the same one-shot scripts for the schema and for the namespace and
-// search attributes, the same dynamic config file, history shard count, databases and retention. The native run
+// search attributes, the same dynamic config file, history shard count, databases and retention, and the same Web UI
+// release, port and codec endpoint variable. The native run
 // proves them on this machine (test/cluster/), so a drift here would ship an untested Docker setup.
 // Skips, saying why, without docker-compose (like compose.test.ts).
 import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { POSTGRES_MAJOR, TEMPORAL_SERVER_VERSION } from '../../scripts/paths.mjs';
+import { POSTGRES_MAJOR, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../scripts/paths.mjs';
 import { DYNAMIC_CONFIG_FILE, HISTORY_SHARDS, serverConfig, DEFAULT_PORTS } from '../../scripts/cluster/server-config.ts';
 import { NAMESPACE_RETENTION, SETUP_SCRIPTS, searchAttributeList } from '../../scripts/cluster/setup.ts';
-import { composeConfig, composeMissing, mounts, REPO, type ComposeConfig, type ComposeService } from './compose-config.ts';
+import { DEFAULT_CODEC_ENDPOINT, DEFAULT_UI_PORT, uiOptionsFromEnv } from '../../scripts/cluster/ui.ts';
+import { composeConfig, composeMissing, mounts, publishedPorts, REPO, type ComposeConfig, type ComposeService } from './compose-config.ts';
 
 const tag = (s: ComposeService) => s.image?.split(':')[1] ?? '';
 /** The repository file a service runs as `/openclaw-temporal/<script>` (./deploy/temporal mounted there). */
@@ -61,5 +63,22 @@ describe('docker-compose.yml and the native cluster do not drift apart', { skip:
     assert.equal(native.dynamicConfigClient.filepath, DYNAMIC_CONFIG_FILE);
     assert.equal(Number(temporal.environment?.NUM_HISTORY_SHARDS), HISTORY_SHARDS);
     assert.equal(native.persistence.numHistoryShards, HISTORY_SHARDS);
+  });
+
+  test(`the same Web UI release (${TEMPORAL_UI_VERSION}) on the same port (${DEFAULT_UI_PORT})`, () => {
+    const ui = service('temporal-ui');
+    assert.equal(tag(ui), TEMPORAL_UI_VERSION, "compose's temporalio/ui tag is the UI server release the bootstrap builds");
+    assert.deepEqual(publishedPorts(ui), [DEFAULT_UI_PORT]);
+  });
+
+  test('the same codec endpoint variable (OPENCLAW_TEMPORAL_CODEC_ENDPOINT), defaulting to the local codec server', () => {
+    const endpoint = 'http://codec.example.test:9443';
+    const set = composeConfig('docker-compose.yml', { OPENCLAW_TEMPORAL_CODEC_ENDPOINT: endpoint });
+    assert.equal(set.services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT, endpoint);
+    assert.equal(uiOptionsFromEnv({ OPENCLAW_TEMPORAL_CODEC_ENDPOINT: endpoint }).codecEndpoint, endpoint);
+    const composeDefault = new URL(String(service('temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT));
+    const nativeDefault = new URL(DEFAULT_CODEC_ENDPOINT);
+    assert.equal(composeDefault.port, nativeDefault.port, "both default to the codec server's port");
+    for (const url of [composeDefault, nativeDefault]) assert.ok(['localhost', '127.0.0.1'].includes(url.hostname), `${url.href} is on this machine`);
   });
 });
