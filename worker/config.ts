@@ -115,7 +115,7 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, defaults: { dataDir: s
     codecServer: {
       host: env.OPENCLAW_TEMPORAL_CODEC_HOST || '127.0.0.1',
       port: env.OPENCLAW_TEMPORAL_CODEC_PORT === '0' ? 0 : positiveInt(env, 'OPENCLAW_TEMPORAL_CODEC_PORT', 8234),
-      allowedOrigins: (env.OPENCLAW_TEMPORAL_CODEC_ORIGINS || 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((o) => o.trim()).filter(Boolean),
+      allowedOrigins: (env.OPENCLAW_TEMPORAL_CODEC_ORIGINS || 'http://127.0.0.1:8233,http://localhost:8233,http://127.0.0.1:8080,http://localhost:8080').split(',').map((o) => o.trim()).filter(Boolean),
       token: env.OPENCLAW_TEMPORAL_CODEC_TOKEN || null,
     },
     sqliteDurability,
