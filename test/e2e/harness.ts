@@ -66,6 +66,12 @@ export interface E2EStack {
   /** SIGTERM (the gateway's own shutdown path), then a fresh `gateway run` on the same state dir. */
   restartGateway(): Promise<string>;
   /**
+   * Waits until neither the model nor the gateway log has changed for `quietMs` (at most `maxMs`): an agent run still
+   * preparing holds every plugin's instance, and OpenClaw 2026.9.6's stop drain does not count it, so a SIGTERM then
+   * ends in "forced retirement" whatever the plugins do. A test of the plugins' stop path waits for this first.
+   */
+  quiesce(quietMs: number, maxMs: number): Promise<void>;
+  /**
    * `openclaw gateway restart` (OpenClaw's restart path: a restart intent, then a signal to the running gateway, which
    * shuts down with reason "restart" and starts again in the same process); resolves once it is ready again.
    */
@@ -219,6 +225,17 @@ export async function startStack(prefix: string, respond: Responder, options: St
       const body = (await response.json()) as { choices?: Array<{ message?: { content?: string } }>; error?: { message?: string } };
       if (!response.ok) throw new Error(`chat ${sessionKey}: HTTP ${response.status} ${body.error?.message ?? ''}`);
       return body.choices?.[0]?.message?.content ?? '';
+    },
+    async quiesce(quietMs, maxMs) {
+      const mark = () => `${stack.model.calls.length}/${stack.gateway.output().length}`;
+      const until = Date.now() + maxMs;
+      let last = mark();
+      let since = Date.now();
+      while (Date.now() < until && Date.now() - since < quietMs) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const now = mark();
+        if (now !== last) [last, since] = [now, Date.now()];
+      }
     },
     async restartGateway() {
       const how = await stack.gateway.stop(STOP_TIMEOUT_MS);

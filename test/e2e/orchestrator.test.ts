@@ -28,7 +28,7 @@ const TASK = 'TASK-ALPHA: compare the two release notes';
 const WORKER_A = { task: 'WORKER-A: summarise release notes one', label: 'notes-one' };
 const WORKER_B = { task: 'WORKER-B: summarise release notes two', label: 'notes-two' };
 const SUMMARY = 'SUMMARY-OMEGA: both release notes compared';
-const RETRY_BACKOFF_MS = 30_000;
+const RETRY_BACKOFF_MS = 90_000;
 
 let stack: E2EStack;
 let telegram: FakeTelegram;
@@ -145,9 +145,12 @@ test('front → orchestrator bound → exec blocked twice, allowed → two worke
   assert.match(execResults[1] ?? '', /blocked attempt 2/, `exec attempt 2 blocked${why()}`);
   assert.doesNotMatch(execResults[2] ?? '', /blocked attempt/, `exec attempt 3 allowed${why()}`);
   assert.ok(Object.values(beforeRestart.blockedAttempts).some((n) => n >= 2), `the exec counter is kept: ${JSON.stringify(beforeRestart.blockedAttempts)}`);
-  assert.deepEqual(retryDeliveryViolations(stack.model.calls, 1, 0), [], 'the retry is still waiting for its backoff');
 
-  // Issue 9 acceptance: SIGTERM through OpenClaw's shutdown (its drain fires session_end "shutdown"), then a start.
+  // Issue 9 acceptance: SIGTERM through OpenClaw's shutdown (its drain fires session_end "shutdown"), then a start —
+  // once the turns the worker's end started are over (a run still preparing would make OpenClaw itself retire
+  // every plugin by force, token-audit included; see quiesce).
+  await stack.quiesce(10_000, 45_000);
+  assert.deepEqual(retryDeliveryViolations(stack.model.calls, 1, 0), [], 'the retry is still waiting for its backoff');
   const restartAt = stack.model.calls.length;
   const stoppedGateway = stack.gateway;
   const stopped = await stack.restartGateway();
