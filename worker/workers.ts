@@ -3,51 +3,23 @@
  * task queues — the fixed one and/or this host's `openclaw-temporal-ledger/<gatewayId>` — so each ledger file has
  * exactly one writer host). Tests and the entrypoints share this.
  */
-import { fileURLToPath } from 'node:url';
-import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerDeploymentOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createGateLedgerActivities } from '../activities/gate-ledger.ts';
-import { createUsageLedgerActivities } from '../activities/usage-ledger.ts';
+import { Worker, type NativeConnection, type WorkerDeploymentOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { LedgerPool } from '../activities/ledger-db.ts';
 import type { DataConverter } from '@temporalio/common';
-import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
+import { payloadDataConverter } from '../plugin-bridge/shared/codec/data-converter.ts';
 import { hostname } from 'node:os';
 import { OPENCLAW_TEMPORAL_VERSION, workerIdentity } from '../workflows/shared/version.ts';
 import { hostLedgerTaskQueue } from '../workflows/shared/task-queues.ts';
 import type { StructuredLogger } from '../workflows/shared/logger.ts';
-import { compileOwnTypeScript } from './bundle-installed.ts';
+import { createLedgerWorker } from './ledger-worker.ts';
 import { startStateGauges } from './state-gauges.ts';
 import { startDeadLetterGauge } from './dead-letter-gauge.ts';
 import type { Tracing } from '../plugin-bridge/shared/tracing.ts';
 import { runReplayGate } from './replay-gate.ts';
-import { TRACING_WORKFLOW_INTERCEPTOR_MODULE, tracingActivityInterceptors, tracingSinks } from './tracing.ts';
+import { tracingSinks } from './tracing.ts';
 
-/** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
-export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [fileURLToPath(new URL('../workflows/shared/decision-metrics.ts', import.meta.url))];
-
-/**
- * The bundled workflow code; bundle once per process and share it between workers. With `tracing` the SDK's
- * OpenTelemetry workflow interceptors are bundled too (a worker with tracing on needs this bundle).
- */
-export function bundleWorkflows(options: { readonly tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    workflowInterceptorModules: options.tracing === true ? [...WORKFLOW_INTERCEPTOR_MODULES, TRACING_WORKFLOW_INTERCEPTOR_MODULE] : [...WORKFLOW_INTERCEPTOR_MODULES],
-    // Workflow and update failures are converted inside the bundle: it needs the project's failure converter too.
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietBundlerLogger,
-    webpackConfigHook: compileOwnTypeScript,
-  });
-}
-
-/** The bundler logs webpack's whole module table at info; keep warnings only. */
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string, meta?: Record<string, unknown>) => process.stderr.write(`[bundler] ${message} ${JSON.stringify(meta ?? {})}\n`),
-  error: (message: string, meta?: Record<string, unknown>) => process.stderr.write(`[bundler] ${message} ${JSON.stringify(meta ?? {})}\n`),
-};
+export { bundleWorkflows, WORKFLOW_INTERCEPTOR_MODULES } from './bundle.ts';
+export { createLedgerWorker, type LedgerWorkerOptions } from './ledger-worker.ts';
 
 /** The logging the workers need: the one logger shape (workflows/shared/logger.ts); the worker's pino logger fits. */
 export type WorkerLogger = StructuredLogger;
@@ -137,31 +109,6 @@ export async function createWorkerSet(options: WorkerSetOptions): Promise<Worker
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },
   };
-}
-
-/** What one ledger worker needs: the worker set's options, the queue, and the open ledger files it shares. */
-export type LedgerWorkerOptions = Pick<WorkerSetOptions, 'connection' | 'namespace' | 'logger' | 'tracing' | 'deployment'> & {
-  readonly taskQueue: string;
-  readonly dataConverter: DataConverter;
-  readonly pool: LedgerPool;
-  /** The worker's identity (shown in each activity's history). @default the SDK's `<pid>@<host>` */
-  readonly identity?: string;
-};
-
-/** A worker of the SQLite ledger activities (gate and usage) on one ledger queue; the caller owns `pool`. */
-export function createLedgerWorker(options: LedgerWorkerOptions): Promise<Worker> {
-  const { pool, logger, tracing } = options;
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    dataConverter: options.dataConverter,
-    ...(options.identity !== undefined && { identity: options.identity }),
-    activities: { ...createGateLedgerActivities({ pool, logger }), ...createUsageLedgerActivities({ pool, logger }) },
-    maxConcurrentActivityTaskExecutions: 4,
-    ...(tracing && { interceptors: tracingActivityInterceptors(tracing) }),
-    ...(options.deployment && { workerDeploymentOptions: options.deployment }),
-  });
 }
 
 /** The state gauges of the Prometheus endpoint: open workflows by type, dead-lettered ledger writes. */

@@ -15,7 +15,8 @@ import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 import { deadFactsPath, moveToDeadFacts } from './dead-facts.ts';
-import { FactsPendingError, MAX_SEEN_PER_SIGNAL, outgoing, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
+import { FactProgress } from './fact-progress.ts';
+import { MAX_SEEN_PER_SIGNAL, outgoing, type DeliverFact, type FactEntry, type GateFact } from './fact-entry.ts';
 
 export { FACT_SHAPE, FactsPendingError, MAX_SEEN_PER_SIGNAL, type DeliverFact, type FactEntry, type GateFact, type OutgoingFact, type SeenBatch } from './fact-entry.ts';
 
@@ -27,10 +28,7 @@ export class GateFacts {
   #outbox: Outbox<FactEntry> | null = null;
   #io: Promise<unknown> = Promise.resolve();
   #seq = 0;
-  #delivered = 0;
-  #backlog = false;
-  readonly #lastByPeer = new Map<string, number>();
-  readonly #waiters = new Set<() => void>();
+  readonly #progress = new FactProgress();
   #running = false;
   #loop: Promise<void> | null = null;
   readonly #newFact = new Wakeup();
@@ -48,8 +46,8 @@ export class GateFacts {
     if (this.#running) return;
     await this.#serial(() => outbox.open());
     this.#outbox = outbox;
-    this.#backlog = !outbox.isEmpty;
-    if (this.#backlog) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'gate facts from an earlier run: delivering them first');
+    this.#progress.startWithBacklog(!outbox.isEmpty);
+    if (!outbox.isEmpty) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'gate facts from an earlier run: delivering them first');
     this.#running = true;
     this.#loop = this.#deliverLoop();
   }
@@ -70,38 +68,20 @@ export class GateFacts {
     if (outbox === null || !this.#running) return Promise.reject(new Error('the lorene-gate fact outbox is not open'));
     const seq = ++this.#seq;
     const peer = fact.kind === 'seen' ? null : fact.peer;
-    if (peer !== null) this.#lastByPeer.set(peer, seq);
+    this.#progress.recorded(peer, seq);
     return this.#serial(async () => {
       const { written } = await outbox.append([{ run: this.#run, seq, fact }]);
       if (written === 0) throw new Error(`the lorene-gate outbox is full (${outbox.maxBytes} bytes): ${fact.kind} not recorded`);
       this.#newFact.wake();
     }).catch((err: unknown) => {
-      if (peer !== null && this.#lastByPeer.get(peer) === seq) this.#lastByPeer.set(peer, seq - 1); // nobody waits for a lost fact
+      this.#progress.lost(peer, seq); // nobody waits for a lost fact
       throw err;
     });
   }
 
   /** Resolves once every fact recorded so far for `peer` (and every fact of an earlier run) is delivered; rejects at `deadline`. */
   afterFactsOf(peer: string, deadline: number): Promise<void> {
-    const target = this.#lastByPeer.get(peer) ?? 0;
-    const done = () => !this.#backlog && this.#delivered >= target;
-    if (done()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!done()) return;
-        finish();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new FactsPendingError(`facts observed before this decision are not delivered yet (Temporal unreachable?)`));
-      }, Math.max(0, deadline - Date.now()));
-      const finish = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-      };
-      this.#waiters.add(check);
-    });
+    return this.#progress.after(peer, deadline);
   }
 
   /** Runs outbox calls one at a time (appends from hooks and the loop's reads and commits share one file). */
@@ -118,7 +98,7 @@ export class GateFacts {
       const outbox = this.#outbox as Outbox<FactEntry>;
       await this.#io;
       if (outbox.isEmpty) {
-        this.#progress(this.#delivered, true);
+        this.#progress.reached(this.#progress.delivered, true);
         if (!this.#running) break; // stop() may have run while we awaited: its wake-up found no waiter
         await this.#newFact.wait(1, null);
         continue;
@@ -154,14 +134,7 @@ export class GateFacts {
       }
       await this.#serial(() => outbox.commit(chunk.nextOffset));
       singlesLeft = Math.max(0, singlesLeft - chunk.entries.length);
-      this.#progress(entry?.run === this.#run ? entry.seq : this.#delivered, entry?.run === this.#run || outbox.isEmpty);
+      this.#progress.reached(entry?.run === this.#run ? entry.seq : this.#progress.delivered, entry?.run === this.#run || outbox.isEmpty);
     }
-  }
-
-  /** Delivery reached `seq` of this run; `backlogDone`: nothing of an earlier run is left before it. */
-  #progress(seq: number, backlogDone: boolean): void {
-    this.#delivered = Math.max(this.#delivered, seq);
-    if (backlogDone) this.#backlog = false;
-    for (const check of [...this.#waiters]) check();
   }
 }

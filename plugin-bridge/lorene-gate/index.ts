@@ -6,16 +6,11 @@
  * durable outbox ({@link GateFacts}), so an outage or a restart loses none of it.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { withLiveRegistration } from '../shared/live-registration.ts';
 import type { GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { maskPeer } from '../../workflows/gate/text.ts';
 import { createBridgeLogger } from '../shared/bridge-logger.ts';
 import { KeyedChain } from '../shared/keyed-chain.ts';
-import { acquireMetricsEndpoint } from '../shared/metrics-endpoint.ts';
-import { bridgeMetrics } from '../shared/metrics.ts';
-import { countDeadFacts, gateDeadFactsPath } from './dead-facts.ts';
-import { Outbox } from '../shared/outbox.ts';
 import type {
   MessageContext,
   MessageReceivedEvent,
@@ -27,27 +22,17 @@ import type {
 } from '../shared/openclaw-types.ts';
 import { TemporalBridge } from '../shared/temporal-bridge.ts';
 import { WorkerVersionCheck } from '../shared/version-check.ts';
-import { resolveDbPath } from './config.ts';
 import { GateDecisions } from './decision.ts';
-import { FACT_SHAPE, GateFacts, type OutgoingFact } from './facts.ts';
+import { GateFacts, type OutgoingFact } from './facts.ts';
 import { GateClient } from './gate-client.ts';
 import { classifyInbound } from './inbound.ts';
 import { loadGateConfig } from './load-config.ts';
 import { classifyOutbound } from './outbound.ts';
 import { classifyReplyPayload, describeWithoutText, eventMedia, passKeyOf, PayloadPasses } from './payload-gate.ts';
+import { GATE_FACT_DELIVERY, gateService } from './service.ts';
 import { hookSpanAttributes } from '../shared/span-attributes.ts';
 
-/** Bound on one delivery of a fact from the outbox (the loop tries again after it). */
-const FACT_SEND_TIMEOUT_MS = 5000;
-/** Longest pause between delivery attempts while Temporal is unreachable. */
-const FACT_RETRY_INTERVAL_MS = 2000;
-/** Outbox bound: about 100 000 facts; beyond it new facts are refused and logged. */
-const OUTBOX_MAX_BYTES = 64 * 1024 * 1024;
-
-/** Where the gate's facts wait while Temporal is unreachable: under the state dir OpenClaw gives the service. */
-export function gateOutboxPath(stateDir: string): string {
-  return join(stateDir, 'lorene-gate', 'outbox.jsonl');
-}
+export { gateOutboxPath } from './service.ts';
 
 function register(api: PluginApi): void {
   const loaded = loadGateConfig(api);
@@ -66,40 +51,14 @@ function register(api: PluginApi): void {
     if (fact.kind === 'abandon') return gate.abandon(fact.peer, fact.abandon, deadline);
     return gate.seen(fact.rows, fact.dbPath, deadline, fact.gatewayId);
   };
-  const facts = new GateFacts(deliver, log, { sendTimeoutMs: FACT_SEND_TIMEOUT_MS, retryIntervalMs: FACT_RETRY_INTERVAL_MS });
+  const facts = new GateFacts(deliver, log, GATE_FACT_DELIVERY);
   let runtime: GateRuntimeConfig | null = null;
-  let releaseMetrics: Array<() => void | Promise<void>> = [];
 
-  api.registerService({
-    id: 'lorene-gate-temporal',
-    async start(ctx) {
-      const dbPath = resolveDbPath(config, ctx.stateDir);
-      bridge.start();
-      versionCheck.start();
-      const outbox = new Outbox(gateOutboxPath(ctx.stateDir), OUTBOX_MAX_BYTES, FACT_SHAPE);
-      await facts.start(outbox);
-      const metrics = bridgeMetrics();
-      releaseMetrics = [
-        await acquireMetricsEndpoint(process.env, log),
-        metrics.gauge('openclaw_bridge_outbox_pending_bytes', 'Bytes of facts waiting in the outbox for Temporal.', { plugin: 'lorene-gate' }, () => outbox.pendingBytes),
-        metrics.gauge('openclaw_bridge_dead_letters', 'Facts Temporal refused, kept in the dead-letter file.', { plugin: 'lorene-gate' }, () => countDeadFacts(gateDeadFactsPath(ctx.stateDir))),
-      ];
-      // The gateway id travels with every event: the gate's ledger batches then go to this host's ledger queue.
-      const host = config.gatewayId === undefined ? {} : { gatewayId: config.gatewayId };
-      runtime = { armTtlMs: config.armTtlMs, maxUsesPerArm: config.maxUsesPerArm, missedResponseTtlMs: config.missedResponseTtlMs, dbPath, ...host };
-      log.info({ dbPath, ...host, outbox: outbox.path, protectedPeers: config.protectedTo.size }, 'lorene-gate connected to Temporal (lazily)');
-    },
-    async stop() {
-      runtime = null;
-      // The bridge stops first: a call still running after its short grace gives up, so nothing below waits out a
-      // call's deadline (OpenClaw gives a stopping plugin 5 s; see TemporalBridge.stop).
-      const closing = bridge.stop().catch((err: unknown) => log.warn({ err }, 'closing the Temporal connection failed'));
-      await versionCheck.stop();
-      for (const release of releaseMetrics.splice(0)) await release();
-      await facts.stop(); // undelivered facts stay in the outbox for the next start
-      await closing;
-    },
-  });
+  api.registerService(
+    gateService({ config, log, bridge, versionCheck, facts }, (next) => {
+      runtime = next;
+    }),
+  );
 
   async function onReceived(event: MessageReceivedEvent, ctx: MessageContext): Promise<void> {
     if (runtime === null) {

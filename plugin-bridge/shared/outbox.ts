@@ -8,27 +8,11 @@
  */
 import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { readChunk, type OutboxChunk, type OutboxShape } from './outbox-read.ts';
 
-/** What an outbox needs to know about its entries. */
-export interface OutboxShape<E> {
-  /** Whether a parsed line is an entry (anything else is an unreadable line, skipped and counted). */
-  isEntry(value: unknown): value is E;
-  /** Whether `entry` may travel in the same chunk as `first` (e.g. bound for the same ledger). @default always */
-  sameChunk?(first: E, entry: E): boolean;
-  /** The size that counts against a chunk's `maxChars`. @default 0 */
-  size?(entry: E): number;
-}
-
-/** The leading entries of one kind, and the offset just past them (and past any unreadable line). */
-export interface OutboxChunk<E> {
-  readonly entries: readonly E[];
-  readonly nextOffset: number;
-  /** Lines between the cursor and `nextOffset` that were not valid entries (a torn write); they are skipped. */
-  readonly unreadable: number;
-}
+export type { OutboxChunk, OutboxShape } from './outbox-read.ts';
 
 const NEWLINE = 0x0a;
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** A rejection handler that turns "no such file" into `value` and rethrows anything else. */
 function missingAs<T>(value: T): (error: unknown) => T {
@@ -36,15 +20,6 @@ function missingAs<T>(value: T): (error: unknown) => T {
     if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return value;
     throw error;
   };
-}
-
-function parseLine<E>(line: string, shape: OutboxShape<E>): E | null {
-  try {
-    const value: unknown = JSON.parse(line);
-    return shape.isEntry(value) ? value : null;
-  } catch {
-    return null; // a line cut short by a crash mid-append: skipped and counted by the caller
-  }
 }
 
 /** An append-only JSON-lines file of entries `E` with a delivery cursor (see the file comment). */
@@ -106,40 +81,7 @@ export class Outbox<E> {
    * the first) `maxChars` by the shape's size. Reading does not move the cursor: {@link commit} does, after delivery.
    */
   async read(maxEntries: number, maxChars: number): Promise<OutboxChunk<E>> {
-    const entries: E[] = [];
-    let offset = this.#cursor;
-    let unreadable = 0;
-    let chars = 0;
-    const handle = await open(this.path, 'r');
-    try {
-      let buffer = Buffer.alloc(0);
-      let bufferStart = offset;
-      while (offset < this.#size && entries.length < maxEntries) {
-        let end = buffer.indexOf(NEWLINE, offset - bufferStart);
-        if (end < 0) {
-          const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, this.#size - bufferStart - buffer.length));
-          const { bytesRead } = await handle.read(chunk, 0, chunk.length, bufferStart + buffer.length);
-          if (bytesRead === 0) break;
-          buffer = Buffer.concat([buffer.subarray(offset - bufferStart), chunk.subarray(0, bytesRead)]);
-          bufferStart = offset;
-          continue;
-        }
-        end += bufferStart;
-        const entry = parseLine(buffer.toString('utf8', offset - bufferStart, end - bufferStart), this.shape);
-        if (entry === null) unreadable += 1;
-        else {
-          const first = entries[0];
-          const size = this.shape.size?.(entry) ?? 0;
-          if (first !== undefined && (this.shape.sameChunk?.(first, entry) === false || chars + size > maxChars)) break;
-          entries.push(entry);
-          chars += size;
-        }
-        offset = end + 1;
-      }
-    } finally {
-      await handle.close();
-    }
-    return { entries, nextOffset: offset, unreadable };
+    return readChunk(this.path, this.#cursor, this.#size, this.shape, maxEntries, maxChars);
   }
 
   /** Marks everything before `offset` delivered; when that is the whole file, the file and its cursor are removed. */

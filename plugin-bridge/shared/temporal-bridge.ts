@@ -3,28 +3,19 @@
  * connects lazily (a gateway starting before Temporal is fine), and bounds every call: a hook always gets an
  * answer or a {@link TemporalCallError} within its deadline, never a hang or a raw gRPC error.
  */
-import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { bridgeDataConverter } from './codec/data-converter.ts';
 import { Admission } from './admission.ts';
 import { bridgeGrpcInterceptors } from './grpc-retry.ts';
-import { TemporalCallError, type TemporalFailureKind } from './errors.ts';
+import { giveUp, settledWithin } from './bounded-wait.ts';
+import { callError } from './call-failure.ts';
+import { TemporalCallError } from './errors.ts';
 import { bridgeTracing, type BridgeTracing } from './deferred-tracing.ts';
 import type { SpanAttributes } from './span-attributes.ts';
-import type { Tracing } from './tracing.ts';
+import type { TemporalSettings } from './temporal-settings.ts';
 
-/** Connection settings from the plugin config; unset values come from the Temporal environment configuration. */
-export interface TemporalSettings {
-  readonly address?: string;
-  readonly namespace?: string;
-  readonly profile?: string;
-  /** The payload key file (plugin config `payloadKeyFile`); unset: the environment, see `codec/data-converter.ts`. */
-  readonly payloadKeyFile?: string;
-  /** Calls in flight at once; more wait for a slot until their deadline (see admission.ts). @default 8 */
-  readonly maxInFlight?: number;
-  /** OpenTelemetry tracing of the client's calls; unset: from the `OTEL_*` environment (see tracing.ts), off by default. */
-  readonly tracing?: Tracing | null;
-}
+export type { TemporalSettings } from './temporal-settings.ts';
 
 /**
  * How long `stop()` lets calls in flight finish before they give up, and how long it then waits for them to
@@ -36,12 +27,7 @@ const STOP_GRACE_MS = 1000;
 const STOP_SETTLE_MS = 500;
 const STOP_FLUSH_MS = 1000;
 
-/** Resolves once `work` settled or `ms` passed, whichever comes first; never rejects. */
-async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.then(() => undefined, () => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
+
 /** How long after a failed call the SDK may still hold a gRPC retry timer for it (its backoff window). */
 export const GRPC_RETRY_WINDOW_MS = 10_000;
 
@@ -147,19 +133,7 @@ export class TemporalBridge {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new TemporalCallError(operation, 'timeout', 'no time left before the call started');
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    let onStop: (() => void) | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(new TemporalCallError(operation, 'timeout', `no answer within ${remaining} ms`));
-      }, remaining);
-      onStop = () => {
-        abort.abort();
-        reject(new TemporalCallError(operation, 'not-started', 'the Temporal client service stopped before an answer came'));
-      };
-      stopping.signal.addEventListener('abort', onStop, { once: true });
-    });
+    const givenUp = giveUp(operation, remaining, stopping.signal, abort);
     const running = connection.withDeadline(deadline, () => connection.withAbortSignal(abort.signal, () => fn(client)));
     const tracked = running.then(
       () => undefined,
@@ -170,36 +144,12 @@ export class TemporalBridge {
     this.#inFlight.add(tracked);
     void tracked.then(() => this.#inFlight.delete(tracked));
     try {
-      return await Promise.race([running, timedOut]);
+      return await Promise.race([running, givenUp.rejected]);
     } catch (err) {
       this.#lastFailureAt = Date.now();
-      if (err instanceof TemporalCallError) throw err;
-      // An update the SDK gave up on at our gRPC deadline says "timeout or cancelled", not "deadline".
-      const timedOut = /DEADLINE_EXCEEDED|deadline/i.test(describe(err)) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
-      const kind = timedOut ? 'timeout' : classify(err);
-      throw new TemporalCallError(operation, kind, describe(err));
+      throw callError(operation, err);
     } finally {
-      clearTimeout(timer);
-      if (onStop !== undefined) stopping.signal.removeEventListener('abort', onStop);
+      givenUp.dispose();
     }
   }
-}
-
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = (err as { cause?: unknown }).cause;
-  return cause instanceof Error && cause.message !== err.message ? `${err.message} (${cause.message})` : err.message;
-}
-
-function classify(err: unknown): TemporalFailureKind {
-  const name = err instanceof Error ? err.name : '';
-  const text = describe(err);
-  // The server looked at the request and refused it (e.g. a payload over its blob size limit): sending it again
-  // gives the same answer. The SDK wraps it in a ServiceError like a lost connection, so the status decides.
-  if (/\bINVALID_ARGUMENT\b/.test(text)) return 'rejected';
-  if (/UNAVAILABLE|ECONNREFUSED|connect|No connection/i.test(text) || name === 'ServiceError') return 'unavailable';
-  // A state of the server, not of the call: a cluster answers it while its database is down, so what was sent waits
-  // (outboxes keep it) instead of counting towards a dead letter.
-  if (name === 'NamespaceNotFoundError' || /namespace\b.*\bnot (be )?found|NamespaceNotFound/i.test(text)) return 'unavailable';
-  return 'rejected';
 }

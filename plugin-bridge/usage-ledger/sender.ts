@@ -6,46 +6,21 @@
  * silently: a full buffer or a full outbox is counted and logged at warn.
  */
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
-import type { UsageRecordsEvent } from '../../workflows/usage/contract.ts';
 import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
-import { gatewayIdOf, type LedgerTarget } from '../../workflows/shared/ledger-target.ts';
-import { deliveryFailure, type DeliveryFailure } from './delivery-failure.ts';
+import type { LedgerTarget } from '../../workflows/shared/ledger-target.ts';
+import type { DeliveryFailure } from './delivery-failure.ts';
+import { DeliveryAttempts, type Deliver } from './delivery-attempts.ts';
 import type { Outbox } from './outbox.ts';
 import { SendBuffer, type Queued } from './send-buffer.ts';
+import type { SenderOptions, SenderStats } from './sender-options.ts';
+import { deliverOutboxChunk, spillToOutbox } from './sender-outbox.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 
-/** Hands one batch to Temporal by `deadline` (epoch ms); rejects (a `TemporalCallError`) when it could not. */
-export type Deliver = (ledgerId: string, event: UsageRecordsEvent, deadline: number) => Promise<unknown>;
-
-export interface SenderOptions {
-  readonly batchMaxRecords: number;
-  /** Raw-JSON characters per batch after the first record (keeps a signal far below Temporal's payload limit). */
-  readonly batchMaxChars: number;
-  readonly bufferMaxRecords: number;
-  readonly sendTimeoutMs: number;
-  /** Longest pause between attempts while deliveries fail (the pause doubles from 200 ms up to this). */
-  readonly retryIntervalMs: number;
-}
-
-/** Counters for logs, tests and the benchmark. */
-export interface SenderStats {
-  buffered: number;
-  outboxBytes: number;
-  delivered: number;
-  spilled: number;
-  failedAttempts: number;
-  /** Batches the workflow refused because its backlog was full (retried shortly; not a failure). */
-  busyRefusals: number;
-  droppedBufferFull: number;
-  droppedOutboxFull: number;
-  unreadableOutboxLines: number;
-}
+export type { Deliver } from './delivery-attempts.ts';
+export type { SenderOptions, SenderStats } from './sender-options.ts';
 
 /** Pause after the workflow refused a batch because its backlog is full: it writes a batch in about this long. */
 const BUSY_PAUSE_MS = 100;
-
-/** Records per outbox append: serialising them is synchronous work, so large spills are cut into slices. */
-const SPILL_SLICE = 250;
 
 export class UsageSender {
   readonly #buffer: SendBuffer;
@@ -54,18 +29,18 @@ export class UsageSender {
   #running = false;
   #loop: Promise<void> | null = null;
   readonly #wakeup = new Wakeup();
-  #failures = 0;
+  readonly #attempts: DeliveryAttempts;
   #limit: number;
-  #lastFailureAt: number | null = null;
   readonly #stats: Omit<SenderStats, 'buffered' | 'outboxBytes'> = {
     delivered: 0, spilled: 0, failedAttempts: 0, busyRefusals: 0, droppedBufferFull: 0, droppedOutboxFull: 0, unreadableOutboxLines: 0,
   };
 
   constructor(
-    private readonly deliver: Deliver,
+    deliver: Deliver,
     private readonly log: BridgeLogger,
     private readonly options: SenderOptions,
   ) {
+    this.#attempts = new DeliveryAttempts(deliver, log, this.#stats, options.sendTimeoutMs);
     this.#limit = options.batchMaxRecords;
     this.#buffer = new SendBuffer(options.bufferMaxRecords);
   }
@@ -106,7 +81,7 @@ export class UsageSender {
 
   /** When a delivery last failed (epoch ms), or null: the connection may still be retrying it internally. */
   get lastFailureAt(): number | null {
-    return this.#lastFailureAt;
+    return this.#attempts.lastFailureAt;
   }
 
   stats(): SenderStats {
@@ -147,72 +122,26 @@ export class UsageSender {
 
   async #sendFromOutbox(outbox: Outbox): Promise<void> {
     await this.#spill(this.#buffer.drain()); // new records queue behind the ones already on disk
-    const chunk = await outbox.read(this.#limit, this.options.batchMaxChars);
-    if (chunk.unreadable > 0) {
-      this.#stats.unreadableOutboxLines += chunk.unreadable;
-      this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable usage outbox lines skipped (torn write)');
-    }
-    const first = chunk.entries[0];
-    const failure = first === undefined ? null : await this.#send(first.ledgerId, { dbPath: first.dbPath, ...gatewayIdOf(first) }, chunk.entries.map((e) => e.record));
-    if (failure === null) {
-      await outbox.commit(chunk.nextOffset);
-      if (outbox.isEmpty) this.log.info({ outbox: outbox.path, delivered: this.#stats.delivered }, 'usage outbox delivered and removed');
-      return;
-    }
+    const { failure, records } = await deliverOutboxChunk(outbox, this.#limit, this.options.batchMaxChars, (...batch) => this.#send(...batch), this.#stats, this.log);
+    if (failure === null) return;
     if (failure.busy) return this.#pause(BUSY_PAUSE_MS);
     // Refused outright (not unreachable): try smaller batches, in case one record or the size is the problem.
-    if (failure.kind === 'rejected' && chunk.entries.length > 1) this.#limit = Math.max(1, Math.floor(chunk.entries.length / 2));
-    await this.#pause(Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
+    if (failure.kind === 'rejected' && records > 1) this.#limit = Math.max(1, Math.floor(records / 2));
+    await this.#pause(Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#attempts.failures, 10)));
   }
 
+  /** One attempt; a delivered batch lets the next ones be full size again. */
   async #send(ledgerId: string, target: LedgerTarget, records: UsageRecord[]): Promise<DeliveryFailure | null> {
-    try {
-      await this.deliver(ledgerId, { ...target, records }, Date.now() + this.options.sendTimeoutMs);
-      this.#stats.delivered += records.length;
-      this.#failures = 0;
-      this.#limit = this.options.batchMaxRecords;
-      return null;
-    } catch (err) {
-      const failure = deliveryFailure(err);
-      if (failure.busy) {
-        this.#stats.busyRefusals += 1;
-        this.log.debug({ ledgerId, records: records.length }, 'usage ledger busy: batch refused for now');
-        return failure;
-      }
-      this.#stats.failedAttempts += 1;
-      this.#lastFailureAt = Date.now();
-      this.#failures += 1;
-      const { kind, detail } = failure;
-      if (this.#failures === 1 || this.#failures % 50 === 0) this.log.warn({ ledgerId, records: records.length, attempts: this.#failures, kind, detail }, 'usage delivery failed; will retry');
-      return failure;
-    }
+    const failure = await this.#attempts.send(ledgerId, target, records);
+    if (failure === null) this.#limit = this.options.batchMaxRecords;
+    return failure;
   }
 
-  /**
-   * Appends to the outbox in slices, yielding to the event loop between them so a large spill never stalls the
-   * gateway. On a disk error the records not yet written go back to the head of the buffer and the error propagates.
-   */
+  /** Appends to the outbox (see sender-outbox.ts); on a disk error the unwritten records go back to the buffer's head. */
   async #spill(queued: readonly Queued[]): Promise<void> {
     const outbox = this.#outbox;
     if (queued.length === 0 || outbox === null) return;
-    let refused = 0;
-    for (let from = 0; from < queued.length; from += SPILL_SLICE) {
-      const slice = queued.slice(from, from + SPILL_SLICE);
-      try {
-        const result = await outbox.append(slice.map((q) => ({ ledgerId: q.ledgerId, ...this.#target, record: q.record })));
-        this.#stats.spilled += result.written;
-        refused += result.refused;
-      } catch (err) {
-        this.#buffer.unshift(queued.slice(from));
-        throw err;
-      }
-    }
-    if (refused === 0) return;
-    this.#stats.droppedOutboxFull += refused;
-    this.log.warn(
-      { dropped: refused, droppedTotal: this.#stats.droppedOutboxFull, outbox: outbox.path, outboxBytes: outbox.pendingBytes, outboxMaxBytes: outbox.maxBytes },
-      'usage outbox full: records dropped',
-    );
+    await spillToOutbox(outbox, queued, this.#target, this.#stats, this.log, (rest) => this.#buffer.unshift(rest));
   }
 
   #reportBufferDrops(): void {

@@ -3,33 +3,20 @@
 // its summary is no longer readable either. (web-ui.test.ts reads the same pages decoded through the codec server.)
 // Skips, saying why, when Debian's chromium is not installed.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium } from './chromium.ts';
-import { CAST, startUiStack, type UiStack } from './ui-stack.ts';
+import { describe, test } from 'node:test';
+import { chromiumMissing } from './chromium.ts';
+import { withUiPage } from './ui-page.ts';
+import { CAST } from './ui-stack.ts';
 import { readWorkflowInput, shownInput } from './web-ui-pages.ts';
 
 describe('the Temporal Web UI without a codec server shows only encrypted payloads', { skip: chromiumMissing() ?? false }, () => {
-  let stack: UiStack;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    stack = await startUiStack({ codecEndpoint: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const ui = withUiPage({ codecEndpoint: false });
 
   test('a gate\'s input shows as ciphertext with its key id, never the peer', async () => {
     // Rendered, then given the time a codec answer would take: it stays encrypted.
-    await readWorkflowInput(page, stack.uiUrl, stack.namespace, stack.workflows.armedGate, (text) => text.includes('"metadata"'));
-    await page.waitForTimeout(3000);
-    const input = await shownInput(page);
+    await readWorkflowInput(ui.page, ui.stack.uiUrl, ui.stack.namespace, ui.stack.workflows.armedGate, (text) => text.includes('"metadata"'));
+    await ui.page.waitForTimeout(3000);
+    const input = await shownInput(ui.page);
     const shown = JSON.parse(input) as { metadata?: Record<string, string>; data?: string };
     assert.equal(Buffer.from(shown.metadata?.encoding ?? '', 'base64').toString(), 'binary/encrypted');
     assert.equal(Buffer.from(shown.metadata?.['encryption-key-id'] ?? '', 'base64').toString(), 'test-key-1');

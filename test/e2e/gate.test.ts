@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { turnText, type ScriptedReply } from './fakes/model-server.ts';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
-import { gateDump, gateResponses, gateViolations, gatewayLogViolations, logLines } from './auditor.ts';
+import { gateDump, gateViolations, gatewayLogViolations, logLines } from './auditor.ts';
 import { startStack, type E2EStack } from './harness.ts';
-import { eventually } from '../helpers/temporal.ts';
+import { chatRound } from './protected-chat.ts';
 
 const FAMILY = 222; // the protected family member's private chat (and the person allowed to trigger in it)
 const STRANGER = 333; // an unprotected private chat
@@ -57,14 +57,7 @@ after(async () => {
 });
 
 /** Sends one inbound message and waits until the gateway has answered it (delivered or the gate recorded a block). */
-async function say(from: number, text: string, tag: string): Promise<'delivered' | 'blocked'> {
-  telegram.inbound(from, from, text);
-  return eventually(`the outcome of ${tag}`, () => {
-    if (telegram.delivered.some((d) => d.text.includes(`reply to ${tag}`))) return 'delivered' as const;
-    if (gateResponses(stack.sandbox.stateDir).some((r) => r.kind === 'blocked' && (r.content ?? '').includes(`reply to ${tag}`))) return 'blocked' as const;
-    return undefined;
-  }, 120_000);
-}
+const say = (from: number, text: string, tag: string) => chatRound(telegram, stack.sandbox.stateDir, from, text, tag);
 
 test('trigger, a reply across a gateway restart, a reply after the uses are spent, a stranger: the channel delivered only what the gate allowed', { timeout: 900_000 }, async () => {
   const why = () => `\n${gateDump(stack.sandbox.stateDir)}\n${logLines(stack.gatewayLogs(), /lorene-gate|Inbound message/i)}`;

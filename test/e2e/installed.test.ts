@@ -18,8 +18,9 @@ import { EXPECTED_PLUGINS } from '../gateway/expected-plugins.ts';
 import { inspectionProblems, parseInspections } from '../gateway/inspect.ts';
 import type { OpenClawSandbox } from '../gateway/openclaw-cli.ts';
 import { freePort } from '../helpers/processes.ts';
-import { eventually, tempDir } from '../helpers/temporal.ts';
-import { gateResponses, gateViolations, gatewayLogViolations, gateDump } from './auditor.ts';
+import { tempDir } from '../helpers/temporal.ts';
+import { gateViolations, gatewayLogViolations, gateDump } from './auditor.ts';
+import { chatRound } from './protected-chat.ts';
 import { turnText, type ScriptedReply } from './fakes/model-server.ts';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
 import { startStack, type E2EStack } from './harness.ts';
@@ -131,14 +132,7 @@ test('openclaw plugins inspect --all --runtime --json: every installed plugin lo
 });
 
 /** Sends one inbound message and waits until the gateway has answered it (delivered or the gate recorded a block). */
-async function say(from: number, text: string, tag: string): Promise<'delivered' | 'blocked'> {
-  telegram.inbound(from, from, text);
-  return eventually(`the outcome of ${tag}`, () => {
-    if (telegram.delivered.some((d) => d.text.includes(`reply to ${tag}`))) return 'delivered' as const;
-    if (gateResponses(stack.sandbox.stateDir).some((r) => r.kind === 'blocked' && (r.content ?? '').includes(`reply to ${tag}`))) return 'blocked' as const;
-    return undefined;
-  }, 120_000);
-}
+const say = (from: number, text: string, tag: string) => chatRound(telegram, stack.sandbox.stateDir, from, text, tag);
 
 test('the lorene-gate demo through the gateway on the installed copies, and the worker version handshake passes', { timeout: 900_000 }, async () => {
   const why = () => `\n${gateDump(stack.sandbox.stateDir)}`;

@@ -12,10 +12,9 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 import type { HookRun } from './host-client.ts';
-import { withOpenClawHost } from './with-host.ts';
+import { withProxiedTemporal } from './with-proxied-temporal.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
 const PROTECTED = '+491701234567';
@@ -25,14 +24,8 @@ const DECISION_TIMEOUT_MS = 1500;
 const tmp = tempDir('gate-outage');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
 
-let proxy: TcpProxy;
-const stack = withOpenClawHost({
-  temporal: true,
-  started: async ({ env, onTeardown }) => {
-    proxy = await startTcpProxy(env.address, 'blackhole');
-    onTeardown(() => proxy.close());
-  },
-});
+const outage = withProxiedTemporal('blackhole');
+const { stack } = outage;
 stack.onTeardown(() => tmp.cleanup());
 let counter = 0;
 
@@ -49,7 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Loads a fresh plugin instance and starts its service on `stateDir` (the outbox lives there). */
 async function loadGate(stateDir: string, decisionTimeoutMs = DECISION_TIMEOUT_MS): Promise<void> {
-  const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: proxy.address, dbPath, decisionTimeoutMs };
+  const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: outage.proxy.address, dbPath, decisionTimeoutMs };
   const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
   await stack.host.startServices({ stateDir });
@@ -71,7 +64,7 @@ function assertFailedClosed(label: string, reply: { result: Sent; ms: number }):
 
 describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runner', () => {
   test('unanswered Temporal: a reply queued behind a trigger, behind other replies and behind a slow call is cancelled in time', async () => {
-    proxy.setMode('blackhole');
+    outage.proxy.setMode('blackhole');
     await loadGate(join(tmp.dir, 'state-queued'));
     // Behind a trigger sent just before it.
     const trigger = inbound(ALLOWED, 'friday: are you there?');
@@ -92,7 +85,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
   });
 
   test('cut connections: a reply right after a trigger is cancelled in time', async () => {
-    proxy.setMode('refuse');
+    outage.proxy.setMode('refuse');
     await loadGate(join(tmp.dir, 'state-refused'));
     const trigger = inbound(ALLOWED, 'friday: hello?');
     assertFailedClosed('reply behind a trigger (refused)', await timedReply('behind a trigger, refused'));
@@ -101,7 +94,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
   });
 
   test('facts observed while Temporal is down reach the ledger once it is back: in order, once, at their own time, across a restart', async () => {
-    proxy.setMode('refuse');
+    outage.proxy.setMode('refuse');
     const stateDir = join(tmp.dir, 'state-outbox');
     await loadGate(stateDir);
     const messageId = 'wa-outage-trigger';
@@ -116,7 +109,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
 
     await loadGate(stateDir); // a new plugin instance finds the outbox of the earlier one
     await sleep(1500); // so "now" is clearly later than the trigger
-    proxy.setMode('forward');
+    outage.proxy.setMode('forward');
 
     type Request = { request_id: string; created_at: number; status: string };
     const requests = await eventually('the request of the outage trigger', () => {
@@ -150,7 +143,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
   });
 
   test('random triggers and replies during an outage: none delivered; afterwards every reply is blocked and every trigger a request, once', async () => {
-    proxy.setMode('refuse');
+    outage.proxy.setMode('refuse');
     await loadGate(join(tmp.dir, 'state-random'));
     const triggers: string[] = [];
     const replies: string[] = [];
@@ -170,7 +163,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
       await sleep(Math.random() * 100);
     }
     await Promise.all(runs);
-    proxy.setMode('forward');
+    outage.proxy.setMode('forward');
     const count = (sql: string, ...params: unknown[]) => readRows<{ n: number }>(dbPath, sql, ...params)[0]?.n ?? 0;
     const placeholders = (list: readonly unknown[]) => list.map(() => '?').join(',');
     await eventually('every reply blocked', () => (count(`SELECT COUNT(*) AS n FROM blocked_messages WHERE content IN (${placeholders(replies)})`, ...replies) === replies.length ? true : undefined), 60_000);
@@ -185,7 +178,7 @@ describe('lorene-gate through a Temporal outage, in OpenClaw’s real hook runne
   test('a gateway stop while a decision is in flight: the service stops and the reply is cancelled well within OpenClaw’s 5-s plugin retirement', async () => {
     // OpenClaw 2026.9.6 retires a plugin instance whose calls still run 5 s into its disposal and reports the
     // gateway's stop as failed (exit code 1). With the longest decision deadline, the stop must not wait it out.
-    proxy.setMode('blackhole');
+    outage.proxy.setMode('blackhole');
     await loadGate(join(tmp.dir, 'state-stop'), 14_000);
     const reply = outbound('in flight when the gateway stops');
     await sleep(300);

@@ -12,9 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { gateOutboxPath } from '../../plugin-bridge/lorene-gate/index.ts';
 import { gateStateQuery, gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { readRows } from '../helpers/sqlite.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
-import { withOpenClawHost } from './with-host.ts';
+import { withProxiedTemporal } from './with-proxied-temporal.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/lorene-gate/', import.meta.url));
 const PROTECTED = '+491701234567';
@@ -23,18 +22,12 @@ const tmp = tempDir('gate-redelivery');
 const dbPath = join(tmp.dir, 'lorene-gate.db');
 const stateDir = join(tmp.dir, 'state');
 
-let proxy: TcpProxy;
-const stack = withOpenClawHost({
-  temporal: true,
-  started: async ({ env, onTeardown }) => {
-    proxy = await startTcpProxy(env.address, 'refuse');
-    onTeardown(() => proxy.close());
-  },
-});
+const outage = withProxiedTemporal('refuse');
+const { stack } = outage;
 stack.onTeardown(() => tmp.cleanup());
 
 async function loadGate(): Promise<void> {
-  const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: proxy.address, dbPath, decisionTimeoutMs: 1500, maxUsesPerArm: 3 };
+  const pluginConfig = { protectedTo: [PROTECTED], allowedFrom: [ALLOWED], temporalAddress: outage.proxy.address, dbPath, decisionTimeoutMs: 1500, maxUsesPerArm: 3 };
   const loaded = await stack.host.load({ pluginDir, pluginId: 'lorene-gate', pluginConfig });
   assert.equal(loaded.status, 'loaded', loaded.error ?? '');
   await stack.host.startServices({ stateDir });
@@ -51,7 +44,7 @@ test('a trigger without a message id delivered twice from the outbox arms once',
   appendFileSync(outbox, `${line}\n`); // delivered, then the gateway died before the cursor moved
 
   await loadGate();
-  proxy.setMode('forward');
+  outage.proxy.setMode('forward');
   await eventually('the outbox delivered', () => (existsSync(outbox) ? undefined : true), 30_000);
   const state = await stack.env.client.workflow.getHandle(gateWorkflowId('whatsapp', PROTECTED)).query(gateStateQuery);
   assert.equal(state.counters.triggers, 1, 'applied once');

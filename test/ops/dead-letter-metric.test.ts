@@ -3,17 +3,16 @@
 // a scrape of /metrics shows exactly as many as the gate itself reports.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { after, describe, test } from 'node:test';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { gateStateQuery, gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { deadLetterCount } from '../../workflows/gate/dead-letters.ts';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
+import { WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { refusingLedger } from '../helpers/refusing-ledger.ts';
-import { eventually, startTestServer, tempDir } from '../helpers/temporal.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
+import { withMetricsWorker } from './metrics-worker.ts';
 
 const GAUGE = 'openclaw_ledger_dead_letters';
 
@@ -26,31 +25,13 @@ async function gateDeadLetters(port: number): Promise<number | undefined> {
 
 describe('dead-letter metric', () => {
   const tmp = tempDir('dead-letter-metric');
-  let env: TestWorkflowEnvironment;
-  let worker: WorkerProcess | undefined;
-  let port = 0;
+  const metrics = withMetricsWorker(tmp.dir, { OPENCLAW_TEMPORAL_STATE_GAUGE_INTERVAL_MS: '500' }, join(tmp.dir, 'data'));
 
-  before(async () => {
-    env = await startTestServer();
-    port = await freePort();
-    worker = startWorkerProcess({
-      address: env.address,
-      dataDir: join(tmp.dir, 'data'),
-      logFile: join(tmp.dir, 'worker.log'),
-      env: { OPENCLAW_TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${port}`, OPENCLAW_TEMPORAL_STATE_GAUGE_INTERVAL_MS: '500' },
-    });
-    await waitUntilPolling(env.client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
-  });
-
-  after(async () => {
-    await worker?.kill();
-    await env?.teardown();
-    tmp.cleanup();
-  });
+  after(() => tmp.cleanup());
 
   test('a scrape counts the ledger writes a gate parked, as the gate reports them', async () => {
-    assert.equal(await eventually('the gauge at 0 with no gate', () => gateDeadLetters(port)), 0);
-    const bridge = new TemporalBridge({ address: env.address, namespace: 'default', tracing: null });
+    assert.equal(await eventually('the gauge at 0 with no gate', () => gateDeadLetters(metrics.port)), 0);
+    const bridge = new TemporalBridge({ address: metrics.env.address, namespace: 'default', tracing: null });
     bridge.start();
     try {
       const gate = new GateClient(bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: WORKFLOW_TASK_QUEUE });
@@ -59,13 +40,13 @@ describe('dead-letter metric', () => {
       const config = { armTtlMs: 60_000, maxUsesPerArm: 3, missedResponseTtlMs: 120_000, dbPath: ledger.path };
       await gate.trigger(peer, { messageId: 'm-1', sender: '+15550001', text: 'friday: tonight?', body: 'tonight?', receivedAt: Date.now(), config }, Date.now() + 20_000);
       assert.equal((await gate.decide(peer, { decisionId: 'dl-metric-1', content: 'an answer', config }, Date.now() + 20_000)).action, 'deliver');
-      const handle = env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer));
+      const handle = metrics.env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer));
       // The bounded attempts of each write take about 8 s before the write is parked.
       const parked = await eventually('the gate parks its ledger writes', async () => {
         const state = await handle.query(gateStateQuery);
         return state.ledger.length === 0 && deadLetterCount(state) > 0 ? deadLetterCount(state) : undefined;
       }, 60_000);
-      assert.equal(await eventually('the gauge shows them', async () => ((await gateDeadLetters(port)) === parked ? parked : undefined), 20_000), parked);
+      assert.equal(await eventually('the gauge shows them', async () => ((await gateDeadLetters(metrics.port)) === parked ? parked : undefined), 20_000), parked);
     } finally {
       await bridge.stop();
     }

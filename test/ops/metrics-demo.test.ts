@@ -5,13 +5,11 @@
 // worker metrics.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
-import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess } from '../helpers/processes.ts';
-import { eventually, startTestServer, tempDir } from '../helpers/temporal.ts';
+import { freePort } from '../helpers/processes.ts';
+import { eventually, tempDir } from '../helpers/temporal.ts';
+import { withMetricsWorker } from './metrics-worker.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -37,36 +35,21 @@ async function scrape(port: number): Promise<string | null> {
 }
 
 describe('metrics during npm run demo', () => {
-  let server: TestWorkflowEnvironment;
-  let worker: WorkerProcess;
   const data = tempDir('openclaw-temporal-metrics');
-  let workerPort = 0;
+  const metrics = withMetricsWorker(data.dir);
   let bridgePort = 0;
 
   before(async () => {
-    server = await startTestServer();
-    workerPort = await freePort();
     bridgePort = await freePort();
-    worker = startWorkerProcess({
-      address: server.address,
-      dataDir: data.dir,
-      logFile: join(data.dir, 'worker.log'),
-      env: { OPENCLAW_TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${workerPort}` },
-    });
-    await waitUntilPolling(server.client, worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE });
   });
 
-  after(async () => {
-    await worker?.kill();
-    await server?.teardown();
-    data.cleanup();
-  });
+  after(() => data.cleanup());
 
   test('a scrape during the demo shows the gate decisions counted by outcome, on the worker and on the gateway', async () => {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEMPORAL_|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/.test(k)));
     const demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
       cwd: repo,
-      env: { ...inherited, TEMPORAL_ADDRESS: server.address, OPENCLAW_TEMPORAL_DATA_DIR: data.dir, OPENCLAW_TEMPORAL_BRIDGE_METRICS_ADDRESS: `127.0.0.1:${bridgePort}` },
+      env: { ...inherited, TEMPORAL_ADDRESS: metrics.env.address, OPENCLAW_TEMPORAL_DATA_DIR: data.dir, OPENCLAW_TEMPORAL_BRIDGE_METRICS_ADDRESS: `127.0.0.1:${bridgePort}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -78,7 +61,7 @@ describe('metrics during npm run demo', () => {
     let workerText = '';
     let bridgeText = '';
     while (running) {
-      workerText = (await scrape(workerPort)) ?? workerText;
+      workerText = (await scrape(metrics.port)) ?? workerText;
       // The gateway's endpoint closes with the plugin's service at the end of the demo: keep the last scrape.
       bridgeText = (await scrape(bridgePort)) ?? bridgeText;
       await new Promise((r) => setTimeout(r, 300));
@@ -107,7 +90,7 @@ describe('metrics during npm run demo', () => {
     assert.equal(sample(bridgeText, 'openclaw_bridge_dead_letters', { plugin: 'lorene-gate' }), 0);
     // The state gauges (a visibility count every 15 s): the demo's gate is open.
     const gates = await eventually('the open-gates gauge', async () => {
-      const value = sample((await scrape(workerPort)) ?? '', 'openclaw_open_workflows', { workflow_type: 'gateWorkflow' });
+      const value = sample((await scrape(metrics.port)) ?? '', 'openclaw_open_workflows', { workflow_type: 'gateWorkflow' });
       return value !== null && value >= 1 ? value : undefined;
     }, 30_000);
     assert.equal(gates, 1);

@@ -4,19 +4,15 @@
 // it, so that worker refuses to start and names the workflow and the non-determinism.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
+import { after, describe, test } from 'node:test';
 import { bundleFrom } from '../../scripts/ops/replay.ts';
 import { parseWorkerConfig } from '../../worker/config.ts';
 import { ReplayGateError, SERVED_WORKFLOW_TYPES } from '../../worker/replay-gate.ts';
 import { createWorkerSet, type WorkerSet } from '../../worker/workers.ts';
-import { gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { LEDGER_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
-import { quietLogger, startTestServer, tempDir, testBundle } from '../helpers/temporal.ts';
+import { quietLogger, tempDir, testBundle } from '../helpers/temporal.ts';
+import { withGateServer } from './gate-rounds.ts';
 import { incompatibleWorkflows } from './incompatible-workflows.ts';
 
 const TASK_QUEUE = 'openclaw-temporal-replay-gate';
@@ -37,13 +33,12 @@ test('the gate checks every workflow type workflows/index.ts exports', () => {
 });
 
 describe('a worker with the replay gate on', () => {
-  let env: TestWorkflowEnvironment;
-  let bridge: TemporalBridge;
   const tmp = tempDir('openclaw-temporal-replay-gate');
+  const server = withGateServer(TASK_QUEUE, tmp.dir);
   let cleanupIncompatible: () => Promise<void> = () => Promise.resolve();
 
   const workerSet = (bundle: Awaited<ReturnType<typeof testBundle>>, replayBeforeStart: number) =>
-    createWorkerSet({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, ledgerTaskQueue: LEDGER_TASK_QUEUE, serveLedger: false, maxCachedWorkflows: 10, bundle, logger: quietLogger, replayBeforeStart });
+    createWorkerSet({ connection: server.env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, ledgerTaskQueue: LEDGER_TASK_QUEUE, serveLedger: false, maxCachedWorkflows: 10, bundle, logger: quietLogger, replayBeforeStart });
   const runBriefly = async (set: WorkerSet, during: () => Promise<void> = () => Promise.resolve()) => {
     const done = set.run();
     try {
@@ -54,32 +49,22 @@ describe('a worker with the replay gate on', () => {
     }
   };
 
-  before(async () => {
-    env = await startTestServer();
-    bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-    bridge.start();
-  });
-
   after(async () => {
-    await bridge?.stop();
-    await env?.teardown();
     await cleanupIncompatible();
     tmp.cleanup();
   });
 
   test("today's worker starts over a gate recorded with today's code; a build that cannot replay it refuses to start", async () => {
-    const gate = new GateClient(bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: TASK_QUEUE });
-    const config: GateRuntimeConfig = { armTtlMs: 600_000, maxUsesPerArm: 3, missedResponseTtlMs: 900_000, dbPath: join(tmp.dir, 'gate.db') };
-    const deadline = () => Date.now() + 20_000;
+    const { trigger, answer } = server.rounds;
     // Record: a gate armed and answered by a worker running today's bundle (no gate yet: nothing to replay).
     await runBriefly(await workerSet(await testBundle(), 5), async () => {
-      await gate.trigger(PEER, { messageId: 'rg-1', sender: '+4915112345678', text: 'friday: movie?', body: 'movie?', receivedAt: Date.now(), config }, deadline());
-      assert.equal((await gate.decide(PEER, { decisionId: 'rg-answer-1', content: 'The Third Man', config }, deadline())).action, 'deliver');
+      await trigger(PEER, 'rg-1');
+      assert.equal((await answer(PEER, 'rg-answer-1')).action, 'deliver');
     });
 
     // Today's bundle replays the open gate: the worker starts, and the gate still answers.
     await runBriefly(await workerSet(await testBundle(), 5), async () => {
-      assert.equal((await gate.decide(PEER, { decisionId: 'rg-answer-2', content: 'Casablanca', config }, deadline())).action, 'deliver');
+      assert.equal((await answer(PEER, 'rg-answer-2', 'Casablanca')).action, 'deliver');
     });
 
     // A build whose gateWorkflow first sleeps: the worker refuses to start, naming the gate and the reason.

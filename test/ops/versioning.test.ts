@@ -7,19 +7,16 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { after, describe, test } from 'node:test';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
-import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
-import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { parseWorkerConfig } from '../../worker/config.ts';
 import { configuredDeployment, defaultBuildId, DEPLOYMENT_NAME, pinnedDeployment } from '../../worker/versioning.ts';
 import { createWorkerSet, WORKFLOW_INTERCEPTOR_MODULES, type WorkerSet } from '../../worker/workers.ts';
-import { gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { LEDGER_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
-import { eventually, quietLogger, startTestServer, tempDir, testBundle } from '../helpers/temporal.ts';
+import { eventually, quietLogger, tempDir, testBundle } from '../helpers/temporal.ts';
 import { workerPollers } from '../../scripts/ops/status-workers.ts';
+import { withGateServer } from './gate-rounds.ts';
 import { incompatibleWorkflows } from './incompatible-workflows.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,15 +36,17 @@ test('the worker polls as openclaw-temporal.<package version>+<git SHA> only whe
 });
 
 describe('a changed gate workflow behind a new build id', () => {
-  let env: TestWorkflowEnvironment;
   const running: Array<{ set: WorkerSet; done: Promise<void> }> = [];
-  let bridge: TemporalBridge;
   const tmp = tempDir('openclaw-temporal-versioning');
+  const server = withGateServer(TASK_QUEUE, tmp.dir, async () => {
+    for (const { set } of running) set.shutdown();
+    await Promise.all(running.map((r) => r.done));
+  });
   let cleanupIncompatible: () => Promise<void> = () => Promise.resolve();
 
   const startBuild = async (buildId: string, bundle: Awaited<ReturnType<typeof testBundle>>) => {
     const set = await createWorkerSet({
-      connection: env.nativeConnection,
+      connection: server.env.nativeConnection,
       namespace: 'default',
       taskQueue: TASK_QUEUE,
       ledgerTaskQueue: LEDGER_TASK_QUEUE,
@@ -63,7 +62,7 @@ describe('a changed gate workflow behind a new build id', () => {
       `build ${buildId} current`,
       async () => {
         try {
-          await env.client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName: DEPLOYMENT, buildId, identity: 'versioning-test' });
+          await server.env.client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName: DEPLOYMENT, buildId, identity: 'versioning-test' });
           return true;
         } catch {
           return undefined; // the version is not registered yet: the next poll registers it
@@ -74,32 +73,18 @@ describe('a changed gate workflow behind a new build id', () => {
   };
 
   const buildOf = async (peer: string) => {
-    const described = await env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer)).describe();
+    const described = await server.env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer)).describe();
     const info = described.raw.workflowExecutionInfo?.versioningInfo;
     return { buildId: info?.deploymentVersion?.buildId ?? null, behavior: info?.behavior ?? null };
   };
 
-  before(async () => {
-    env = await startTestServer();
-    bridge = new TemporalBridge({ address: env.address, namespace: 'default' });
-    bridge.start();
-  });
-
   after(async () => {
-    await bridge?.stop();
-    for (const { set } of running) set.shutdown();
-    await Promise.all(running.map((r) => r.done));
-    await env?.teardown();
     await cleanupIncompatible();
     tmp.cleanup();
   });
 
   test('running gates stay on the old build and keep answering; new gates start on the new build', async () => {
-    const gate = new GateClient(bridge, new KeyedChain(), { channel: 'whatsapp', taskQueue: TASK_QUEUE });
-    const config: GateRuntimeConfig = { armTtlMs: 600_000, maxUsesPerArm: 3, missedResponseTtlMs: 900_000, dbPath: join(tmp.dir, 'gate.db') };
-    const deadline = () => Date.now() + 20_000;
-    const trigger = (peer: string, id: string) => gate.trigger(peer, { messageId: id, sender: '+4915112345678', text: 'friday: movie?', body: 'movie?', receivedAt: Date.now(), config }, deadline());
-    const answer = (peer: string, id: string) => gate.decide(peer, { decisionId: id, content: 'The Third Man', config }, deadline());
+    const { trigger, answer } = server.rounds;
 
     await startBuild('1.0.0+aaaaaaaaaaaa', await testBundle());
     await trigger(OLD_PEER, 'v-old-1');
@@ -121,11 +106,11 @@ describe('a changed gate workflow behind a new build id', () => {
     await trigger(NEW_PEER, 'v-new-1');
     assert.equal((await answer(NEW_PEER, 'v-new-answer-1')).action, 'deliver');
     assert.deepEqual(await buildOf(NEW_PEER), { buildId: '1.0.1+bbbbbbbbbbbb', behavior: 1 });
-    const memo = async (peer: string) => (await env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer)).describe()).memo?.changedGate ?? null;
+    const memo = async (peer: string) => (await server.env.client.workflow.getHandle(gateWorkflowId('whatsapp', peer)).describe()).memo?.changedGate ?? null;
     assert.equal(await memo(NEW_PEER), 'build 2');
     assert.equal(await memo(OLD_PEER), null, 'the old gate never ran the changed code');
     // `ops status` shows both builds polling.
-    const versions = new Set((await workerPollers(env.client, TASK_QUEUE)).filter((p) => p.kind === 'workflow').map((p) => p.version));
+    const versions = new Set((await workerPollers(server.env.client, TASK_QUEUE)).filter((p) => p.kind === 'workflow').map((p) => p.version));
     assert.deepEqual([...versions].sort(), [`${DEPLOYMENT}.1.0.0+aaaaaaaaaaaa`, `${DEPLOYMENT}.1.0.1+bbbbbbbbbbbb`]);
   });
 });

@@ -16,6 +16,7 @@ import { importGateLedger } from '../../scripts/migrate/gate-import.ts';
 import { importLedger, MissingSourceError } from '../../scripts/migrate/import-ledger.ts';
 import { importUsageLedger } from '../../scripts/migrate/usage-import.ts';
 import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
+import { USAGE_TABLE_WITHOUT_EVENT_ID } from '../helpers/usage-table.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'migrate-ledgers-'));
@@ -29,11 +30,8 @@ const freshDir = () => mkdtempSync(join(root, `case-${dirs++}-`));
 
 function originalUsageDb(path: string): void {
   const db = new Database(path);
+  db.exec(USAGE_TABLE_WITHOUT_EVENT_ID);
   db.exec(`
-    CREATE TABLE llm_usage_events (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, request_id TEXT, model TEXT,
-      provider TEXT, input_tokens INTEGER, output_tokens INTEGER, total_tokens INTEGER, cache_creation_input_tokens INTEGER,
-      cache_read_input_tokens INTEGER, latency_ms INTEGER, success INTEGER, source_event TEXT, raw_json TEXT);
-    CREATE INDEX idx_llm_usage_events_ts ON llm_usage_events (ts);
     CREATE INDEX idx_llm_usage_events_model_ts ON llm_usage_events (model, ts);
     INSERT INTO llm_usage_events (ts, request_id, model, provider, input_tokens, output_tokens, total_tokens,
       cache_creation_input_tokens, cache_read_input_tokens, latency_ms, success, source_event, raw_json) VALUES

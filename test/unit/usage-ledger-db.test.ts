@@ -8,6 +8,7 @@ import { LedgerPool } from '../../activities/ledger-db.ts';
 import { createUsageLedgerActivities } from '../../activities/usage-ledger.ts';
 import { extractUsage } from '../../plugin-bridge/usage-ledger/extract.ts';
 import { type UsageRecord } from '../../workflows/usage/usage-record.ts';
+import { USAGE_TABLE_WITHOUT_EVENT_ID } from '../helpers/usage-table.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'usage-ledger-db-'));
 const pool = new LedgerPool();
@@ -71,11 +72,8 @@ test('appending the same records twice writes one row each (INSERT OR IGNORE on 
 test('an original database without event_id is migrated: column and unique index added, old rows kept', async () => {
   const dbPath = join(dir, 'original.db');
   const original = new Database(dbPath);
+  original.exec(USAGE_TABLE_WITHOUT_EVENT_ID);
   original.exec(`
-    CREATE TABLE llm_usage_events (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, request_id TEXT, model TEXT,
-      provider TEXT, input_tokens INTEGER, output_tokens INTEGER, total_tokens INTEGER, cache_creation_input_tokens INTEGER,
-      cache_read_input_tokens INTEGER, latency_ms INTEGER, success INTEGER, source_event TEXT, raw_json TEXT);
-    CREATE INDEX idx_llm_usage_events_ts ON llm_usage_events (ts);
     INSERT INTO llm_usage_events (ts, request_id, model, provider, input_tokens, output_tokens, total_tokens, success, source_event)
       VALUES (1700000000000, 'old-1', 'gpt-4o', 'openai', 100, 20, 120, 1, 'llm_output'),
              (1700000001000, 'old-2', 'gpt-4o', 'openai', 50, 10, 60, 0, 'llm_output');`);

@@ -1,15 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  backlogProblem,
-  batchWritten,
-  describeUsageLedger,
-  eventProblem,
-  nextBatch,
-  pendingChars,
-  pendingCount,
-  receiveRecords,
-} from '../../workflows/usage/decide.ts';
+import { batchWritten, eventProblem, nextBatch, receiveRecords } from '../../workflows/usage/decide.ts';
+import { backlogProblem, pendingChars, pendingCount } from '../../workflows/usage/backlog.ts';
+import { describeUsageLedger } from '../../workflows/usage/describe.ts';
 import { DEDUPE_WINDOW, MAX_BACKLOG_CHARS, MAX_BACKLOG_RECORDS, MAX_BATCH_CHARS, MAX_RECORDS_PER_BATCH, initialUsageLedgerState } from '../../workflows/usage/state.ts';
 import { usageLedgerIdOf, usageLedgerWorkflowId, type UsageLedgerActivities } from '../../workflows/usage/contract.ts';
 import { createUsageLedgerActivities } from '../../activities/usage-ledger.ts';

@@ -4,7 +4,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GateState } from './state.ts';
-import type { SeenOp } from './ledger-ops.ts';
+
+export * from './seen-contract.ts';
 
 /** Durations and the ledger file the gateway's config gives the gate; carried on every event so a changed config applies at once. */
 export interface GateRuntimeConfig {
@@ -103,34 +104,6 @@ export interface GateWorkflowArgs {
   readonly maxHistoryEvents?: number;
 }
 
-/** A batch of inbound messages that only need a `seen_messages` row (not triggers). */
-export interface SeenMessagesEvent {
-  readonly dbPath: string;
-  /** The ledger's host, as in {@link GateRuntimeConfig.gatewayId}. */
-  readonly gatewayId?: string;
-  readonly rows: readonly SeenOp[];
-}
-
-/** The seen-messages ledger's write that keeps failing: when it failed first and when it is tried again. */
-export interface SeenLedgerFailure {
-  readonly error: string;
-  readonly since: number;
-  readonly retryAt: number;
-  readonly delayMs: number;
-}
-
-/** Arguments of the per-channel seen-messages ledger workflow. */
-export interface SeenLedgerWorkflowArgs {
-  readonly channel: string;
-  readonly pending?: SeenMessagesEvent[];
-  /** Carried over continue-as-new while the ledger keeps failing. */
-  readonly failure?: SeenLedgerFailure | null;
-  /** Rows dropped over the bound while the ledger was failing, carried over continue-as-new. */
-  readonly dropped?: number;
-  /** @default 2000 */
-  readonly maxHistoryEvents?: number;
-}
-
 /** What a replay of the dead-letter queue did. */
 export interface ReplayDeadLettersResult {
   /** Ops written by this replay. */
@@ -147,17 +120,8 @@ export const gateStateQuery = defineQuery<GateState>('lorene-gate.state');
 /** Writes the gate's dead-lettered ledger batches again, in order; answers once the replay is done or stopped. */
 export const gateReplayDeadLettersUpdate = defineUpdate<ReplayDeadLettersResult, []>('lorene-gate.replay-dead-letters');
 export const gateAbandonSignal = defineSignal<[GateAbandonEvent]>('lorene-gate.abandon');
-export const seenMessagesSignal = defineSignal<[SeenMessagesEvent]>('lorene-gate.seen');
 
 /** Workflow id of the gate of one protected peer. */
 export function gateWorkflowId(channel: string, peer: string): string {
   return `lorene-gate/${channel}/${peer}`;
-}
-
-/**
- * Workflow id of a channel's seen-messages ledger: one per gateway host when the plugin names its `gatewayId`
- * (`lorene-gate/<channel>@<gatewayId>`), so a host whose ledger worker is down holds back only its own rows.
- */
-export function seenLedgerWorkflowId(channel: string, gatewayId?: string): string {
-  return gatewayId === undefined ? `lorene-gate/${channel}` : `lorene-gate/${channel}@${gatewayId}`;
 }

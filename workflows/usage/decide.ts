@@ -1,17 +1,11 @@
 /**
  * The usage ledger's decisions as pure functions over its plain-JSON state: which records of a signal are new,
- * which batch to write next, and what a written batch changes. The workflow is a thin loop around them.
+ * which batch to write next, and what a written batch changes. The workflow is a thin loop around them; the
+ * backlog's measures are in backlog.ts, its Web UI line in describe.ts.
  */
 import type { UsageBatch, UsageRecord } from './usage-record.ts';
-import {
-  DEDUPE_WINDOW,
-  MAX_BACKLOG_CHARS,
-  MAX_BACKLOG_RECORDS,
-  MAX_BATCH_CHARS,
-  MAX_RECORDS_PER_BATCH,
-  RECORD_OVERHEAD_CHARS,
-  type UsageLedgerState,
-} from './state.ts';
+import { DEDUPE_WINDOW, MAX_BATCH_CHARS, MAX_RECORDS_PER_BATCH, type UsageLedgerState } from './state.ts';
+import { recordChars } from './backlog.ts';
 import { isRecord } from '../shared/is-record.ts';
 import { gatewayIdOf, gatewayIdProblem, sameLedger, type LedgerTarget } from '../shared/ledger-target.ts';
 
@@ -32,21 +26,6 @@ function looksLikeRecord(value: unknown): value is UsageRecord {
   return isRecord(value) && typeof value['eventId'] === 'string' && value['eventId'] !== '' && typeof value['rawJson'] === 'string';
 }
 
-/** The size estimate used for batch and carry bounds. */
-export function recordChars(record: UsageRecord): number {
-  return record.rawJson.length + RECORD_OVERHEAD_CHARS;
-}
-
-/** Records waiting for the ledger, over all groups. */
-export function pendingCount(state: UsageLedgerState): number {
-  return state.pending.reduce((n, group) => n + group.records.length, 0);
-}
-
-/** Estimated characters of the waiting records. */
-export function pendingChars(state: UsageLedgerState): number {
-  return state.pending.reduce((n, group) => group.records.reduce((m, r) => m + recordChars(r), n), 0);
-}
-
 /** Why a whole batch is malformed (not an event for an absolute ledger path with a records array), or null. */
 export function eventProblem(event: unknown): string | null {
   if (!isRecord(event)) return 'event must be an object';
@@ -54,14 +33,6 @@ export function eventProblem(event: unknown): string | null {
   const dbPath = event['dbPath'];
   if (typeof dbPath !== 'string' || !dbPath.startsWith('/')) return 'dbPath must be an absolute path';
   return gatewayIdProblem(event['gatewayId']);
-}
-
-/** Why a new batch must wait (the backlog is full), or null when it can be accepted now. */
-export function backlogProblem(state: UsageLedgerState): string | null {
-  const count = pendingCount(state);
-  if (count >= MAX_BACKLOG_RECORDS) return `${count} records waiting for the ledger`;
-  const chars = pendingChars(state);
-  return chars >= MAX_BACKLOG_CHARS ? `${chars} characters of records waiting for the ledger` : null;
 }
 
 /**
@@ -134,19 +105,4 @@ export function batchWritten(state: UsageLedgerState, batch: UsageBatch, inserte
     counters: { ...c, written: c.written + inserted, alreadyInLedger: c.alreadyInLedger + (batch.records.length - inserted), batches: c.batches + 1 },
     last: newest === undefined ? state.last : { model: newest.model, provider: newest.provider, at: now },
   };
-}
-
-/** One line for the Web UI: "1204 records written, 17 waiting; last model claude-opus-4-1 (anthropic) at 12:04:31 UTC". */
-export function describeUsageLedger(state: UsageLedgerState): string {
-  const n = (value: number) => String(value);
-  const { written, duplicates, alreadyInLedger, malformed } = state.counters;
-  const records = written === 1 ? 'record' : 'records';
-  const parts = [`${n(written)} ${records} written, ${n(pendingCount(state))} waiting`];
-  if (state.last !== null) {
-    const at = new Date(state.last.at).toISOString().slice(11, 19);
-    parts.push(`last model ${state.last.model ?? '(none)'}${state.last.provider === null ? '' : ` (${state.last.provider})`} at ${at} UTC`);
-  }
-  const skipped = [[duplicates, 'duplicates dropped'], [alreadyInLedger, 'already in the ledger'], [malformed, 'malformed']] as const;
-  const noted = skipped.filter(([count]) => count > 0).map(([count, what]) => `${n(count)} ${what}`);
-  return noted.length > 0 ? `${parts.join('; ')} (${noted.join(', ')})` : parts.join('; ');
 }

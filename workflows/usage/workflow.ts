@@ -31,7 +31,9 @@ import {
   type UsageLedgerActivities,
   type UsageLedgerWorkflowArgs,
 } from './contract.ts';
-import { backlogProblem, batchWritten, describeUsageLedger, eventProblem, nextBatch, pendingChars, pendingCount, receiveRecords } from './decide.ts';
+import { batchWritten, eventProblem, nextBatch, receiveRecords } from './decide.ts';
+import { backlogProblem, pendingChars, pendingCount } from './backlog.ts';
+import { describeUsageLedger } from './describe.ts';
 import { createLedgerHandoff } from '../shared/ledger-handoff.ts';
 import { MAX_CARRIED_CHARS, initialUsageLedgerState, type UsageLedgerState } from './state.ts';
 

@@ -1,0 +1,25 @@
+/** The usage sender's tuning (from the plugin config) and the counters it keeps for logs, tests and the benchmark. */
+
+export interface SenderOptions {
+  readonly batchMaxRecords: number;
+  /** Raw-JSON characters per batch after the first record (keeps a signal far below Temporal's payload limit). */
+  readonly batchMaxChars: number;
+  readonly bufferMaxRecords: number;
+  readonly sendTimeoutMs: number;
+  /** Longest pause between attempts while deliveries fail (the pause doubles from 200 ms up to this). */
+  readonly retryIntervalMs: number;
+}
+
+/** Counters for logs, tests and the benchmark. */
+export interface SenderStats {
+  buffered: number;
+  outboxBytes: number;
+  delivered: number;
+  spilled: number;
+  failedAttempts: number;
+  /** Batches the workflow refused because its backlog was full (retried shortly; not a failure). */
+  busyRefusals: number;
+  droppedBufferFull: number;
+  droppedOutboxFull: number;
+  unreadableOutboxLines: number;
+}
