@@ -3,6 +3,7 @@
  * facts observed before it for its peer (and every fact of an earlier run) are delivered, so it never overtakes
  * the trigger sent before it. Facts are numbered in the order they were recorded.
  */
+import { ConditionWaiters } from '../shared/condition-waiters.ts';
 import { FactsPendingError } from './fact-entry.ts';
 
 /** The delivery progress of one run's facts (see the file comment). */
@@ -11,7 +12,7 @@ export class FactProgress {
   /** Facts of an earlier run are still in the outbox. */
   #backlog = false;
   readonly #lastByPeer = new Map<string, number>();
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new ConditionWaiters();
 
   /** Facts of an earlier run wait in the outbox: decisions wait for them too. */
   startWithBacklog(backlog: boolean): void {
@@ -36,30 +37,17 @@ export class FactProgress {
   /** Resolves once every fact recorded so far for `peer` (and every fact of an earlier run) is delivered; rejects at `deadline`. */
   after(peer: string, deadline: number): Promise<void> {
     const target = this.#lastByPeer.get(peer) ?? 0;
-    const done = () => !this.#backlog && this.#delivered >= target;
-    if (done()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!done()) return;
-        finish();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new FactsPendingError(`facts observed before this decision are not delivered yet (Temporal unreachable?)`));
-      }, Math.max(0, deadline - Date.now()));
-      const finish = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-      };
-      this.#waiters.add(check);
-    });
+    return this.#waiters.until(
+      () => !this.#backlog && this.#delivered >= target,
+      deadline,
+      () => new FactsPendingError(`facts observed before this decision are not delivered yet (Temporal unreachable?)`),
+    );
   }
 
   /** Delivery reached `seq` of this run; `backlogDone`: nothing of an earlier run is left before it. */
   reached(seq: number, backlogDone: boolean): void {
     this.#delivered = Math.max(this.#delivered, seq);
     if (backlogDone) this.#backlog = false;
-    for (const check of [...this.#waiters]) check();
+    this.#waiters.notify();
   }
 }

@@ -4,11 +4,12 @@
  * observed before it. Facts left by an earlier run are not counted by key: until they are through, every
  * decision waits.
  */
+import { ConditionWaiters } from '../shared/condition-waiters.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 
 export class KeptFactCounts {
   readonly #byKey = new Map<string, number>();
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new ConditionWaiters();
   #backlog = false;
   #open = false;
 
@@ -51,27 +52,14 @@ export class KeptFactCounts {
 
   /** Resolves once nothing is kept for `key`; rejects with a `timeout` {@link TemporalCallError} at `deadline`. */
   waitFor(key: string, deadline: number): Promise<void> {
-    const done = () => this.clear(key);
-    if (done()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (!done()) return;
-        finish();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new TemporalCallError('orchestrator.kept-facts', 'timeout', 'facts kept for this thread while Temporal could not be told are not delivered yet'));
-      }, Math.max(0, deadline - Date.now()));
-      const finish = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-      };
-      this.#waiters.add(check);
-    });
+    return this.#waiters.until(
+      () => this.clear(key),
+      deadline,
+      () => new TemporalCallError('orchestrator.kept-facts', 'timeout', 'facts kept for this thread while Temporal could not be told are not delivered yet'),
+    );
   }
 
   #notify(): void {
-    for (const check of [...this.#waiters]) check();
+    this.#waiters.notify();
   }
 }
