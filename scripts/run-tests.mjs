@@ -62,11 +62,12 @@ const CLUSTER_FILES = ['test/cluster/faults.test.ts', 'test/cluster/web-ui.test.
 const onCluster = process.argv.includes('--cluster');
 if (onCluster) process.env.TEMPORAL_TARGET = 'cluster';
 // `--faults` (npm run test:faults): the long files of the real-gateway suite — the fault injections (a 60 s Temporal
-// stop, a Temporal restart, a worker kill, every inbound message twice: ~10 min) and the budget acceptance (gateway
-// and worker restarts across budget periods: ~10–18 min) and OpenClaw's restart path (`openclaw gateway restart`
-// with a bound thread: ~4 min). `npm test` keeps the short seeded chaos run, which injects the same kinds of fault;
-// CI runs both.
-const LONG_FILES = ['test/e2e/faults.test.ts', 'test/e2e/budget.test.ts', 'test/e2e/restart-path.test.ts', 'test/e2e/installed.test.ts'];
+// stop, a Temporal restart, a worker kill, every inbound message twice: ~10 min), the budget acceptance (gateway
+// and worker restarts across an 8-minute budget period: ~10 min), OpenClaw's restart path (`openclaw gateway
+// restart` with a bound thread: ~4 min), the installed release tarballs (~6–9 min), the gateway's SIGTERM and
+// kill -9 for usage rows, the gate's durability against worker and server restarts and the headless gateway
+// (~7 min together). `npm test` keeps the short seeded chaos run, which injects the same kinds of fault; CI runs both.
+const LONG_FILES = ['test/e2e/faults.test.ts', 'test/e2e/budget.test.ts', 'test/e2e/restart-path.test.ts', 'test/e2e/installed.test.ts', 'test/e2e/usage.test.ts', 'test/durability/gate-durability.test.ts', 'test/gateway/headless-gateway.test.ts'];
 const onFaults = process.argv.includes('--faults');
 const selected = onCluster ? CLUSTER_FILES : onFaults ? LONG_FILES : process.argv.slice(2);
 if (selected.length === 0) {
