@@ -4,6 +4,7 @@
  */
 import type { GateAbandonEvent, GateTriggerEvent } from '../../workflows/gate/contract.ts';
 import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
+import { sameLedger } from '../../workflows/shared/ledger-target.ts';
 
 /** One observed fact, as it is stored and delivered. */
 export type GateFact =
@@ -27,8 +28,8 @@ export interface SeenBatch {
 }
 
 /** Whether two facts write the same seen ledger: the same file on the same host. */
-function sameLedger(a: GateFact, b: GateFact): boolean {
-  return a.kind === 'seen' && b.kind === 'seen' && a.dbPath === b.dbPath && a.gatewayId === b.gatewayId;
+function sameSeenLedger(a: GateFact, b: GateFact): boolean {
+  return a.kind === 'seen' && b.kind === 'seen' && sameLedger(a, b);
 }
 
 /** What one delivery hands to Temporal: a trigger or abandon fact, or consecutive seen facts as one batch. */
@@ -48,7 +49,7 @@ export const FACT_SHAPE = {
     return typeof e?.run === 'string' && typeof e.seq === 'number' && (kind === 'trigger' || kind === 'seen' || kind === 'abandon');
   },
   sameChunk(first: FactEntry, entry: FactEntry): boolean {
-    return sameLedger(first.fact, entry.fact);
+    return sameSeenLedger(first.fact, entry.fact);
   },
 };
 
@@ -57,7 +58,7 @@ export function outgoing(entries: readonly FactEntry[]): OutgoingFact | null {
   const first = entries[0]?.fact;
   if (first === undefined) return null;
   if (first.kind !== 'seen') return first;
-  const rows = entries.flatMap(({ fact }) => (fact.kind === 'seen' && sameLedger(first, fact) ? [fact.row] : []));
+  const rows = entries.flatMap(({ fact }) => (fact.kind === 'seen' && sameSeenLedger(first, fact) ? [fact.row] : []));
   return { kind: 'seen-batch', dbPath: first.dbPath, ...(first.gatewayId !== undefined && { gatewayId: first.gatewayId }), rows };
 }
 
