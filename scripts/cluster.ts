@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   } else {
     say(`no Web UI: ${cluster.uiMissing ?? 'not started'}`);
   }
-  say(`run the worker against it:  TEMPORAL_ADDRESS=${cluster.address} npm start    then: npm run demo`);
+  // The demo links to the workflow in the Web UI; without this it would name the dev server's UI (port 8233).
+  const demoUi = cluster.uiUrl === null ? '' : `OPENCLAW_TEMPORAL_UI_URL=${cluster.uiUrl} `;
+  say(`run the worker against it:  TEMPORAL_ADDRESS=${cluster.address} npm start    then: TEMPORAL_ADDRESS=${cluster.address} ${demoUi}npm run demo`);
   say('Ctrl-C stops the cluster (data is kept for the next run).');
   let stopping = false;
   const stop = (signal: string) => {
