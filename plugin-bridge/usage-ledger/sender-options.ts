@@ -23,3 +23,8 @@ export interface SenderStats {
   droppedOutboxFull: number;
   unreadableOutboxLines: number;
 }
+
+/** The counters a sender keeps itself (the other two are read when asked), all zero. */
+export function senderCounters(): Omit<SenderStats, 'buffered' | 'outboxBytes'> {
+  return { delivered: 0, spilled: 0, failedAttempts: 0, busyRefusals: 0, droppedBufferFull: 0, droppedOutboxFull: 0, unreadableOutboxLines: 0 };
+}
