@@ -12,14 +12,11 @@ import type { DeliveryFailure } from './delivery-failure.ts';
 import { DeliveryAttempts, type Deliver } from './delivery-attempts.ts';
 import type { Outbox } from './outbox.ts';
 import { SendBuffer, type Queued } from './send-buffer.ts';
-import { senderCounters, type SenderOptions, type SenderStats } from './sender-options.ts';
+import { BUSY_PAUSE_MS, senderCounters, type SenderOptions, type SenderStats } from './sender-options.ts';
 import { deliverOutboxChunk, spillToOutbox } from './sender-outbox.ts';
 
 export type { Deliver } from './delivery-attempts.ts';
 export type { SenderOptions, SenderStats } from './sender-options.ts';
-
-/** Pause after the workflow refused a batch because its backlog is full: it writes a batch in about this long. */
-const BUSY_PAUSE_MS = 100;
 
 export class UsageSender {
   readonly #buffer: SendBuffer;
