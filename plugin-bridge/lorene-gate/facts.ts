@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import type { Outbox } from '../shared/outbox.ts';
+import { OutboxLoop } from '../shared/outbox-loop.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 import { deadFactsPath, moveToDeadFacts } from './dead-facts.ts';
 import { FactProgress } from './fact-progress.ts';
@@ -25,13 +26,9 @@ const unreachable = (err: unknown) => !(err instanceof TemporalCallError && err.
 
 export class GateFacts {
   readonly #run = randomUUID();
-  #outbox: Outbox<FactEntry> | null = null;
-  #io: Promise<unknown> = Promise.resolve();
+  readonly #file = new OutboxLoop<FactEntry>();
   #seq = 0;
   readonly #progress = new FactProgress();
-  #running = false;
-  #loop: Promise<void> | null = null;
-  readonly #newFact = new Wakeup();
   readonly #stopping = new Wakeup();
   #failures = 0;
 
@@ -42,37 +39,30 @@ export class GateFacts {
   ) {}
 
   /** Opens the outbox (facts left by an earlier run are delivered first, and decisions wait for them) and starts the loop. */
-  async start(outbox: Outbox<FactEntry>): Promise<void> {
-    if (this.#running) return;
-    await this.#serial(() => outbox.open());
-    this.#outbox = outbox;
-    this.#progress.startWithBacklog(!outbox.isEmpty);
-    if (!outbox.isEmpty) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'gate facts from an earlier run: delivering them first');
-    this.#running = true;
-    this.#loop = this.#deliverLoop();
+  start(outbox: Outbox<FactEntry>): Promise<void> {
+    const prepare = (opened: Outbox<FactEntry>) => {
+      this.#progress.startWithBacklog(!opened.isEmpty);
+      if (!opened.isEmpty) this.log.info({ outbox: opened.path, bytes: opened.pendingBytes }, 'gate facts from an earlier run: delivering them first');
+    };
+    return this.#file.start(outbox, prepare, (opened) => this.#deliverLoop(opened));
   }
 
   /** Stops the loop after its current delivery (bounded by `sendTimeoutMs`); undelivered facts stay in the outbox. */
-  async stop(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    this.#newFact.wake();
-    this.#stopping.wake();
-    await this.#loop;
-    await this.#io;
+  stop(): Promise<void> {
+    return this.#file.stop(() => this.#stopping.wake());
   }
 
   /** Records a fact: ordered at once (before any await), resolved once it is on disk. Rejects on a disk error. */
   record(fact: GateFact): Promise<void> {
-    const outbox = this.#outbox;
-    if (outbox === null || !this.#running) return Promise.reject(new Error('the lorene-gate fact outbox is not open'));
+    const outbox = this.#file.outbox;
+    if (outbox === null || !this.#file.running) return Promise.reject(new Error('the lorene-gate fact outbox is not open'));
     const seq = ++this.#seq;
     const peer = fact.kind === 'seen' ? null : fact.peer;
     this.#progress.recorded(peer, seq);
-    return this.#serial(async () => {
+    return this.#file.serial(async () => {
       const { written } = await outbox.append([{ run: this.#run, seq, fact }]);
       if (written === 0) throw new Error(`the lorene-gate outbox is full (${outbox.maxBytes} bytes): ${fact.kind} not recorded`);
-      this.#newFact.wake();
+      this.#file.newFact.wake();
     }).catch((err: unknown) => {
       this.#progress.lost(peer, seq); // nobody waits for a lost fact
       throw err;
@@ -84,26 +74,18 @@ export class GateFacts {
     return this.#progress.after(peer, deadline);
   }
 
-  /** Runs outbox calls one at a time (appends from hooks and the loop's reads and commits share one file). */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.#io.then(task);
-    this.#io = next.catch(() => undefined);
-    return next;
-  }
-
-  async #deliverLoop(): Promise<void> {
+  async #deliverLoop(outbox: Outbox<FactEntry>): Promise<void> {
     let rejected = 0;
     let singlesLeft = 0; // facts of a refused batch, sent again one at a time
-    while (this.#running) {
-      const outbox = this.#outbox as Outbox<FactEntry>;
-      await this.#io;
+    while (this.#file.running) {
+      await this.#file.idle();
       if (outbox.isEmpty) {
         this.#progress.reached(this.#progress.delivered, true);
-        if (!this.#running) break; // stop() may have run while we awaited: its wake-up found no waiter
-        await this.#newFact.wait(1, null);
+        if (!this.#file.running) break; // stop() may have run while we awaited: its wake-up found no waiter
+        await this.#file.newFact.wait(1, null);
         continue;
       }
-      const chunk = await this.#serial(() => outbox.read(singlesLeft > 0 ? 1 : MAX_SEEN_PER_SIGNAL, Number.POSITIVE_INFINITY));
+      const chunk = await this.#file.serial(() => outbox.read(singlesLeft > 0 ? 1 : MAX_SEEN_PER_SIGNAL, Number.POSITIVE_INFINITY));
       if (chunk.unreadable > 0) this.log.warn({ outbox: outbox.path, lines: chunk.unreadable }, 'unreadable gate outbox lines skipped (torn write)');
       const entry = chunk.entries.at(-1);
       const fact = outgoing(chunk.entries);
@@ -122,17 +104,17 @@ export class GateFacts {
           }
           if (rejected < REJECTED_ATTEMPTS) {
             if (this.#failures === 1 || this.#failures % 20 === 0) this.log.warn({ kind: entry.fact.kind, attempts: this.#failures, err }, 'gate fact not delivered; it waits in the outbox');
-            if (this.#running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
+            if (this.#file.running) await this.#stopping.wait(1, Math.min(this.options.retryIntervalMs, 200 * 2 ** Math.min(this.#failures, 10)));
             continue;
           }
           if (!(await moveToDeadFacts(deadFactsPath(outbox.path), entry, err, this.log))) {
-            if (this.#running) await this.#stopping.wait(1, this.options.retryIntervalMs);
+            if (this.#file.running) await this.#stopping.wait(1, this.options.retryIntervalMs);
             continue; // not on disk: it stays in the outbox
           }
           rejected = 0;
         }
       }
-      await this.#serial(() => outbox.commit(chunk.nextOffset));
+      await this.#file.serial(() => outbox.commit(chunk.nextOffset));
       singlesLeft = Math.max(0, singlesLeft - chunk.entries.length);
       this.#progress.reached(entry?.run === this.#run ? entry.seq : this.#progress.delivered, entry?.run === this.#run || outbox.isEmpty);
     }

@@ -15,24 +15,19 @@ import {
   type GateOutboundDecision,
   type GateOutboundRequest,
   type GateTriggerEvent,
-  type GateWorkflowArgs,
   type SeenMessagesEvent,
 } from '../../workflows/gate/contract.ts';
 import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
 import type { gateSeenLedgerWorkflow } from '../../workflows/gate/seen-ledger.ts';
 import type { gateWorkflow } from '../../workflows/gate/workflow.ts';
-import { maskPeer } from '../../workflows/gate/text.ts';
-import { OPENCLAW_CHANNEL, OPENCLAW_GATE_STATE, OPENCLAW_PEER, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
+import { OPENCLAW_CHANNEL, OPENCLAW_PLUGIN } from '../../workflows/shared/search-attributes.ts';
 import type { KeyedChain } from '../shared/keyed-chain.ts';
 import { KnownRunning } from '../shared/known-running.ts';
 import type { TemporalBridge } from '../shared/temporal-bridge.ts';
 import type { SpanAttributes } from '../shared/span-attributes.ts';
+import { gateStartOptions, type GateClientOptions } from './gate-start.ts';
 
-/** Where the gate workflows run and how they start. */
-export interface GateClientOptions {
-  readonly channel: string;
-  readonly taskQueue: string;
-}
+export type { GateClientOptions } from './gate-start.ts';
 
 export class GateClient {
   /** Gates known to run: their calls go without start options (see known-running.ts). */
@@ -44,24 +39,6 @@ export class GateClient {
     private readonly options: GateClientOptions,
   ) {}
 
-  private startOptions(peer: string) {
-    const { channel, taskQueue } = this.options;
-    const args: GateWorkflowArgs = { channel, peer };
-    return {
-      workflowId: gateWorkflowId(channel, peer),
-      taskQueue,
-      args: [args] as [GateWorkflowArgs],
-      staticSummary: `lorene-gate · ${channel} · ${maskPeer(peer)}`,
-      staticDetails: `Outbound gate for one protected ${channel} peer (${maskPeer(peer)}): the assistant may answer only after an allowed sender's trigger, a few times, for a limited time. Signals: lorene-gate.trigger; updates: lorene-gate.outbound; query: lorene-gate.state.`,
-      typedSearchAttributes: [
-        { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
-        { key: OPENCLAW_CHANNEL, value: channel },
-        { key: OPENCLAW_PEER, value: peer },
-        { key: OPENCLAW_GATE_STATE, value: 'idle' },
-      ],
-    };
-  }
-
   /** Signals a trigger to the peer's gate, starting the gate when it does not run yet. */
   trigger(peer: string, trigger: GateTriggerEvent, deadline: number, attributes?: SpanAttributes): Promise<void> {
     const workflowId = gateWorkflowId(this.options.channel, peer);
@@ -71,7 +48,7 @@ export class GateClient {
           workflowId,
           () => client.workflow.getHandle(workflowId).signal(gateTriggerSignal, trigger),
           async () => {
-            await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', { ...this.startOptions(peer), signal: gateTriggerSignal, signalArgs: [trigger] });
+            await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', { ...gateStartOptions(this.options, peer), signal: gateTriggerSignal, signalArgs: [trigger] });
           },
         ),
         attributes,
@@ -81,7 +58,7 @@ export class GateClient {
 
   /** Tells the peer's gate that the bridge gave up on a decision and cancelled its message. */
   abandon(peer: string, event: GateAbandonEvent, deadline: number): Promise<void> {
-    const options = this.startOptions(peer);
+    const options = gateStartOptions(this.options, peer);
     return this.chain.run(options.workflowId, () =>
       this.bridge.call('lorene-gate.abandon', deadline, async (client) => {
         await client.workflow.signalWithStart<typeof gateWorkflow, [GateAbandonEvent]>('gateWorkflow', {
@@ -109,7 +86,7 @@ export class GateClient {
             client.workflow.executeUpdateWithStart(gateOutboundUpdate, {
               args: [request],
               updateId: request.decisionId,
-              startWorkflowOperation: new WithStartWorkflowOperation<typeof gateWorkflow>('gateWorkflow', { ...this.startOptions(peer), workflowIdConflictPolicy: 'USE_EXISTING' }),
+              startWorkflowOperation: new WithStartWorkflowOperation<typeof gateWorkflow>('gateWorkflow', { ...gateStartOptions(this.options, peer), workflowIdConflictPolicy: 'USE_EXISTING' }),
             }),
         ),
         attributes,

@@ -38,7 +38,7 @@ export async function rebuildDirectory(directory: ThreadDirectory, threads: Thre
       failed.push({ frontKey, error: error ?? new Error('the thread changed while it was read; it is read again') });
       continue;
     }
-    if (answer.kind === 'ok') directory.replaceThread(answer.value);
+    if (answer.kind === 'ok') directory.observe({ kind: 'thread-loaded', state: answer.value });
     loaded.push(frontKey);
   }
   return { loaded, failed };

@@ -49,11 +49,11 @@ function register(api: PluginApi): void {
   const loader = new DirectoryLoader(directory, threads, log);
 
   const unthreaded = new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue);
-  const facts = new ObserverFacts(observerFactSender(threads, unthreaded, directory), log, {
+  const facts = new ObserverFacts(observerFactSender(threads, unthreaded, (fact) => directory.observe(fact)), log, {
     sendTimeoutMs: FACT_SEND_TIMEOUT_MS,
     retryIntervalMs: FACT_RETRY_INTERVAL_MS,
     delivered: (fact, answer) => {
-      if (answer.kind !== 'ok' && 'frontKey' in fact) directory.dropThread(fact.frontKey);
+      if (answer.kind !== 'ok' && 'frontKey' in fact) directory.observe({ kind: 'thread-over', frontKey: fact.frontKey });
     },
   });
 

@@ -16,7 +16,7 @@ import {
 } from '../../workflows/orchestrator/contract.ts';
 import type { RequesterEndedEvent, RequesterSpawnedEvent } from '../../workflows/subagent/requester-contract.ts';
 import { isRecord } from '../../workflows/shared/is-record.ts';
-import type { ThreadDirectory } from './directory.ts';
+import type { DirectoryFact } from './directory-facts.ts';
 import type { Answer, ThreadClient } from './thread-client.ts';
 import type { SendTurn } from './send-turn.ts';
 import type { UnthreadedSpawns } from './unthreaded.ts';
@@ -93,15 +93,15 @@ export type SendFact = (fact: ObserverFact, deadline: number, turn?: SendTurn) =
 
 /**
  * The {@link SendFact} over the thread client and the requester records: each kind is its signal; an adoption is
- * the tool-call update (with start) whose outcome the cache learns.
+ * the tool-call update (with start) whose outcome the cache is told (`observe`).
  */
-export function observerFactSender(threads: ThreadClient, unthreaded: UnthreadedSpawns, directory: ThreadDirectory): SendFact {
+export function observerFactSender(threads: ThreadClient, unthreaded: UnthreadedSpawns, observe: (fact: DirectoryFact) => void): SendFact {
   return async (fact, deadline, turn) => {
     switch (fact.kind) {
       case 'adopt': {
         const answer = await threads.toolCall(fact.frontKey, fact.request, fact.updateId, deadline, true, turn);
         if (answer.kind !== 'ok') return answer;
-        directory.learnOutcome(fact.frontKey, fact.sessionKey, answer.value);
+        observe({ kind: 'tool-call-updated', frontKey: fact.frontKey, sessionKey: fact.sessionKey, outcome: answer.value });
         return { kind: 'ok', value: undefined };
       }
       case 'requester-spawned':

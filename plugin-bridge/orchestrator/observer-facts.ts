@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BridgeLogger } from '../shared/bridge-logger.ts';
 import type { Outbox } from '../shared/outbox.ts';
+import { OutboxLoop } from '../shared/outbox-loop.ts';
 import { Wakeup } from '../shared/wakeup.ts';
 import { KeptFactCounts } from './kept-facts.ts';
 import { deliverKeptFacts, type ObserverFactsOptions } from './fact-delivery.ts';
@@ -22,18 +23,14 @@ export type FactOutcome = Answer<void> | { readonly kind: 'kept' };
 /** The observer facts of one plugin instance: signalled at once, else kept and re-sent in order (file comment). */
 export class ObserverFacts {
   readonly #run = randomUUID();
-  #outbox: Outbox<ObserverFactEntry> | null = null;
+  readonly #file = new OutboxLoop<ObserverFactEntry>();
   #deadFacts = '';
-  #io: Promise<unknown> = Promise.resolve();
   #seq = 0;
   /** A fact went (or is going) to the outbox: later facts follow it there until the outbox is empty. */
   #diverting = false;
   /** Failed direct sends not appended yet, plus appends in progress: the outbox is not really empty meanwhile. */
   #unsettled = 0;
   readonly #kept = new KeptFactCounts();
-  #running = false;
-  #loop: Promise<void> | null = null;
-  readonly #newFact = new Wakeup();
   /** The loop's pause between attempts: cut short by stop() and by a decision that waits for kept facts. */
   readonly #pause = new Wakeup();
 
@@ -44,28 +41,23 @@ export class ObserverFacts {
   ) {}
 
   /** Opens the outbox (facts an earlier run kept go first) and starts the delivery loop. */
-  async start(outbox: Outbox<ObserverFactEntry>, deadFactsPath: string): Promise<void> {
-    if (this.#running) return;
-    await this.#serial(() => outbox.open());
-    this.#outbox = outbox;
-    this.#unsettled = 0;
-    this.#deadFacts = deadFactsPath;
-    this.#diverting = !outbox.isEmpty;
-    this.#kept.open(!outbox.isEmpty);
-    if (this.#diverting) this.log.info({ outbox: outbox.path, bytes: outbox.pendingBytes }, 'orchestrator facts kept by an earlier run: delivering them first');
-    this.#running = true;
-    this.#loop = this.#deliverLoop();
+  start(outbox: Outbox<ObserverFactEntry>, deadFactsPath: string): Promise<void> {
+    const prepare = (opened: Outbox<ObserverFactEntry>) => {
+      this.#unsettled = 0;
+      this.#deadFacts = deadFactsPath;
+      this.#diverting = !opened.isEmpty;
+      this.#kept.open(!opened.isEmpty);
+      if (this.#diverting) this.log.info({ outbox: opened.path, bytes: opened.pendingBytes }, 'orchestrator facts kept by an earlier run: delivering them first');
+    };
+    return this.#file.start(outbox, prepare, (opened) => this.#deliverLoop(opened));
   }
 
   /** Stops the loop after its current delivery; what is not delivered stays in the outbox for the next start. */
-  async stop(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    this.#kept.close();
-    this.#newFact.wake();
-    this.#pause.wake();
-    await this.#loop;
-    await this.#io;
+  stop(): Promise<void> {
+    return this.#file.stop(() => {
+      this.#kept.close();
+      this.#pause.wake();
+    });
   }
 
   /**
@@ -80,7 +72,7 @@ export class ObserverFacts {
 
   /** Signals `fact` by `deadline`, else keeps it in the outbox. Rejects only when it could do neither. */
   async signal(fact: ObserverFact, deadline: number): Promise<FactOutcome> {
-    if (!this.#running) return this.send(fact, deadline); // no outbox (service not running): as before
+    if (!this.#file.running) return this.send(fact, deadline); // no outbox (service not running): as before
     if (this.#diverting) return this.#keep(fact, null);
     const token = { reserved: false, kept: false };
     const turn: SendTurn = {
@@ -95,21 +87,21 @@ export class ObserverFacts {
     try {
       return await this.send(fact, deadline, turn);
     } catch (err) {
-      if (!this.#running) throw err;
+      if (!this.#file.running) throw err;
       this.log.debug({ kind: fact.kind, key: factKey(fact), err }, 'fact not signalled in time: kept in the outbox');
       return this.#keep(fact, token);
     }
   }
 
   async #keep(fact: ObserverFact, token: { reserved: boolean; kept: boolean } | null): Promise<FactOutcome> {
-    const outbox = this.#outbox as Outbox<ObserverFactEntry>;
+    const outbox = this.#file.outbox as Outbox<ObserverFactEntry>;
     this.#diverting = true;
     this.#unsettled += 1;
     if (token !== null) token.kept = true;
     const entry = { run: this.#run, seq: ++this.#seq, fact };
     this.#kept.add(factKey(fact));
     try {
-      const { written } = await this.#serial(() => outbox.append([entry]));
+      const { written } = await this.#file.serial(() => outbox.append([entry]));
       if (written === 0) throw new Error(`the orchestrator outbox is full (${outbox.maxBytes} bytes): ${fact.kind} not kept`);
       return { kind: 'kept' };
     } catch (err) {
@@ -117,19 +109,11 @@ export class ObserverFacts {
       throw err;
     } finally {
       this.#unsettled -= token?.reserved === true ? 2 : 1;
-      this.#newFact.wake();
+      this.#file.newFact.wake();
     }
   }
 
-  /** Runs outbox calls one at a time (appends from hooks and the loop's reads and commits share one file). */
-  #serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.#io.then(task);
-    this.#io = next.catch(() => undefined);
-    return next;
-  }
-
-  #deliverLoop(): Promise<void> {
-    const outbox = this.#outbox as Outbox<ObserverFactEntry>;
+  #deliverLoop(outbox: Outbox<ObserverFactEntry>): Promise<void> {
     return deliverKeptFacts({
       outbox,
       deadFacts: this.#deadFacts,
@@ -138,13 +122,13 @@ export class ObserverFacts {
       send: this.send,
       log: this.log,
       options: this.options,
-      running: () => this.#running,
-      serial: (task) => this.#serial(task),
-      idle: () => this.#io,
+      running: () => this.#file.running,
+      serial: (task) => this.#file.serial(task),
+      idle: () => this.#file.idle(),
       drained: () => {
         if (this.#unsettled === 0) this.#diverting = false;
       },
-      newFact: this.#newFact,
+      newFact: this.#file.newFact,
       pause: this.#pause,
     });
   }

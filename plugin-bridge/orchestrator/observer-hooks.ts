@@ -33,14 +33,14 @@ export interface ObserverHandlers {
  * Builds the observer handlers over the shared hook dependencies; `facts` signals or keeps each fact (by default
  * one without an outbox, never started: facts are only signalled, as in tests that need no outbox).
  */
-export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(observerFactSender(deps.threads, deps.unthreaded, deps.directory), deps.log, NO_OUTBOX)): ObserverHandlers {
+export function createObservers(deps: OrchestratorHookDeps, facts = new ObserverFacts(observerFactSender(deps.threads, deps.unthreaded, (fact) => deps.directory.observe(fact)), deps.log, NO_OUTBOX)): ObserverHandlers {
   const { directory, log } = deps;
   const deadline = () => Date.now() + deps.config.decisionTimeoutMs;
   const threadOf = (sessionKey: string) => callerThread(directory, sessionKey, directory.kindOf(sessionKey));
   const signal = (hook: string, fact: ThreadFact): Promise<void> =>
     facts.signal(fact, deadline()).then(
       (outcome: FactOutcome) => {
-        if (outcome.kind === 'gone' || outcome.kind === 'ended') directory.dropThread(fact.frontKey);
+        if (outcome.kind === 'gone' || outcome.kind === 'ended') directory.observe({ kind: 'thread-over', frontKey: fact.frontKey });
         log.debug({ hook, frontKey: fact.frontKey, answer: outcome.kind }, outcome.kind === 'kept' ? 'kept the fact for the thread in the outbox' : 'signalled the thread');
       },
       (err: unknown) => log.warn({ hook, frontKey: fact.frontKey, eventId: fact.signal.eventId, err }, 'could not signal the thread, nor keep the fact for later: it is lost'),
@@ -67,7 +67,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
     if (requester === undefined || child === undefined) return;
     const frontKey = threadOf(requester);
     if (frontKey === undefined) return;
-    directory.learnChild(frontKey, child);
+    directory.observe({ kind: 'child-seen', frontKey, childKey: child });
     if (directory.kindOf(requester) !== 'orchestrator') return;
     const activity: SubagentActivitySignal = { eventId, hook, requesterSessionKey: requester, childSessionKey: child };
     void signal(hook, { kind: 'subagent-activity', frontKey, signal: activity });
@@ -86,7 +86,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
         if (unthreaded === undefined || !receipt.accepted || receipt.childSessionKey === undefined) return;
         return toRecord('after_tool_call', call.sessionKey, deps.unthreaded.spawnedFact(unthreaded, receipt.childSessionKey, deps.config));
       }
-      directory.learnSpawnResult(frontKey, call.sessionKey, receipt.accepted ? receipt.childSessionKey : undefined);
+      if (receipt.accepted && receipt.childSessionKey !== undefined) directory.observe({ kind: 'spawn-accepted', frontKey, requesterKey: call.sessionKey, childKey: receipt.childSessionKey });
       const ids = { ...(call.runId === undefined ? {} : { runId: call.runId }), ...(call.toolCallId === undefined ? {} : { toolCallId: call.toolCallId }) };
       const result = { eventId: `spawn-result:${key}`, sessionKey: call.sessionKey, ...ids, ...receipt };
       await signal('after_tool_call', { kind: 'spawn-result', frontKey, signal: result });
@@ -112,7 +112,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
         const candidate = requester !== undefined && hasFrontControllerShape(requester) ? undefined : requester;
         return toRecord('subagent_ended', target, deps.unthreaded.endedFact(target, candidate, outcome, eventId, deps.config));
       }
-      directory.learnEnded(target, 'subagent');
+      directory.observe({ kind: 'ended', sessionKey: target, what: 'subagent' });
       const ended = { eventId, targetSessionKey: target, targetKind: event.targetKind, ...(outcome === undefined ? {} : { outcome }) };
       await signal('subagent_ended', { kind: 'subagent-ended', frontKey, signal: ended });
     }),
@@ -131,7 +131,7 @@ export function createObservers(deps: OrchestratorHookDeps, facts = new Observer
       const frontKey = member?.frontKey ?? (directory.status === 'ready' ? undefined : threadOf(sessionKey));
       await recorded;
       if (frontKey === undefined) return;
-      directory.learnEnded(sessionKey, 'session');
+      directory.observe({ kind: 'ended', sessionKey, what: 'session' });
       const eventId = `session-end:${eventText(event?.sessionId, ctx?.sessionId) ?? ''}:${sessionKey}`;
       await signal('session_end', { kind: 'session-end', frontKey, signal: { eventId, sessionKey } });
     }),

@@ -8,12 +8,14 @@
  * orchestrator bound once Temporal is back (kept in the outbox until then, like the observers' facts).
  */
 import type { ToolCallRequest } from '../../workflows/orchestrator/contract.ts';
+import { emptyThreadState, type ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { normalizeToolName } from '../../workflows/orchestrator/tool-call.ts';
 import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { mainDelegationReason } from '../../workflows/orchestrator/wording.ts';
 import { TemporalCallError } from '../shared/errors.ts';
 import type { BeforeToolCallResult } from '../shared/openclaw-types.ts';
 import { callSpawnKey, toHookResult, type KeyedToolCall } from './hook-events.ts';
+import type { ThreadDirectory } from './directory.ts';
 import type { AdoptFact } from './observer-fact.ts';
 import type { FactOutcome } from './observer-facts.ts';
 import { routingKind } from './route.ts';
@@ -33,15 +35,22 @@ export async function mainDelegationBlock(deps: OrchestratorHookDeps, call: Keye
     try {
       const answer = await deps.threads.decide(call.sessionKey, { call, config }, deadline);
       if (answer.kind === 'ok') {
-        if (!answer.stale) directory.learnBinding(call.sessionKey, answer.value.orchestratorKey);
+        if (!answer.stale) directory.observe({ kind: 'tool-call-read', frontKey: call.sessionKey, orchestratorKey: answer.value.orchestratorKey });
         return toHookResult(answer.value.decision);
       }
     } catch (err) {
-      bound = directory.sketch(call.sessionKey).orchestratorKey;
+      bound = directory.orchestratorOf(call.sessionKey);
       deps.log.warn({ hook: 'before_tool_call', sessionKey: call.sessionKey, toolName: call.toolName, reason: describe(err), cachedOrchestrator: bound ?? null }, 'main delegation decided without the thread: blocked, worded from the cache');
     }
   }
   return { block: true, blockReason: mainDelegationReason(call.toolName, bound) };
+}
+
+/** The thread as the cache knows it (its bound orchestrator, no workers): what the rules see without Temporal. */
+export function cachedThread(directory: Pick<ThreadDirectory, 'orchestratorOf'>, frontKey: string): ThreadState {
+  const orchestratorKey = directory.orchestratorOf(frontKey);
+  const empty = emptyThreadState(frontKey);
+  return orchestratorKey === undefined ? empty : { ...empty, orchestratorKey };
 }
 
 /**
@@ -55,8 +64,8 @@ export function spawnWithoutThread(deps: OrchestratorHookDeps, call: KeyedToolCa
     deps.log.warn(fields, 'no thread decision for the front’s spawn: blocked (onTemporalError: block)');
     return { block: true, blockReason: `orchestrator: Temporal gave no decision (${describe(err)}); the tool call is blocked (onTemporalError: block)` };
   }
-  const sketch = deps.directory.sketch(call.sessionKey);
-  const state = request.lastUserMessage === undefined ? sketch : { ...sketch, lastUserMessages: { [call.sessionKey]: request.lastUserMessage } };
+  const cached = cachedThread(deps.directory, call.sessionKey);
+  const state = request.lastUserMessage === undefined ? cached : { ...cached, lastUserMessages: { [call.sessionKey]: request.lastUserMessage } };
   const decision = decideToolCall(state, call, deps.config, Date.now()).decision;
   if (decision.params !== undefined) deps.localSpawns.remember(callSpawnKey(call), { frontKey: call.sessionKey, request, updateId });
   deps.log.warn({ ...fields, rewritten: decision.params !== undefined }, 'no thread decision for the front’s spawn: decided locally; the thread records it when the spawn’s result arrives');

@@ -74,32 +74,39 @@ function onTemporalError(value: unknown): OnTemporalError {
   throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'onTemporalError', 'must be "allow" or "block"');
 }
 
-function retryBackoff(value: unknown): NonNullable<OrchestratorConfig['retryBackoff']> {
-  if (value === undefined) return DEFAULT_RETRY_BACKOFF;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'retryBackoff', 'must be an object');
+/** The bounds of each number in a group of settings; without `max`, only the least value. */
+type NumberBounds<K extends string> = Readonly<Record<K, { readonly min: number; readonly max?: number }>>;
+
+/**
+ * A group of numeric settings (`retryBackoff`, `retryRedelivery`): absent, its defaults; else an object of only its
+ * keys, each a number within its bounds or absent (its default).
+ */
+function numberGroup<K extends string>(field: string, value: unknown, defaults: Readonly<Record<K, number>>, bounds: NumberBounds<K>): Record<K, number> {
+  if (value === undefined) return { ...defaults };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, field, 'must be an object');
   const raw = value as Record<string, unknown>;
-  const unknown = Object.keys(raw).find((k) => !['initialMs', 'multiplier', 'maxMs'].includes(k));
-  if (unknown !== undefined) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryBackoff.${unknown}`, 'is not a retryBackoff key');
-  const number = (key: 'initialMs' | 'multiplier' | 'maxMs', min: number): number => {
-    const v = raw[key] ?? DEFAULT_RETRY_BACKOFF[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryBackoff.${key}`, `must be a number ≥ ${min}`);
-    return v;
-  };
-  return { initialMs: number('initialMs', 0), multiplier: number('multiplier', 1), maxMs: number('maxMs', 0) };
+  const unknown = Object.keys(raw).find((k) => !Object.hasOwn(bounds, k));
+  if (unknown !== undefined) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `${field}.${unknown}`, `is not a ${field} key`);
+  const group: Record<K, number> = { ...defaults };
+  for (const key of Object.keys(bounds) as K[]) {
+    const { min, max = Number.POSITIVE_INFINITY } = bounds[key];
+    const v = raw[key] ?? defaults[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+      throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `${field}.${key}`, bounds[key].max === undefined ? `must be a number ≥ ${min}` : `must be a number from ${min} to ${max}`);
+    }
+    group[key] = v;
+  }
+  return group;
+}
+
+function retryBackoff(value: unknown): NonNullable<OrchestratorConfig['retryBackoff']> {
+  return numberGroup('retryBackoff', value, DEFAULT_RETRY_BACKOFF, { initialMs: { min: 0 }, multiplier: { min: 1 }, maxMs: { min: 0 } });
 }
 
 function retryRedelivery(value: unknown): NonNullable<OrchestratorConfig['retryRedelivery']> {
-  if (value === undefined) return DEFAULT_REDELIVERY;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, 'retryRedelivery', 'must be an object');
-  const raw = value as Record<string, unknown>;
-  const unknown = Object.keys(raw).find((k) => !['maxDeliveries', 'multiplier', 'maxIntervalMs'].includes(k));
-  if (unknown !== undefined) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryRedelivery.${unknown}`, 'is not a retryRedelivery key');
-  const number = (key: 'maxDeliveries' | 'multiplier' | 'maxIntervalMs', min: number, max: number): number => {
-    const v = raw[key] ?? DEFAULT_REDELIVERY[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new InvalidConfigError(ORCHESTRATOR_PLUGIN_ID, `retryRedelivery.${key}`, `must be a number from ${min} to ${max}`);
-    return v;
-  };
-  return { maxDeliveries: Math.floor(number('maxDeliveries', 1, 20)), multiplier: number('multiplier', 1, 10), maxIntervalMs: number('maxIntervalMs', 1000, 86_400_000) };
+  const bounds = { maxDeliveries: { min: 1, max: 20 }, multiplier: { min: 1, max: 10 }, maxIntervalMs: { min: 1000, max: 86_400_000 } };
+  const group = numberGroup('retryRedelivery', value, DEFAULT_REDELIVERY, bounds);
+  return { ...group, maxDeliveries: Math.floor(group.maxDeliveries) };
 }
 
 function positiveMs(raw: Record<string, unknown>, field: string, fallback: number): number {

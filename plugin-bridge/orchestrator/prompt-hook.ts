@@ -11,6 +11,7 @@ import { TemporalCallError } from '../shared/errors.ts';
 import type { AgentContext, BeforePromptBuildEvent, BeforePromptBuildResult } from '../shared/openclaw-types.ts';
 import { eventText } from './hook-events.ts';
 import type { OrchestratorHookDeps } from './hook-deps.ts';
+import { cachedThread } from './outage-rules.ts';
 
 function withContext(text: string | undefined): BeforePromptBuildResult | undefined {
   return text === undefined ? undefined : { prependContext: text };
@@ -22,10 +23,10 @@ async function frontThread(deps: OrchestratorHookDeps, frontKey: string, deadlin
   if (deps.directory.status === 'ready' && !deps.directory.hasThread(frontKey)) return emptyThreadState(frontKey);
   const answer = await deps.threads.thread(frontKey, deadline);
   if (answer.kind !== 'ok') {
-    deps.directory.dropThread(frontKey);
+    deps.directory.observe({ kind: 'thread-over', frontKey });
     return emptyThreadState(frontKey);
   }
-  if (!answer.stale) deps.directory.absorb(answer.value);
+  if (!answer.stale) deps.directory.observe({ kind: 'thread-read', state: answer.value });
   return answer.value;
 }
 
@@ -43,7 +44,7 @@ export function createBeforePromptBuild(deps: OrchestratorHookDeps) {
       const reason = err instanceof TemporalCallError ? `${err.kind}: ${err.detail}` : String(err);
       deps.log.warn({ hook: 'before_prompt_build', sessionKey, reason }, 'no thread snapshot: instructions go out without it');
       try {
-        return withContext(buildPrependContext(deps.directory.sketch(sessionKey), sessionKey, deps.config, false));
+        return withContext(buildPrependContext(cachedThread(deps.directory, sessionKey), sessionKey, deps.config, false));
       } catch (inner) {
         deps.log.error({ hook: 'before_prompt_build', sessionKey, err: inner }, 'orchestrator prompt context failed');
         return undefined;

@@ -63,7 +63,7 @@ async function updateThread(
       throw err;
     }
     if (answer.kind === 'ok') {
-      deps.directory.learnOutcome(frontKey, call.sessionKey, answer.value);
+      deps.directory.observe({ kind: 'tool-call-updated', frontKey, sessionKey: call.sessionKey, outcome: answer.value });
       return toHookResult(answer.value.decision);
     }
     if (start && answer.kind === 'ended' && Date.now() + ENDED_RETRY_MS < deadline) {
@@ -72,7 +72,7 @@ async function updateThread(
     }
     if (start) return fallback(deps, call, 'the thread kept ending while a new orchestrator was spawned');
     // The thread is over: the session is not bound any more and the rules decide it as unbound.
-    deps.directory.dropThread(frontKey);
+    deps.directory.observe({ kind: 'thread-over', frontKey });
     return decideLocally(deps, call);
   }
 }
@@ -82,10 +82,10 @@ async function readThread(deps: OrchestratorHookDeps, call: KeyedToolCall, front
   await deps.afterKeptFacts?.(frontKey, deadline);
   const answer = await deps.threads.decide(frontKey, { call, config: deps.config }, deadline);
   if (answer.kind !== 'ok') {
-    deps.directory.dropThread(frontKey);
+    deps.directory.observe({ kind: 'thread-over', frontKey });
     return decideLocally(deps, call);
   }
-  if (!answer.stale) deps.directory.learnBinding(frontKey, answer.value.orchestratorKey);
+  if (!answer.stale) deps.directory.observe({ kind: 'tool-call-read', frontKey, orchestratorKey: answer.value.orchestratorKey });
   return toHookResult(answer.value.decision);
 }
 

@@ -3,16 +3,14 @@
  * connects lazily (a gateway starting before Temporal is fine), and bounds every call: a hook always gets an
  * answer or a {@link TemporalCallError} within its deadline, never a hang or a raw gRPC error.
  */
-import { Client, Connection } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { bridgeDataConverter } from './codec/data-converter.ts';
+import type { Client, Connection } from '@temporalio/client';
 import { Admission } from './admission.ts';
-import { bridgeGrpcInterceptors } from './grpc-retry.ts';
 import { giveUp, settledWithin } from './bounded-wait.ts';
 import { callError } from './call-failure.ts';
 import { TemporalCallError } from './errors.ts';
-import { bridgeTracing, type BridgeTracing } from './deferred-tracing.ts';
+import type { BridgeTracing } from './deferred-tracing.ts';
 import type { SpanAttributes } from './span-attributes.ts';
+import { openLazyClient } from './temporal-client.ts';
 import type { TemporalSettings } from './temporal-settings.ts';
 
 export type { TemporalSettings } from './temporal-settings.ts';
@@ -26,7 +24,6 @@ export type { TemporalSettings } from './temporal-settings.ts';
 const STOP_GRACE_MS = 1000;
 const STOP_SETTLE_MS = 500;
 const STOP_FLUSH_MS = 1000;
-
 
 /** How long after a failed call the SDK may still hold a gRPC retry timer for it (its backoff window). */
 export const GRPC_RETRY_WINDOW_MS = 10_000;
@@ -54,15 +51,11 @@ export class TemporalBridge {
   /** Creates the lazy connection and client; no network traffic until the first call. */
   start(): void {
     if (this.#connection !== null) return;
-    const env = loadClientConnectConfig(this.settings.profile === undefined ? {} : { profile: this.settings.profile });
-    const address = this.settings.address ?? env.connectionOptions.address ?? 'localhost:7233';
-    // Calls turned away by a run closing for continue-as-new are sent again within milliseconds (grpc-retry.ts).
-    this.#connection = Connection.lazy({ ...env.connectionOptions, address, interceptors: bridgeGrpcInterceptors() });
+    const { connection, client, tracing } = openLazyClient(this.settings);
+    this.#connection = connection;
+    this.#client = client;
+    this.#tracing = tracing;
     this.#stopping = new AbortController();
-    const dataConverter = bridgeDataConverter({ keyFile: this.settings.payloadKeyFile });
-    this.#tracing = bridgeTracing(this.settings.tracing, process.env);
-    const interceptors = { workflow: this.#tracing.interceptors };
-    this.#client = new Client({ connection: this.#connection, namespace: this.settings.namespace ?? env.namespace ?? 'default', dataConverter, interceptors });
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
  * The hook's side of the usage sender: a bounded queue in memory. Appending is constant time and never waits;
- * a full queue drops the record and counts it, so the loop can report the drops at warn.
+ * a full queue drops the record and counts it, so the loop can report the drops at warn. The sender's loop sleeps
+ * on the queue: an append that fills it to the loop's threshold, or a drop, wakes it.
  */
 import type { UsageRecord } from '../../workflows/usage/usage-record.ts';
+import { Wakeup } from '../shared/wakeup.ts';
 
 /** One buffered record and the ledger it goes to. */
 export interface Queued {
@@ -14,6 +16,7 @@ export interface Queued {
 export class SendBuffer {
   #items: Queued[] = [];
   #unreportedDrops = 0;
+  readonly #wakeup = new Wakeup();
 
   constructor(readonly maxRecords: number) {}
 
@@ -21,19 +24,27 @@ export class SendBuffer {
     return this.#items.length;
   }
 
-  /** Records dropped because the buffer was full since {@link takeUnreportedDrops} last ran. */
-  get unreportedDrops(): number {
-    return this.#unreportedDrops;
-  }
-
-  /** Appends `queued`; false when the buffer is full (the record is dropped and counted). */
+  /** Appends `queued`; false when the buffer is full (the record is dropped and counted). Wakes the loop's {@link wait}. */
   push(queued: Queued): boolean {
     if (this.#items.length >= this.maxRecords) {
       this.#unreportedDrops += 1;
+      this.#wakeup.wake();
       return false;
     }
     this.#items.push(queued);
+    this.#wakeup.poke(this.#items.length);
     return true;
+  }
+
+  /** Resolves after `ms` (null: no timeout), or once `threshold` records are buffered or a drop waits to be reported. */
+  wait(threshold: number, ms: number | null): Promise<void> {
+    if (this.#items.length >= threshold || this.#unreportedDrops > 0) return Promise.resolve();
+    return this.#wakeup.wait(threshold, ms);
+  }
+
+  /** Ends a {@link wait} now (the sender stops). */
+  wake(): void {
+    this.#wakeup.wake();
   }
 
   /** Leading records of one ledger, at most `limit` and `maxChars` of raw JSON after the first; removed from the buffer. */

@@ -12,15 +12,11 @@ import type { DeliveryFailure } from './delivery-failure.ts';
 import { DeliveryAttempts, type Deliver } from './delivery-attempts.ts';
 import type { Outbox } from './outbox.ts';
 import { SendBuffer, type Queued } from './send-buffer.ts';
-import type { SenderOptions, SenderStats } from './sender-options.ts';
+import { BUSY_PAUSE_MS, senderCounters, type SenderOptions, type SenderStats } from './sender-options.ts';
 import { deliverOutboxChunk, spillToOutbox } from './sender-outbox.ts';
-import { Wakeup } from '../shared/wakeup.ts';
 
 export type { Deliver } from './delivery-attempts.ts';
 export type { SenderOptions, SenderStats } from './sender-options.ts';
-
-/** Pause after the workflow refused a batch because its backlog is full: it writes a batch in about this long. */
-const BUSY_PAUSE_MS = 100;
 
 export class UsageSender {
   readonly #buffer: SendBuffer;
@@ -28,12 +24,9 @@ export class UsageSender {
   #target: LedgerTarget = { dbPath: '' };
   #running = false;
   #loop: Promise<void> | null = null;
-  readonly #wakeup = new Wakeup();
   readonly #attempts: DeliveryAttempts;
   #limit: number;
-  readonly #stats: Omit<SenderStats, 'buffered' | 'outboxBytes'> = {
-    delivered: 0, spilled: 0, failedAttempts: 0, busyRefusals: 0, droppedBufferFull: 0, droppedOutboxFull: 0, unreadableOutboxLines: 0,
-  };
+  readonly #stats = senderCounters();
 
   constructor(
     deliver: Deliver,
@@ -47,12 +40,7 @@ export class UsageSender {
 
   /** Queues a record (called by the hook: constant time, no I/O). A full buffer drops it and counts the drop. */
   enqueue(ledgerId: string, record: UsageRecord): void {
-    if (!this.#buffer.push({ ledgerId, record })) {
-      this.#stats.droppedBufferFull += 1;
-      this.#wakeup.wake();
-      return;
-    }
-    this.#wakeup.poke(this.#buffer.length);
+    if (!this.#buffer.push({ ledgerId, record })) this.#stats.droppedBufferFull += 1;
   }
 
   /**
@@ -73,7 +61,7 @@ export class UsageSender {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#wakeup.wake();
+    this.#buffer.wake();
     await this.#loop;
     const left = this.#buffer.drain();
     await this.#spill(left).catch((err: unknown) => this.log.error({ err, lost: left.length }, 'usage records could not be written to the outbox at shutdown'));
@@ -156,7 +144,6 @@ export class UsageSender {
   }
 
   #wait(threshold: number, ms: number | null): Promise<void> {
-    if (!this.#running || this.#buffer.length >= threshold || this.#buffer.unreportedDrops > 0) return Promise.resolve();
-    return this.#wakeup.wait(threshold, ms);
+    return this.#running ? this.#buffer.wait(threshold, ms) : Promise.resolve();
   }
 }

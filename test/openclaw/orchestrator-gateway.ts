@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eventually } from '../helpers/temporal.ts';
 import { orchestratorDriver } from './orchestrator-driver.ts';
-import type { HostStack } from './with-host.ts';
-
-const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
+import { orchestratorPluginDir } from './orchestrator-host.ts';
+import { loadAndStart } from './plugin-load.ts';
+import { withOpenClawHost, type HostStack } from './with-host.ts';
 
 /** The gateway of one test file. */
 export interface OrchestratorGateway {
@@ -40,9 +39,7 @@ export function orchestratorGateway(stack: HostStack, baseConfig: Record<string,
       const host = await stack.restartHost({ env: { OPENCLAW_STATE_DIR: stateDir } });
       driver = orchestratorDriver(host);
       const pluginConfig = { temporalAddress: stack.env.address, decisionTimeoutMs: 5000, maxRetriesPerTask: 2, ...baseConfig, ...config };
-      const loaded = await host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig });
-      assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-      await host.startServices({ stateDir });
+      await loadAndStart(host, { pluginDir: orchestratorPluginDir, pluginId: 'orchestrator', pluginConfig }, { stateDir });
       await eventually('thread cache rebuilt', async () => ((await host.logs()).some((l) => /orchestrator threads loaded from Temporal/.test(l.message)) ? true : undefined), 60_000);
     },
     async stop() {
@@ -51,4 +48,21 @@ export function orchestratorGateway(stack: HostStack, baseConfig: Record<string,
       await stack.host.close();
     },
   };
+}
+
+/**
+ * The stack of a retry test file: Temporal, and the file's gateway (`baseConfig` for the orchestrator) started before
+ * the tests with `requester` in its session store, the session whose workers are retried.
+ */
+export function withOrchestratorGateway(baseConfig: Record<string, unknown>, requester: string): { readonly stack: HostStack; readonly gateway: OrchestratorGateway } {
+  const stack = withOpenClawHost({
+    temporal: true,
+    host: false,
+    started: async () => {
+      await gateway.start();
+      await stack.host.upsertSession(requester);
+    },
+  });
+  const gateway = orchestratorGateway(stack, baseConfig);
+  return { stack, gateway };
 }

@@ -8,15 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { orchestratorThreadWorkflowId } from '../../workflows/orchestrator/contract.ts';
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { eventually } from '../helpers/temporal.ts';
 import type { HookRun } from './host-client.ts';
-import { withOpenClawHost } from './with-host.ts';
-import { orchestratorDriver, value, type ToolResult } from './orchestrator-driver.ts';
+import { value, type ToolResult } from './orchestrator-driver.ts';
+import { withOrchestratorHost } from './orchestrator-host.ts';
 
-const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
 const FRONT = 'agent:main:main';
 const ORCH = 'agent:main:subagent:outage-orch';
 const W1 = 'agent:main:subagent:outage-w1';
@@ -26,17 +23,10 @@ const DECISION_TIMEOUT_MS = 2500;
 /** What the plugin registers as each hook's host timeout (index.ts: decisionTimeoutMs + 2000). */
 const HOST_BUDGET_MS = DECISION_TIMEOUT_MS + 2000;
 
-const stack = withOpenClawHost({ temporal: true, started: async ({ host }) => {
-  driver = orchestratorDriver(host);
-} });
-let driver: ReturnType<typeof orchestratorDriver>;
-
-const load = async (overrides: Record<string, unknown>, address = stack.env.address) => {
-  const loaded = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { temporalAddress: address, decisionTimeoutMs: DECISION_TIMEOUT_MS, enforceMainDelegation: true, ...overrides } });
-  assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-  await stack.host.startServices();
-};
-const thread = (front: string) => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
+const orchestrator = withOrchestratorHost();
+const { stack, thread } = orchestrator;
+const load = (overrides: Record<string, unknown>, address = stack.env.address) =>
+  orchestrator.load({ temporalAddress: address, decisionTimeoutMs: DECISION_TIMEOUT_MS, enforceMainDelegation: true, ...overrides });
 let calls = 0;
 /** One hook call, timed, with the runner's own verdict (a host timeout is `ok: false` for before_tool_call). */
 async function timed(label: string, method: `run${string}`, event: Record<string, unknown>, ctx: Record<string, unknown>): Promise<{ label: string; ms: number; run: HookRun }> {
@@ -56,9 +46,9 @@ describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook r
   test('server up, worker down, gateway restarted: every decision queued behind the cache rebuild and each other is onTemporalError within its deadline', async () => {
     await load({ onTemporalError: 'block' });
     await eventually('cache loaded', async () => ((await stack.host.logs()).some((l) => /orchestrator threads loaded/.test(l.message)) ? true : undefined), 60_000);
-    await driver.prompt(FRONT, 'Plan my trip');
-    await driver.spawn(FRONT, ORCH);
-    await driver.spawn(ORCH, W1, { task: 'Find flights', label: 'flights' });
+    await orchestrator.driver.prompt(FRONT, 'Plan my trip');
+    await orchestrator.driver.spawn(FRONT, ORCH);
+    await orchestrator.driver.spawn(ORCH, W1, { task: 'Find flights', label: 'flights' });
     await eventually('bound', async () => ((await thread(FRONT).query<ThreadState>('orchestrator.thread')).workers[W1] === undefined ? undefined : true));
     await stack.stopWorkers();
 
@@ -87,16 +77,16 @@ describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook r
 
   test('server up, worker down: a front’s spawn is rewritten locally (onTemporalError: allow) and its thread records it once a worker is back', async () => {
     await load({ onTemporalError: 'allow' });
-    await driver.prompt(LATE_FRONT, 'Organise a party');
-    const decided = await driver.tool(LATE_FRONT, 'sessions_spawn', {});
+    await orchestrator.driver.prompt(LATE_FRONT, 'Organise a party');
+    const decided = await orchestrator.driver.tool(LATE_FRONT, 'sessions_spawn', {});
     assert.equal(decided.params?.thread, true);
     assert.match(String(decided.params?.label), /^thread-orchestrator-[0-9a-f]{10}$/);
     assert.match(String(decided.params?.task), /hidden orchestrator[\s\S]*Primary task:\nOrganise a party$/);
 
     await stack.startWorkers();
-    await driver.accept(LATE_FRONT, LATE_ORCH, {}, decided);
+    await orchestrator.driver.accept(LATE_FRONT, LATE_ORCH, {}, decided);
     await eventually('the locally decided spawn bound in its thread', async () => ((await thread(LATE_FRONT).query<ThreadState>('orchestrator.thread')).orchestratorKey === LATE_ORCH ? true : undefined), 30_000);
-    const again = await driver.tool(LATE_FRONT, 'sessions_spawn', { task: 'a second one' });
+    const again = await orchestrator.driver.tool(LATE_FRONT, 'sessions_spawn', { task: 'a second one' });
     assert.match(again.blockReason ?? '', /hidden orchestrator already active/);
   });
 
@@ -117,11 +107,11 @@ describe('orchestrator while Temporal cannot answer, in OpenClaw’s real hook r
       assert.equal(result.block, true, `${r.label} is blocked`);
       assert.match(result.blockReason ?? '', /No hidden orchestrator is active yet/, r.label);
     }
-    const spawned = await driver.tool('agent:main:discord:channel:9', 'sessions_spawn', {});
+    const spawned = await orchestrator.driver.tool('agent:main:discord:channel:9', 'sessions_spawn', {});
     assert.equal(spawned.params?.thread, true);
     assert.match(String(spawned.params?.label), /^thread-orchestrator-[0-9a-f]{10}$/);
     assert.match(String(spawned.params?.task), /hidden orchestrator[\s\S]*Primary task:\nWrite a poem$/);
-    await driver.accept('agent:main:discord:channel:9', 'agent:main:subagent:poem-orch', {}, spawned);
+    await orchestrator.driver.accept('agent:main:discord:channel:9', 'agent:main:subagent:poem-orch', {}, spawned);
     // The adoption gives up at its own deadline and waits in the orchestrator's outbox (test/openclaw/orchestrator-outbox.test.ts
     // shows it recorded once Temporal is back).
     await eventually('the binding kept for later', async () => ((await stack.host.logs()).some((l) => /spawn decided without Temporal waits in the outbox/.test(l.message)) ? true : undefined));

@@ -12,23 +12,14 @@ import { requesterStateQuery, subagentRequesterWorkflowId } from '../../workflow
 import type { TaskState } from '../../workflows/subagent/state.ts';
 import { eventually } from '../helpers/temporal.ts';
 import { value } from './orchestrator-driver.ts';
-import { orchestratorGateway } from './orchestrator-gateway.ts';
-import { withOpenClawHost } from './with-host.ts';
+import { withOrchestratorGateway } from './orchestrator-gateway.ts';
 
 /** A subagent session no thread knows: not a front (it has `:subagent:`), not an orchestrator, not a thread's worker. */
 const LONE = 'agent:main:subagent:lone-requester';
 const REPORT = { task: '  Summarise the quarterly report  ', label: 'report', agentId: 'main' };
 const TASK_KEY = retryTaskKey(LONE, { task: 'Summarise the quarterly report', label: 'report', agentId: 'main' });
 
-const stack = withOpenClawHost({
-  temporal: true,
-  host: false,
-  started: async () => {
-    await gateway.start();
-    await stack.host.upsertSession(LONE);
-  },
-});
-const gateway = orchestratorGateway(stack, { gatewayId: 'gw-lone' });
+const { stack, gateway } = withOrchestratorGateway({ gatewayId: 'gw-lone' }, LONE);
 /** A gateway restart: the process goes away with OpenClaw's in-memory event queue; the session store stays. */
 async function restartGateway(): Promise<void> {
   await gateway.stop();

@@ -12,8 +12,7 @@ import { workflowMetadataQuery } from '@temporalio/workflow';
 import type { TaskState } from '../../workflows/subagent/state.ts';
 import { eventually } from '../helpers/temporal.ts';
 import { value } from './orchestrator-driver.ts';
-import { orchestratorGateway } from './orchestrator-gateway.ts';
-import { withOpenClawHost } from './with-host.ts';
+import { withOrchestratorGateway } from './orchestrator-gateway.ts';
 
 const FRONT = 'agent:main:main';
 const ORCH = 'agent:main:subagent:retry-orch';
@@ -21,15 +20,7 @@ const FLIGHTS = { task: 'Find flights to Lisbon', label: 'flights' };
 const HOTEL = { task: 'Find a hotel in Alfama', label: 'hotel' };
 const CAR = { task: 'Rent a small car', label: 'car' };
 
-const stack = withOpenClawHost({
-  temporal: true,
-  host: false,
-  started: async () => {
-    await gateway.start();
-    await stack.host.upsertSession(ORCH);
-  },
-});
-const gateway = orchestratorGateway(stack, { gatewayId: 'gw-oc' });
+const { stack, gateway } = withOrchestratorGateway({ gatewayId: 'gw-oc' }, ORCH);
 
 const retryEvents = async () => (await stack.host.peekInjections(ORCH)).filter((e) => e.text.includes('<orchestrator-retry>'));
 /** The requester's next turn: what it saw of the retries. */

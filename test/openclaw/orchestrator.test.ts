@@ -6,16 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { orchestratorThreadWorkflowId, type ThreadResult } from '../../workflows/orchestrator/contract.ts';
+import type { ThreadResult } from '../../workflows/orchestrator/contract.ts';
 import { retryTaskKey } from '../../workflows/orchestrator/lifecycle.ts';
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
 import { subagentTaskWorkflowId } from '../../workflows/subagent/contract.ts';
 import { eventually } from '../helpers/temporal.ts';
-import { withOpenClawHost } from './with-host.ts';
-import { orchestratorDriver, value } from './orchestrator-driver.ts';
+import { value } from './orchestrator-driver.ts';
+import { orchestratorPluginDir, withOrchestratorHost, type OrchestratorHost } from './orchestrator-host.ts';
+import { assertConfigsRejected } from './plugin-load.ts';
 
-const pluginDir = fileURLToPath(new URL('../../plugin-bridge/orchestrator/', import.meta.url));
 const FRONT = 'agent:main:main';
 const ORCH = 'agent:main:subagent:7c1e0f3a-orch';
 const W1 = 'agent:main:subagent:7c1e0f3a-w1';
@@ -24,38 +23,31 @@ const UNBOUND_FRONT = 'agent:main:telegram:direct:4242';
 const STRANGER = 'agent:main:subagent:someone-else';
 const DECISION_TIMEOUT_MS = 2500;
 
-const stack = withOpenClawHost({ temporal: true, started: async ({ host }) => {
-  driver = orchestratorDriver(host);
-} });
+const orchestrator = withOrchestratorHost();
+const { stack, thread } = orchestrator;
 
 const config = (overrides: Record<string, unknown> = {}) => ({ temporalAddress: stack.env.address, decisionTimeoutMs: DECISION_TIMEOUT_MS, onTemporalError: 'block', ...overrides });
 const cacheLoads = async () => (await stack.host.logs()).filter((l) => /orchestrator threads loaded from Temporal/.test(l.message)).length;
 /** Loads the plugin and starts its services; `ready` waits for the thread cache, like a gateway that finished starting. */
 const load = async (overrides: Record<string, unknown> = {}, ready = true) => {
   const before = await cacheLoads();
-  const loaded = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: config(overrides) });
-  assert.equal(loaded.status, 'loaded', loaded.error ?? '');
-  await stack.host.startServices();
+  const loaded = await orchestrator.load(config(overrides));
   if (ready) await eventually('thread cache rebuilt', async () => ((await cacheLoads()) > before ? true : undefined), 60_000);
   return loaded;
 };
 
-type Driver = ReturnType<typeof orchestratorDriver>;
-let driver: Driver;
-const tool = (...args: Parameters<Driver['tool']>) => driver.tool(...args);
-const spawn = (...args: Parameters<Driver['spawn']>) => driver.spawn(...args);
-const prompt = (...args: Parameters<Driver['prompt']>) => driver.prompt(...args);
-const subagentEnded = (...args: Parameters<Driver['subagentEnded']>) => driver.subagentEnded(...args);
-const thread = (front: string) => stack.env.client.workflow.getHandle(orchestratorThreadWorkflowId(front));
+type Driver = OrchestratorHost['driver'];
+const tool = (...args: Parameters<Driver['tool']>) => orchestrator.driver.tool(...args);
+const spawn = (...args: Parameters<Driver['spawn']>) => orchestrator.driver.spawn(...args);
+const prompt = (...args: Parameters<Driver['prompt']>) => orchestrator.driver.prompt(...args);
+const subagentEnded = (...args: Parameters<Driver['subagentEnded']>) => orchestrator.driver.subagentEnded(...args);
 
 describe('orchestrator in OpenClaw’s real loader and hook runner', () => {
   test('an invalid config is rejected, naming the field (manifest schema and our parser)', async () => {
-    const unknownKey = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { allowedMainTool: [] } });
-    assert.equal(unknownKey.status, 'error');
-    assert.match(unknownKey.error ?? '', /allowedMainTool/);
-    const badEnum = await stack.host.load({ pluginDir, pluginId: 'orchestrator', pluginConfig: { onTemporalError: 'maybe' } });
-    assert.equal(badEnum.status, 'error');
-    assert.match(badEnum.error ?? '', /onTemporalError/);
+    await assertConfigsRejected(stack.host, { pluginDir: orchestratorPluginDir, pluginId: 'orchestrator' }, [
+      [{ allowedMainTool: [] }, /allowedMainTool/],
+      [{ onTemporalError: 'maybe' }, /onTemporalError/],
+    ]);
   });
 
   test('the plugin loads with its seven hooks and its Temporal service; the keys the original forgot are accepted', async () => {

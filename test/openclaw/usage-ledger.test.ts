@@ -14,6 +14,7 @@ import { usageLedgerWorkflowId } from '../../workflows/usage/contract.ts';
 import { readRows } from '../helpers/sqlite.ts';
 import { eventually, tempDir } from '../helpers/temporal.ts';
 import type { HookRun } from './host-client.ts';
+import { assertConfigsRejected } from './plugin-load.ts';
 import { withOpenClawHost } from './with-host.ts';
 
 const pluginDir = fileURLToPath(new URL('../../plugin-bridge/usage-ledger/', import.meta.url));
@@ -36,12 +37,10 @@ const rowsFor = (n: number, requestIdLike: string) => eventually(`${n} rows for 
 
 describe('usage-ledger in OpenClaw’s real loader and hook runner', () => {
   test('an invalid config is rejected naming the field (manifest schema and our parser)', async () => {
-    const wrongType = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: { sendTimeoutMs: 'soon' } });
-    assert.equal(wrongType.status, 'error');
-    assert.match(wrongType.error ?? '', /sendTimeoutMs/);
-    const unknownKey = await stack.host.load({ pluginDir, pluginId: 'usage-ledger', pluginConfig: { dbpath: '/x.db' } });
-    assert.equal(unknownKey.status, 'error');
-    assert.match(unknownKey.error ?? '', /dbpath/);
+    await assertConfigsRejected(stack.host, { pluginDir, pluginId: 'usage-ledger' }, [
+      [{ sendTimeoutMs: 'soon' }, /sendTimeoutMs/],
+      [{ dbpath: '/x.db' }, /dbpath/],
+    ]);
   });
 
   test('without allowConversationAccess the host drops the llm_output hook and says why', async () => {

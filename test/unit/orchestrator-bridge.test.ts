@@ -20,7 +20,7 @@ const call = (sessionKey: string, toolName: string, params: Record<string, unkno
 
 function loaded(): ThreadDirectory {
   const directory = new ThreadDirectory();
-  directory.replaceThread({ ...emptyThreadState(FRONT), orchestratorKey: ORCH, workers: { [WORKER]: { childKey: WORKER, requester: ORCH, taskPreview: 't', status: 'running', startedAt: 1, updatedAt: 1, spec: { task: 't' } } } });
+  directory.observe({ kind: 'thread-loaded', state: { ...emptyThreadState(FRONT), orchestratorKey: ORCH, workers: { [WORKER]: { childKey: WORKER, requester: ORCH, taskPreview: 't', status: 'running', startedAt: 1, updatedAt: 1, spec: { task: 't' } } } } });
   directory.setStatus('ready');
   return directory;
 }
@@ -82,45 +82,44 @@ test('route: before the cache is loaded, a front asks its own thread and an unkn
 test('directory: a spawn result registers the child before the thread confirms it; the outcome corrects the cache', () => {
   const directory = new ThreadDirectory();
   directory.setStatus('ready');
-  directory.learnOutcome(FRONT, FRONT, { kind: 'front', orchestratorKey: null });
+  directory.observe({ kind: 'tool-call-updated', frontKey: FRONT, sessionKey: FRONT, outcome: { kind: 'front', orchestratorKey: null } });
   assert.deepEqual(directory.lookup(FRONT), { frontKey: FRONT, role: 'front' });
-  directory.learnSpawnResult(FRONT, FRONT, undefined);
-  assert.equal(directory.sketch(FRONT).orchestratorKey, undefined, 'a rejected spawn registers nobody');
-  directory.learnSpawnResult(FRONT, FRONT, ORCH);
+  assert.equal(directory.orchestratorOf(FRONT), undefined);
+  directory.observe({ kind: 'spawn-accepted', frontKey: FRONT, requesterKey: FRONT, childKey: ORCH });
   assert.equal(directory.kindOf(ORCH), 'orchestrator', 'a front’s spawn is its orchestrator');
-  assert.equal(directory.sketch(FRONT).orchestratorKey, ORCH);
-  directory.learnSpawnResult(FRONT, ORCH, WORKER);
+  assert.equal(directory.orchestratorOf(FRONT), ORCH);
+  directory.observe({ kind: 'spawn-accepted', frontKey: FRONT, requesterKey: ORCH, childKey: WORKER });
   assert.deepEqual(directory.lookup(WORKER), { frontKey: FRONT, role: 'worker' }, 'an orchestrator’s spawn is a worker');
-  directory.learnSpawnResult(OTHER_FRONT, OTHER_FRONT, 'agent:main:subagent:elsewhere');
+  directory.observe({ kind: 'spawn-accepted', frontKey: OTHER_FRONT, requesterKey: OTHER_FRONT, childKey: 'agent:main:subagent:elsewhere' });
   assert.equal(directory.lookup('agent:main:subagent:elsewhere'), undefined, 'a thread the cache does not know registers nothing');
-  directory.learnChild(FRONT, STRANGER);
+  directory.observe({ kind: 'child-seen', frontKey: FRONT, childKey: STRANGER });
   assert.equal(directory.kindOf(STRANGER), 'orchestrator', 'an unconfirmed child is routed like an orchestrator');
-  directory.learnOutcome(FRONT, STRANGER, { kind: 'worker', orchestratorKey: ORCH });
+  directory.observe({ kind: 'tool-call-updated', frontKey: FRONT, sessionKey: STRANGER, outcome: { kind: 'worker', orchestratorKey: ORCH } });
   assert.equal(directory.kindOf(STRANGER), 'worker');
-  directory.learnOutcome(FRONT, STRANGER, { kind: 'none', orchestratorKey: ORCH });
+  directory.observe({ kind: 'tool-call-updated', frontKey: FRONT, sessionKey: STRANGER, outcome: { kind: 'none', orchestratorKey: ORCH } });
   assert.equal(directory.lookup(STRANGER), undefined);
 });
 
 test('directory: an orchestrator’s end drops its thread; a worker’s run end keeps it, its session end removes it', () => {
   const directory = loaded();
-  directory.learnEnded(WORKER, 'subagent');
+  directory.observe({ kind: 'ended', sessionKey: WORKER, what: 'subagent' });
   assert.equal(directory.kindOf(WORKER), 'worker');
-  directory.learnEnded(WORKER, 'session');
+  directory.observe({ kind: 'ended', sessionKey: WORKER, what: 'session' });
   assert.equal(directory.lookup(WORKER), undefined);
-  directory.learnEnded(ORCH, 'subagent');
+  directory.observe({ kind: 'ended', sessionKey: ORCH, what: 'subagent' });
   assert.equal(directory.hasThread(FRONT), false);
   assert.equal(directory.lookup(ORCH), undefined);
 });
 
 test('directory: a finished thread’s query answer (no orchestrator) does not re-create it; settled() waits for a running load', async () => {
   const directory = new ThreadDirectory();
-  directory.absorb(emptyThreadState(OTHER_FRONT));
+  directory.observe({ kind: 'thread-read', state: emptyThreadState(OTHER_FRONT) });
   assert.equal(directory.hasThread(OTHER_FRONT), false);
   directory.setStatus('loading');
   const waiting = directory.settled(Date.now() + 5000);
   directory.setStatus('ready');
   assert.equal(await waiting, 'ready');
-  assert.deepEqual(directory.sketch(FRONT), emptyThreadState(FRONT));
+  assert.equal(directory.orchestratorOf(FRONT), undefined);
 });
 
 test('hook events: tool calls need a session key; redelivered calls share an update id; results carry only what the rules set', () => {

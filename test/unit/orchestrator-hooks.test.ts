@@ -41,7 +41,7 @@ function setup(onTemporalError: 'allow' | 'block' = 'block', directory = new Thr
 
 function boundDirectory(): ThreadDirectory {
   const directory = new ThreadDirectory();
-  directory.replaceThread({ ...emptyThreadState(FRONT), orchestratorKey: ORCH });
+  directory.observe({ kind: 'thread-loaded', state: { ...emptyThreadState(FRONT), orchestratorKey: ORCH } });
   directory.setStatus('ready');
   return directory;
 }
@@ -103,6 +103,9 @@ test('prompt: a bound front whose thread cannot answer gets the instructions and
 test('observers resolve even when every signal fails, and the cache still learns the facts', async () => {
   const directory = boundDirectory();
   const { observers } = setup('block', directory);
+  const rejected = { status: 'error', childSessionKey: 'agent:main:subagent:r' };
+  await observers.afterToolCall({ toolName: 'sessions_spawn', params: {}, runId: 'r', toolCallId: 'b', result: { details: rejected } }, { sessionKey: ORCH });
+  assert.equal(directory.lookup('agent:main:subagent:r'), undefined, 'a rejected spawn registers nobody');
   const details = { status: 'accepted', childSessionKey: 'agent:main:subagent:w' };
   await observers.afterToolCall({ toolName: 'sessions_spawn', params: {}, runId: 'r', toolCallId: 'c', result: { details } }, { sessionKey: ORCH });
   assert.equal(directory.lookup('agent:main:subagent:w')?.frontKey, FRONT);

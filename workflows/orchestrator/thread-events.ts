@@ -1,8 +1,8 @@
 /**
  * The thread workflow's state and reducers: the pure rules (tool-policy, spawn-result, lifecycle) applied to
- * the thread, plus what only the workflow needs — dropping duplicate events, the newest config, bounds that
- * keep the state small across continue-as-new, and the final summary once the thread ends. The workflow is a
- * thin loop around these functions; unit tests check them without Temporal.
+ * the thread, plus what only the workflow needs — dropping duplicate events, the newest config, the bounds that
+ * keep the state small across continue-as-new (thread-bounds.ts), and the final summary once the thread ends.
+ * The workflow is a thin loop around these functions; unit tests check them without Temporal.
  */
 import type { OrchestratorConfig } from './config.ts';
 import type {
@@ -18,16 +18,15 @@ import type { PolicyNote } from './notes.ts';
 import { observePromptMessages } from './prompt.ts';
 import { applySpawnResult } from './spawn-result.ts';
 import type { SpawnFieldReading } from './spawn-policy.ts';
-import { emptyThreadState, sessionKindIn, spawnKey, withoutEntries, type ThreadState } from './thread-state.ts';
+import { boundThread } from './thread-bounds.ts';
+import { emptyThreadState, sessionKindIn, spawnKey, type ThreadState } from './thread-state.ts';
 import { threadResult, type ThreadEndReason, type ThreadResult } from './thread-summary.ts';
 import { decideToolCall } from './tool-policy.ts';
 
+export { boundThread, MAX_TRACKED_WORKERS, PENDING_SPAWN_TTL_MS } from './thread-bounds.ts';
+
 /** How many event ids a thread remembers to drop a redelivered signal. */
 export const EVENT_ID_WINDOW = 256;
-/** A pending spawn whose `after_tool_call` never came is forgotten after an hour (the gateway died mid-call). */
-export const PENDING_SPAWN_TTL_MS = 3_600_000;
-/** At most this many workers are tracked; beyond it the oldest finished ones are forgotten (never running ones). */
-export const MAX_TRACKED_WORKERS = 200;
 
 /** Everything a thread workflow carries, one plain JSON value (what continue-as-new passes on). */
 export interface ThreadWorkflowState {
@@ -57,24 +56,6 @@ export interface Applied<T> {
 /** A thread that has seen nothing yet. */
 export function initialWorkflowState(frontKey: string, config: OrchestratorConfig): ThreadWorkflowState {
   return { thread: emptyThreadState(frontKey), config, recentEventIds: [], result: null };
-}
-
-/** Drops stale pending spawns and, beyond {@link MAX_TRACKED_WORKERS}, the oldest finished workers. */
-export function boundThread(thread: ThreadState, now: number): ThreadState {
-  const cutoff = now - PENDING_SPAWN_TTL_MS;
-  let next = thread;
-  if (Object.values(thread.pendingSpawns).some((p) => p.at < cutoff)) {
-    next = { ...next, pendingSpawns: withoutEntries(next.pendingSpawns, (_key, p) => p.at < cutoff) };
-  }
-  const workers = Object.values(next.workers);
-  const excess = workers.length - MAX_TRACKED_WORKERS;
-  if (excess <= 0) return next;
-  const forget = workers
-    .filter((w) => w.status !== 'running')
-    .sort((a, b) => a.updatedAt - b.updatedAt || (a.childKey < b.childKey ? -1 : 1))
-    .slice(0, excess)
-    .map((w) => w.childKey);
-  return forget.length === 0 ? next : { ...next, workers: withoutEntries(next.workers, (key) => forget.includes(key)) };
 }
 
 /** The state with `eventId` remembered, or null when it was seen already or the thread is over. */

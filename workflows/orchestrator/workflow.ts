@@ -5,18 +5,7 @@
  * thread ends with a final summary when its front session or its orchestrator ends, and continues as new
  * before its history grows large.
  */
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  patched,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { OPENCLAW_FRONT_SESSION, OPENCLAW_ORCHESTRATOR_SESSION, OPENCLAW_PLUGIN } from '../shared/search-attributes.ts';
 import {
   INVALID_REQUEST_FAILURE,

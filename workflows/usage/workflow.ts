@@ -6,19 +6,7 @@
  * batches (they wait in the gateway's outbox), so the history stays bounded whatever the traffic. Nothing waiting
  * is lost across continue-as-new.
  */
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  patched,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ledgerQueueOf } from '../shared/ledger-queue.ts';
 import { OPENCLAW_PLUGIN } from '../shared/search-attributes.ts';
 import {
