@@ -3,7 +3,8 @@
  * outbound decision waits for the trigger signal queued before it; every call is bounded by a deadline, and an
  * outbound decision's deadline includes the time it waits in the chain.
  */
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import {
   gateAbandonSignal,
   gateOutboundUpdate,
@@ -42,17 +43,8 @@ export class GateClient {
   /** Signals a trigger to the peer's gate, starting the gate when it does not run yet. */
   trigger(peer: string, trigger: GateTriggerEvent, deadline: number, attributes?: SpanAttributes): Promise<void> {
     const workflowId = gateWorkflowId(this.options.channel, peer);
-    return this.chain.run(workflowId, () =>
-      this.bridge.call('lorene-gate.trigger', deadline, (client) =>
-        this.#running.call(
-          workflowId,
-          () => client.workflow.getHandle(workflowId).signal(gateTriggerSignal, trigger),
-          async () => {
-            await client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', { ...gateStartOptions(this.options, peer), signal: gateTriggerSignal, signalArgs: [trigger] });
-          },
-        ),
-        attributes,
-      ),
+    return this.#signal('lorene-gate.trigger', workflowId, deadline, gateTriggerSignal, trigger, attributes, (client) =>
+      client.workflow.signalWithStart<typeof gateWorkflow, [GateTriggerEvent]>('gateWorkflow', { ...gateStartOptions(this.options, peer), signal: gateTriggerSignal, signalArgs: [trigger] }),
     );
   }
 
@@ -102,26 +94,40 @@ export class GateClient {
     const { channel, taskQueue } = this.options;
     const event: SeenMessagesEvent = { dbPath, ...(gatewayId !== undefined && { gatewayId }), rows: [...rows] };
     const workflowId = seenLedgerWorkflowId(channel, gatewayId);
+    return this.#signal('lorene-gate.seen', workflowId, deadline, seenMessagesSignal, event, undefined, (client) =>
+      client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [{ channel }],
+        signal: seenMessagesSignal,
+        signalArgs: [event],
+        staticSummary: `lorene-gate · ${channel} · seen-messages ledger${gatewayId === undefined ? '' : ` · ${gatewayId}`}`,
+        typedSearchAttributes: [
+          { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
+          { key: OPENCLAW_CHANNEL, value: channel },
+        ],
+      }),
+    );
+  }
+
+  /**
+   * Sends `signal(arg)` in `workflowId`'s chain entry: a plain signal when the workflow is known to run, else
+   * `start` (its signal-with-start).
+   */
+  #signal<A>(operation: string, workflowId: string, deadline: number, signal: SignalDefinition<[A]>, arg: A, attributes: SpanAttributes | undefined, start: (client: Client) => Promise<unknown>): Promise<void> {
     return this.chain.run(workflowId, () =>
-      this.bridge.call('lorene-gate.seen', deadline, (client) =>
-        this.#running.call(
-          workflowId,
-          () => client.workflow.getHandle(workflowId).signal(seenMessagesSignal, event),
-          async () => {
-            await client.workflow.signalWithStart<typeof gateSeenLedgerWorkflow, [SeenMessagesEvent]>('gateSeenLedgerWorkflow', {
-              workflowId,
-              taskQueue,
-              args: [{ channel }],
-              signal: seenMessagesSignal,
-              signalArgs: [event],
-              staticSummary: `lorene-gate · ${channel} · seen-messages ledger${gatewayId === undefined ? '' : ` · ${gatewayId}`}`,
-              typedSearchAttributes: [
-                { key: OPENCLAW_PLUGIN, value: 'lorene-gate' },
-                { key: OPENCLAW_CHANNEL, value: channel },
-              ],
-            });
-          },
-        ),
+      this.bridge.call(
+        operation,
+        deadline,
+        (client) =>
+          this.#running.call(
+            workflowId,
+            () => client.workflow.getHandle(workflowId).signal(signal, arg),
+            async () => {
+              await start(client);
+            },
+          ),
+        attributes,
       ),
     );
   }

@@ -18,38 +18,58 @@ function configProblem(config: unknown): string | null {
   return gatewayIdProblem(c.gatewayId, 'config.gatewayId');
 }
 
+/** One field's rule: what it must be, for the message, and the test. */
+interface FieldRule {
+  readonly must: string;
+  readonly ok: (value: unknown) => boolean;
+}
+
+const finite = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+const TEXT: FieldRule = { must: 'a string', ok: (value) => typeof value === 'string' };
+const ID: FieldRule = { must: 'a non-empty string', ok: (value) => typeof value === 'string' && value.length > 0 };
+const NUMBER: FieldRule = { must: 'a number', ok: finite };
+/** The same rule, but the field may be absent. */
+const optional = (rule: FieldRule): FieldRule => ({ must: rule.must, ok: (value) => value === undefined || rule.ok(value) });
+
+/** The first field of `fields` that breaks its rule, as "<field> must be …", then the config; null when all hold. */
+function fieldsProblem(what: string, value: unknown, fields: Readonly<Record<string, FieldRule>>): string | null {
+  if (!isRecord(value)) return `${what} must be an object`;
+  for (const [key, rule] of Object.entries(fields)) {
+    if (!rule.ok(value[key])) return `${key} must be ${rule.must}`;
+  }
+  return configProblem(value.config);
+}
+
 /** Why a trigger signal is malformed, or null when it is fine. */
 export function validateTriggerEvent(event: unknown): string | null {
-  if (!isRecord(event)) return 'trigger must be an object';
-  const e = event as Partial<Record<keyof GateTriggerEvent, unknown>>;
-  for (const key of ['messageId', 'sender', 'text', 'body'] as const) {
-    if (typeof e[key] !== 'string') return `${key} must be a string`;
-  }
-  if (typeof e.receivedAt !== 'number' || !Number.isFinite(e.receivedAt)) return 'receivedAt must be a number';
-  if (e.observedAt !== undefined && (typeof e.observedAt !== 'number' || !Number.isFinite(e.observedAt))) return 'observedAt must be a number';
-  if (e.factId !== undefined && (typeof e.factId !== 'string' || e.factId.length === 0)) return 'factId must be a non-empty string';
-  return configProblem(e.config);
+  return fieldsProblem('trigger', event, {
+    messageId: TEXT,
+    sender: TEXT,
+    text: TEXT,
+    body: TEXT,
+    receivedAt: NUMBER,
+    observedAt: optional(NUMBER),
+    factId: optional(ID),
+  } satisfies Partial<Record<keyof GateTriggerEvent, FieldRule>>);
 }
 
 /** Why an abandon signal is malformed, or null when it is fine. */
 export function validateAbandonEvent(event: unknown): string | null {
-  if (!isRecord(event)) return 'abandon must be an object';
-  const e = event as Partial<Record<keyof GateAbandonEvent, unknown>>;
-  if (typeof e.decisionId !== 'string' || e.decisionId.length === 0) return 'decisionId must be a non-empty string';
-  if (typeof e.content !== 'string') return 'content must be a string';
-  if (typeof e.reason !== 'string') return 'reason must be a string';
-  if (typeof e.observedAt !== 'number' || !Number.isFinite(e.observedAt)) return 'observedAt must be a number';
-  return configProblem(e.config);
+  return fieldsProblem('abandon', event, {
+    decisionId: ID,
+    content: TEXT,
+    reason: TEXT,
+    observedAt: NUMBER,
+  } satisfies Partial<Record<keyof GateAbandonEvent, FieldRule>>);
 }
 
 /** Why an outbound request is malformed, or null when it is fine. */
 export function validateOutboundRequest(request: unknown): string | null {
-  if (!isRecord(request)) return 'request must be an object';
-  const r = request as Partial<Record<keyof GateOutboundRequest, unknown>>;
-  if (typeof r.decisionId !== 'string' || r.decisionId.length === 0) return 'decisionId must be a non-empty string';
-  if (typeof r.content !== 'string') return 'content must be a string';
-  if (r.notAfter !== undefined && (typeof r.notAfter !== 'number' || !Number.isFinite(r.notAfter))) return 'notAfter must be a number';
-  return configProblem(r.config);
+  return fieldsProblem('request', request, {
+    decisionId: ID,
+    content: TEXT,
+    notAfter: optional(NUMBER),
+  } satisfies Partial<Record<keyof GateOutboundRequest, FieldRule>>);
 }
 
 /**
