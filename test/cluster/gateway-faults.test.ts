@@ -4,9 +4,11 @@
  * protected chat and one stranger's chat) started with `TEMPORAL_TARGET=cluster`, so its Temporal is the cluster on
  * PostgreSQL. The Temporal server is restarted between the trigger and the second reply, then stopped for 15 s with
  * a reply sent during the outage (PostgreSQL runs on throughout, as in a production outage of the server alone);
- * after each, the auditor checks every invariant of the gateway suite: nothing delivered to the protected chat
- * without a consumed use, arms and counters intact, a usage row once for every model call that reported usage, no
- * crash, no plugin error in the gateway's or worker's log. Run by `npm run test:cluster`, not by `npm test`.
+ * then PostgreSQL itself is restarted between the trigger and the second reply (the Temporal server runs on and
+ * answers NamespaceNotFound meanwhile). After each, the auditor checks every invariant of the gateway suite:
+ * nothing delivered to the protected chat without a consumed use, arms and counters intact, a usage row once for
+ * every model call that reported usage, no crash, no plugin error in the gateway's or worker's log. Run by
+ * `npm run test:cluster`, not by `npm test`.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,11 +16,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gateDump, logLines } from '../e2e/auditor.ts';
 import { auditWorld } from '../e2e/chaos/audit.ts';
+import { settle } from '../e2e/chaos/faults.ts';
 import { runRound } from '../e2e/chaos/run.ts';
-import { gateRound, usageRound } from '../e2e/chaos/scenarios.ts';
+import { gateRound, usageRound, type Step } from '../e2e/chaos/scenarios.ts';
 import { startChaosWorld, type ChaosWorld } from '../e2e/chaos/world.ts';
 import { clusterMissing } from '../helpers/cluster-missing.ts';
-import { temporalTarget } from '../helpers/target.ts';
+import { restartTargetPostgres, temporalTarget } from '../helpers/target.ts';
 
 /** Long enough that the reply sent during it meets the gate's decision bound (5 s) with Temporal still down. */
 const OUTAGE_MS = 15_000;
@@ -40,7 +43,24 @@ async function audit(running: ChaosWorld): Promise<void> {
   assert.deepEqual(violations, [], `violated invariants${context}`);
 }
 
-describe('a real gateway on the cluster, the Temporal server restarted and stopped (PostgreSQL kept)', () => {
+/** Runs `steps` with PostgreSQL restarted before step `point`, then waits until the world has settled. */
+async function roundWithPostgresRestart(running: ChaosWorld, steps: readonly Step[], point: number): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    if (i === point) {
+      running.restarting = true;
+      try {
+        await restartTargetPostgres();
+        await settle(running);
+      } finally {
+        running.restarting = false;
+      }
+    }
+    await step.run(running);
+  }
+  await settle(running);
+}
+
+describe('a real gateway on the cluster: the Temporal server restarted and stopped (PostgreSQL kept), PostgreSQL restarted', () => {
   before(async () => {
     if (temporalTarget() !== 'cluster') throw new Error('run with TEMPORAL_TARGET=cluster (npm run test:cluster)');
     const missing = clusterMissing();
@@ -67,5 +87,13 @@ describe('a real gateway on the cluster, the Temporal server restarted and stopp
     await runRound(running, usageRound.steps(running), { kind: 'temporal-stop', point: 0, outageMs: OUTAGE_MS });
     await audit(running);
     assert.equal(postmasterPid(running), postgresPid, 'PostgreSQL ran on through the outages of the Temporal server');
+  });
+
+  test('PostgreSQL restarted between the trigger and the second reply, and between two HTTP turns: nothing lost, nothing counted twice', { timeout: 600_000 }, async () => {
+    const running = world ?? assert.fail('no world');
+    await roundWithPostgresRestart(running, gateRound.steps(running), 1);
+    await roundWithPostgresRestart(running, usageRound.steps(running), 1);
+    await audit(running);
+    assert.notEqual(postmasterPid(running), postgresPid, 'PostgreSQL was restarted');
   });
 });
