@@ -99,7 +99,10 @@ async function startRestartableServer(dir: string): Promise<{ server: E2EServer;
   const port = await freePort();
   let target: TargetServer = await startTargetServer(dir, port);
   let running = true;
-  const connection = await Connection.connect({ address: target.address });
+  const connection = await Connection.connect({ address: target.address }).catch(async (err: unknown) => {
+    await target.close();
+    throw err;
+  });
   const client = new Client({ connection, dataConverter: payloadDataConverter() });
   const stop = async () => {
     if (running) await target.stop();
