@@ -56,9 +56,14 @@ function runTests(title, files, concurrency) {
 process.env.OPENCLAW_TEMPORAL_KEY_FILE = join(repo, 'test', 'fixtures', 'payload-keys.json');
 delete process.env.OPENCLAW_TEMPORAL_PAYLOAD_KEYS;
 
-// `--cluster` (npm run test:cluster): the durability, gate and two-ledger-host workflow tests again, against a Temporal cluster on
-// PostgreSQL (scripts/cluster/) instead of the dev server, plus the cluster's own fault tests; one file at a time.
-const CLUSTER_FILES = ['test/cluster/faults.test.ts', 'test/cluster/web-ui.test.ts', 'test/durability/gate-durability.test.ts', 'test/workflow/gate.test.ts', 'test/workflow/ledger-hosts.test.ts'];
+// `--cluster` (npm run test:cluster): the durability, gate and two-ledger-host workflow tests and the real-gateway
+// gate file again, against a Temporal cluster on PostgreSQL (scripts/cluster/) instead of the dev server, plus the
+// cluster's own fault tests (test/cluster/gateway-faults.test.ts: a real gateway while the Temporal server restarts
+// and stops, PostgreSQL kept); one file at a time.
+const CLUSTER_FILES = [
+  'test/cluster/faults.test.ts', 'test/cluster/web-ui.test.ts', 'test/cluster/gateway-faults.test.ts', 'test/durability/gate-durability.test.ts',
+  'test/workflow/gate.test.ts', 'test/workflow/ledger-hosts.test.ts', 'test/e2e/gate.test.ts',
+];
 const onCluster = process.argv.includes('--cluster');
 if (onCluster) process.env.TEMPORAL_TARGET = 'cluster';
 // `--faults` (npm run test:faults): the long files of the real-gateway suite — the fault injections (a 60 s Temporal

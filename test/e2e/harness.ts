@@ -1,5 +1,6 @@
 /**
- * The end-to-end stack: a real Temporal dev server, the project's worker process (`worker/main.ts`), and a real
+ * The end-to-end stack: a real Temporal dev server (with `TEMPORAL_TARGET=cluster` a Temporal cluster on
+ * PostgreSQL, test/helpers/target.ts), the project's worker process (`worker/main.ts`), and a real
  * `openclaw gateway run` (Node 24, loopback, isolated state dir) with all four plugins loaded from this worktree.
  * The only fakes are the model server (test/e2e/fakes/model-server.ts) and, when a test asks for a chat channel,
  * the Telegram Bot API server (test/e2e/fakes/telegram-bot-api.ts). A test drives the gateway as a user would:
@@ -10,11 +11,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
-import { temporalCliPath } from '../../scripts/paths.mjs';
-import { startDevServer, type DevServer } from '../../worker/dev-server.ts';
 import { EXPECTED_PLUGINS, PLUGIN_BRIDGE_DIR, pluginEntry } from '../gateway/expected-plugins.ts';
 import { createSandbox, type GatewayProcess, type OpenClawSandbox } from '../gateway/openclaw-cli.ts';
 import { freePort, startWorkerProcess, waitUntilPolling, type WorkerProcess, type WorkerProcessOptions } from '../helpers/processes.ts';
+import { startTargetServer, type TargetServer } from '../helpers/target.ts';
 import { startTestServer } from '../helpers/temporal.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../workflows/shared/task-queues.ts';
 import { startFakeModelServer, textOf, type FakeModelServer, type Responder } from './fakes/model-server.ts';
@@ -35,8 +35,9 @@ export interface StackOptions {
    */
   readonly installPlugins?: (sandbox: OpenClawSandbox) => Promise<void>;
   /**
-   * A `temporal server start-dev` process on a fixed port with its SQLite file in the sandbox, instead of the test
-   * environment's server: `stopTemporal`/`startTemporal` then stop it and start it again on the same database.
+   * A `temporal server start-dev` process on a fixed port with its SQLite file in the sandbox (with
+   * `TEMPORAL_TARGET=cluster`, a cluster with its PostgreSQL data there), instead of the test environment's server:
+   * `stopTemporal`/`startTemporal` then stop it and start it again on the same data (PostgreSQL keeps running).
    */
   readonly restartableTemporal?: boolean;
   /** How long a gateway start may take before the test fails (a loaded machine needs more). @default 240000 */
@@ -83,32 +84,40 @@ export interface E2EStack {
   killWorker(): Promise<string>;
   /** Stops the Temporal server (SIGTERM); only with `restartableTemporal`. */
   stopTemporal(): Promise<void>;
-  /** Starts it again on the same port and database file; only with `restartableTemporal`. */
+  /** Starts it again on the same port and data; only with `restartableTemporal`. */
   startTemporal(): Promise<void>;
   /** The worker processes' output (all of them, across kills). */
   workerLogs(): string;
 }
 
-/** A dev server on a free port with its database in `dir`, restartable on the same port and file. */
+/**
+ * The target server (test/helpers/target.ts) on a free port with its data in `dir`, restartable on the same port
+ * and data: a dev server on `dir/temporal.db`, or with `TEMPORAL_TARGET=cluster` a Temporal cluster on PostgreSQL
+ * whose `stop` stops the Temporal server and keeps PostgreSQL running (as a production outage would).
+ */
 async function startRestartableServer(dir: string): Promise<{ server: E2EServer; stop(): Promise<void>; start(): Promise<void> }> {
   const port = await freePort();
-  const options = { cliPath: temporalCliPath(), dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log'), port, uiPort: null };
-  let dev: DevServer | null = await startDevServer(options);
-  const connection = await Connection.connect({ address: dev.address });
+  let target: TargetServer = await startTargetServer(dir, port);
+  let running = true;
+  const connection = await Connection.connect({ address: target.address }).catch(async (err: unknown) => {
+    await target.close();
+    throw err;
+  });
   const client = new Client({ connection, dataConverter: payloadDataConverter() });
   const stop = async () => {
-    await dev?.stop();
-    dev = null;
+    if (running) await target.stop();
+    running = false;
   };
   const start = async () => {
-    dev ??= await startDevServer(options);
+    if (!running) target = await startTargetServer(dir, port);
+    running = true;
   };
   const server: E2EServer = {
-    address: `127.0.0.1:${port}`,
+    address: target.address,
     client,
     async teardown() {
       await connection.close();
-      await stop();
+      await target.close();
     },
   };
   return { server, stop, start };

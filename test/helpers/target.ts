@@ -59,6 +59,12 @@ export async function startTargetServer(dir: string, port: number): Promise<Targ
   };
 }
 
+/** Stops and starts the PostgreSQL of the cluster {@link startTargetServer} started (only on the cluster target). */
+export async function restartTargetPostgres(): Promise<void> {
+  if (cluster === null) throw new Error('restartTargetPostgres needs the cluster started by startTargetServer (TEMPORAL_TARGET=cluster)');
+  await cluster.restartPostgres();
+}
+
 const teardowns = new WeakMap<TestWorkflowEnvironment, () => Promise<void>>();
 
 /** A test environment on an existing server whose teardown also stops the cluster it was started with. */

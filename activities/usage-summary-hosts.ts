@@ -1,0 +1,79 @@
+/**
+ * One usage summary over several gateway hosts' ledgers: with a `gatewayId` each host writes its own usage file
+ * (docs/scaling.md), so `npm run usage -- --db east=… --db west=…` summarises each file on its own
+ * ({@link summarizeUsage}) and adds them up here — the same totals and breakdowns as for one file, in the same
+ * order, plus a breakdown per host. Pure: no I/O, no clock.
+ */
+import type { UsageSummary, UsageTotals } from './usage-summary.ts';
+
+/** One host's summary, under the label the user gave its ledger (or the file's path). */
+export interface HostUsage {
+  readonly host: string;
+  readonly summary: UsageSummary;
+}
+
+/** The summary of several hosts; `byHost` keeps the order the ledgers were named in. */
+export interface HostsUsageSummary extends UsageSummary {
+  readonly byHost: readonly (UsageTotals & { readonly host: string })[];
+}
+
+const ZERO: UsageTotals = {
+  events: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, failures: 0,
+  costUsd: 0, unpriced: 0,
+};
+
+/** Only the sums of a row (a breakdown row also carries its key). */
+function sums(t: UsageTotals): UsageTotals {
+  return {
+    events: t.events, inputTokens: t.inputTokens, outputTokens: t.outputTokens, totalTokens: t.totalTokens,
+    cacheCreationInputTokens: t.cacheCreationInputTokens, cacheReadInputTokens: t.cacheReadInputTokens, failures: t.failures,
+    costUsd: t.costUsd, unpriced: t.unpriced,
+  };
+}
+
+function add(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return {
+    events: a.events + b.events, inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens, cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
+    cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens, failures: a.failures + b.failures,
+    costUsd: a.costUsd + b.costUsd, unpriced: a.unpriced + b.unpriced,
+  };
+}
+
+/** SQLite's ascending order of a nullable text key: NULL first, then by code unit. */
+function byKey(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** The rows of one breakdown from every host, summed per key (`null` is a key of its own). */
+function mergeGroups<K extends string, V extends string | null>(
+  key: K,
+  lists: readonly (readonly (UsageTotals & Record<K, V>)[])[],
+): (UsageTotals & Record<K, V>)[] {
+  const merged = new Map<V, UsageTotals>();
+  for (const row of lists.flat()) merged.set(row[key], add(merged.get(row[key]) ?? ZERO, sums(row)));
+  return [...merged].map(([value, totals]) => ({ [key]: value, ...totals }) as UsageTotals & Record<K, V>);
+}
+
+/**
+ * Adds the hosts' summaries up, ordered as {@link summarizeUsage} orders one ledger's (models and providers by
+ * total tokens, days oldest first, agents by cost). Every summary must cover the same `since`.
+ */
+export function mergeHostSummaries(hosts: readonly HostUsage[]): HostsUsageSummary {
+  const since = hosts[0]?.summary.since ?? null;
+  const other = hosts.find((h) => h.summary.since !== since);
+  if (other !== undefined) throw new Error(`the summaries cover different periods (${String(since)} and ${String(other.summary.since)} for ${other.host})`);
+  const all = hosts.map((h) => h.summary);
+  return {
+    since,
+    totals: all.reduce((sum, s) => add(sum, s.totals), ZERO),
+    byModel: mergeGroups('model', all.map((s) => s.byModel)).sort((a, b) => b.totalTokens - a.totalTokens || byKey(a.model, b.model)),
+    byProvider: mergeGroups('provider', all.map((s) => s.byProvider)).sort((a, b) => b.totalTokens - a.totalTokens || byKey(a.provider, b.provider)),
+    byDay: mergeGroups('day', all.map((s) => s.byDay)).sort((a, b) => byKey(a.day, b.day)),
+    byAgent: mergeGroups('agent', all.map((s) => s.byAgent)).sort((a, b) => b.costUsd - a.costUsd || b.totalTokens - a.totalTokens || byKey(a.agent, b.agent)),
+    byHost: hosts.map((h) => ({ host: h.host, ...sums(h.summary.totals) })),
+  };
+}
