@@ -5,6 +5,7 @@
  */
 import type { SessionKind } from '../../workflows/orchestrator/session.ts';
 import type { ThreadState } from '../../workflows/orchestrator/thread-state.ts';
+import type { DirectoryStatus } from './load-status.ts';
 
 /** What a thread answered about a tool call (the fields of `ToolCallOutcome` the cache reads). */
 export interface OutcomeFacts {
@@ -14,6 +15,8 @@ export interface OutcomeFacts {
 
 /** One fact for the cache; see {@link DirectoryFact}'s members. */
 export type DirectoryFact =
+  /** A rebuild from Temporal began (`loading`), succeeded (`ready`) or failed (`unloaded`): see load-status.ts. */
+  | { readonly kind: 'load'; readonly status: DirectoryStatus }
   /** A running thread's state, read when the cache is rebuilt from Temporal: it replaces the thread's entry. */
   | { readonly kind: 'thread-loaded'; readonly state: ThreadState }
   /**

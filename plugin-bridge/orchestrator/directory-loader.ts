@@ -80,24 +80,24 @@ export class DirectoryLoader {
   /** Only the first round is `loading` (decisions wait for it); later rounds run while decisions go on. */
   #attempt(first: boolean, nextPause: number): void {
     if (!this.#running) return;
-    if (first) this.directory.setStatus('loading');
+    if (first) this.directory.observe({ kind: 'load', status: 'loading' });
     rebuildDirectory(this.directory, this.threads, Date.now() + this.timings.rebuildTimeoutMs, this.#loaded).then(
       (report) => {
         for (const front of report.loaded) this.#loaded.add(front);
         this.#firstAttemptDone();
         if (report.failed.length === 0) {
-          this.directory.setStatus('ready');
+          this.directory.observe({ kind: 'load', status: 'ready' });
           this.log.info({ threads: this.#loaded.size }, 'orchestrator threads loaded from Temporal');
           return;
         }
-        this.directory.setStatus('unloaded');
+        this.directory.observe({ kind: 'load', status: 'unloaded' });
         const failed = report.failed.map(({ frontKey, error }) => ({ frontKey, reason: error instanceof Error ? error.message : String(error) }));
         this.log.warn({ loaded: this.#loaded.size, failed, retryInMs: nextPause }, 'some orchestrator threads could not be loaded from Temporal; the others are in the cache, retrying the rest');
         this.#retry(nextPause);
       },
       (err: unknown) => {
         this.#firstAttemptDone();
-        this.directory.setStatus('unloaded');
+        this.directory.observe({ kind: 'load', status: 'unloaded' });
         this.log.warn({ err, retryInMs: nextPause }, 'could not list the orchestrator threads in Temporal; retrying');
         this.#retry(nextPause);
       },

@@ -59,6 +59,8 @@ export class ThreadDirectory extends LoadStatus {
   /** The one way into the cache: takes in one fact (see {@link DirectoryFact}). */
   observe(fact: DirectoryFact): void {
     switch (fact.kind) {
+      case 'load':
+        return this.setStatus(fact.status);
       case 'thread-loaded':
         return this.#replace(fact.state);
       case 'thread-read':

@@ -15,8 +15,8 @@ export class LoadStatus {
     return this.#status;
   }
 
-  /** Records the outcome of a rebuild; waiters of {@link settled} are released unless it is `loading`. */
-  setStatus(status: DirectoryStatus): void {
+  /** Records the outcome of a rebuild (told as a `load` fact); waiters of {@link settled} are released unless it is `loading`. */
+  protected setStatus(status: DirectoryStatus): void {
     this.#status = status;
     if (status === 'loading') return;
     const waiters = this.#waiters;

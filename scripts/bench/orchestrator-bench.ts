@@ -49,7 +49,7 @@ export async function benchOrchestrator(address: string, plan: OrchestratorBench
     await driver.spawn(FRONT, ORCH, { task: 'benchmark thread' });
     const directory = new ThreadDirectory();
     await rebuildDirectory(directory, threads, Date.now() + 10_000);
-    directory.setStatus('ready');
+    directory.observe({ kind: 'load', status: 'ready' });
     const log = createBridgeLogger(quiet, { plugin: 'orchestrator' }, false);
     const hook = createBeforeToolCall({ config: config.policy, directory, threads, messages: new RecentUserMessages(), localSpawns: new LocalSpawns(), unthreaded: new UnthreadedSpawns(bridge, new KeyedChain(), config.taskQueue), log });
     let n = 0;

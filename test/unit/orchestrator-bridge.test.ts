@@ -21,7 +21,7 @@ const call = (sessionKey: string, toolName: string, params: Record<string, unkno
 function loaded(): ThreadDirectory {
   const directory = new ThreadDirectory();
   directory.observe({ kind: 'thread-loaded', state: { ...emptyThreadState(FRONT), orchestratorKey: ORCH, workers: { [WORKER]: { childKey: WORKER, requester: ORCH, taskPreview: 't', status: 'running', startedAt: 1, updatedAt: 1, spec: { task: 't' } } } } });
-  directory.setStatus('ready');
+  directory.observe({ kind: 'load', status: 'ready' });
   return directory;
 }
 
@@ -81,7 +81,7 @@ test('route: before the cache is loaded, a front asks its own thread and an unkn
 
 test('directory: a spawn result registers the child before the thread confirms it; the outcome corrects the cache', () => {
   const directory = new ThreadDirectory();
-  directory.setStatus('ready');
+  directory.observe({ kind: 'load', status: 'ready' });
   directory.observe({ kind: 'tool-call-updated', frontKey: FRONT, sessionKey: FRONT, outcome: { kind: 'front', orchestratorKey: null } });
   assert.deepEqual(directory.lookup(FRONT), { frontKey: FRONT, role: 'front' });
   assert.equal(directory.orchestratorOf(FRONT), undefined);
@@ -115,9 +115,9 @@ test('directory: a finished thread’s query answer (no orchestrator) does not r
   const directory = new ThreadDirectory();
   directory.observe({ kind: 'thread-read', state: emptyThreadState(OTHER_FRONT) });
   assert.equal(directory.hasThread(OTHER_FRONT), false);
-  directory.setStatus('loading');
+  directory.observe({ kind: 'load', status: 'loading' });
   const waiting = directory.settled(Date.now() + 5000);
-  directory.setStatus('ready');
+  directory.observe({ kind: 'load', status: 'ready' });
   assert.equal(await waiting, 'ready');
   assert.equal(directory.orchestratorOf(FRONT), undefined);
 });

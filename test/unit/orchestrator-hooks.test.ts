@@ -42,13 +42,13 @@ function setup(onTemporalError: 'allow' | 'block' = 'block', directory = new Thr
 function boundDirectory(): ThreadDirectory {
   const directory = new ThreadDirectory();
   directory.observe({ kind: 'thread-loaded', state: { ...emptyThreadState(FRONT), orchestratorKey: ORCH } });
-  directory.setStatus('ready');
+  directory.observe({ kind: 'load', status: 'ready' });
   return directory;
 }
 
 const ready = () => {
   const directory = new ThreadDirectory();
-  directory.setStatus('ready');
+  directory.observe({ kind: 'load', status: 'ready' });
   return directory;
 };
 
@@ -83,7 +83,7 @@ test('our own bug becomes the explicit onTemporalError decision, never a rejecti
     }
   }
   const broken = new BrokenDirectory();
-  broken.setStatus('ready');
+  broken.observe({ kind: 'load', status: 'ready' });
   const allow = setup('allow', broken);
   assert.equal(await allow.tool({ toolName: 'exec', params: {} }, { sessionKey: ORCH }), undefined);
   assert.ok(allow.lines.some((l) => l.level === 'error' && /a bug in the bridge/.test(l.message)));

@@ -72,7 +72,7 @@ test('live children are bounded: the oldest is forgotten', () => {
 
 test('the bridge captures a worker spawn of a session in no thread, never a front’s, with no Temporal call', async () => {
   const directory = new ThreadDirectory();
-  directory.setStatus('ready');
+  directory.observe({ kind: 'load', status: 'ready' });
   const bridge = new TemporalBridge({});
   const unthreaded = new UnthreadedSpawns(bridge, new KeyedChain(), 'openclaw-temporal');
   const lines: string[] = [];

@@ -43,7 +43,7 @@ let hooks: ReturnType<typeof setup>;
 
 function setup() {
   const directory = new ThreadDirectory();
-  directory.setStatus('ready'); // the cache was rebuilt: no thread runs
+  directory.observe({ kind: 'load', status: 'ready' }); // the cache was rebuilt: no thread runs
   const deps: OrchestratorHookDeps = {
     config: parseOrchestratorConfig({ decisionTimeoutMs: 5000, autoRetryFailedSubagents: false }),
     directory,
