@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { gateWorkflowId, seenLedgerWorkflowId } from '../../workflows/gate/contract.ts';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import type { CpuTimes } from './cpu.ts';
 import type { FloorPhase, FloorResult } from './floor-bench.ts';
 import { CHANNEL, peerName, type GateBenchResult, type GatePhase } from './gate-bench.ts';
 import { historyCosts, type HistoryCosts } from './history-counts.ts';
@@ -21,6 +22,9 @@ export interface Side {
   readonly maxMs: number;
   readonly throughputPerSec: number;
   readonly serverCpuMsPerOp: number | null;
+  /** The worker's and the bridge's (bench process) CPU per operation: where the rest of the time goes. */
+  readonly workerCpuMsPerOp: number | null;
+  readonly bridgeCpuMsPerOp: number | null;
   readonly history: HistoryCosts | null;
   readonly outcomes: Readonly<Record<string, number>>;
 }
@@ -35,9 +39,10 @@ export interface FloorComparison {
 
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
-function side(operation: string, timed: Timed, serverCpu: number | null, history: HistoryCosts | null): Side {
+function side(operation: string, timed: Timed, cpu: CpuTimes | null, history: HistoryCosts | null): Side {
   const s = summarize(timed.samplesNs, timed.wallNs);
-  return { operation, n: s.n, p50Ms: r3(s.p50Ms), p99Ms: r3(s.p99Ms), maxMs: r3(s.maxMs), throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, serverCpuMsPerOp: serverCpu, history, outcomes: timed.outcomes };
+  const cpuOf = { serverCpuMsPerOp: cpu?.server ?? null, workerCpuMsPerOp: cpu?.worker ?? null, bridgeCpuMsPerOp: cpu?.bench ?? null };
+  return { operation, n: s.n, p50Ms: r3(s.p50Ms), p99Ms: r3(s.p99Ms), maxMs: r3(s.maxMs), throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, ...cpuOf, history, outcomes: timed.outcomes };
 }
 
 function compare(ours: Side, floor: Side, goal: FloorComparison['goal']): FloorComparison {
@@ -45,7 +50,7 @@ function compare(ours: Side, floor: Side, goal: FloorComparison['goal']): FloorC
   return { ours, floor, ratio: { p50: r3(ours.p50Ms / floor.p50Ms), p99: r3(ours.p99Ms / floor.p99Ms), throughput: r3(ours.throughputPerSec / floor.throughputPerSec), serverCpu }, goal };
 }
 
-const floorSide = (operation: string, p: FloorPhase) => side(operation, p.timed, p.cpuPerOpMs.server, p.history);
+const floorSide = (operation: string, p: FloorPhase) => side(operation, p.timed, p.cpuPerOpMs, p.history);
 
 /** Reads the gate phases' history costs from the server at `address` and compares every row with its floor. */
 export async function floorComparisons(address: string, gate: GateBenchResult, peers: number, floor: FloorResult, orchestratorUpdate: Timed): Promise<FloorComparison[]> {
@@ -54,7 +59,7 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
     const client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
     const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => gateWorkflowId(CHANNEL, peerName(from + i)));
     const costs = (p: GatePhase, workflowIds: readonly string[]) => historyCosts(client, workflowIds, p.fromMs, p.toMs, p.timed.samplesNs.length);
-    const gateSide = async (operation: string, p: GatePhase, workflowIds: readonly string[]) => side(operation, p.timed, p.cpuPerOpMs.server, await costs(p, workflowIds));
+    const gateSide = async (operation: string, p: GatePhase, workflowIds: readonly string[]) => side(operation, p.timed, p.cpuPerOpMs, await costs(p, workflowIds));
     const seq = floorSide('floor: minimal update, one workflow (sequential)', floor.sequential);
     const par = floorSide(`floor: minimal update, ${peers} workflows (concurrency 10)`, floor.parallel);
     const sws = floorSide('floor: minimal signal-with-start (sequential)', floor.signalWithStart);
@@ -73,13 +78,14 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
 export function formatComparisons(rows: readonly FloorComparison[]): string {
   const h = (c: HistoryCosts | null) => (c === null ? '-' : `${c.events} ev, ${c.workflowTasks} wft, timers ${c.timersStarted}/${c.timersCancelled}, vis ${c.visibilityWrites}, act ${c.activities}${c.continueAsNew > 0 ? `, CAN ${c.continueAsNew}` : ''}`);
   const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
+  const cpus = (s: Side) => `CPU ms server ${cpu(s.serverCpuMsPerOp)}, worker ${cpu(s.workerCpuMsPerOp)}, bridge ${cpu(s.bridgeCpuMsPerOp)}`;
   const mark = (ratio: number, limit: number | undefined, atLeast = false) => (limit === undefined ? '' : (atLeast ? ratio >= limit : ratio <= limit) ? ' ok' : ' OVER');
   return rows
     .map(({ ours, floor, ratio, goal }) =>
       [
         `${ours.operation}  vs  ${floor.operation}`,
         `  p50 ${ours.p50Ms} / ${floor.p50Ms} ms = ${ratio.p50}×${mark(ratio.p50, goal.p50)}   p99 ${ours.p99Ms} / ${floor.p99Ms} ms = ${ratio.p99}×${mark(ratio.p99, goal.p99)}   throughput ${ours.throughputPerSec} / ${floor.throughputPerSec} /s = ${ratio.throughput}×${mark(ratio.throughput, goal.throughput, true)}   worst ${ours.maxMs} ms (floor ${floor.maxMs} ms)`,
-        `  per op — ours: ${h(ours.history)}, server CPU ${cpu(ours.serverCpuMsPerOp)} ms | floor: ${h(floor.history)}, server CPU ${cpu(floor.serverCpuMsPerOp)} ms`,
+        `  per op — ours: ${h(ours.history)}, ${cpus(ours)} | floor: ${h(floor.history)}, ${cpus(floor)}`,
       ].join('\n'),
     )
     .join('\n');

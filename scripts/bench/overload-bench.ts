@@ -23,6 +23,8 @@ export interface OverloadPhase {
   readonly delivered: number;
   /** Given up by the bridge (timeout, overloaded, queued past the deadline): the message would be cancelled. */
   readonly cancelledForSlowness: number;
+  /** Why: `timeout` (sent, no answer in time), `overloaded` (never sent: no slot in time), `queued` (the peer's chain). */
+  readonly slowBy: Readonly<Record<string, number>>;
   readonly otherOutcomes: Readonly<Record<string, number>>;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
@@ -36,8 +38,11 @@ export interface OverloadResult {
   readonly phases: readonly OverloadPhase[];
 }
 
-const SLOW = (err: unknown) =>
-  err instanceof ChainDeadlineError || err instanceof ChainFullError || (err instanceof TemporalCallError && (err.kind === 'timeout' || err.kind === 'overloaded'));
+/** The kind of slowness that cancelled a decision, or null for another failure. */
+const slowKind = (err: unknown): string | null => {
+  if (err instanceof ChainDeadlineError || err instanceof ChainFullError) return 'queued';
+  return err instanceof TemporalCallError && (err.kind === 'timeout' || err.kind === 'overloaded') ? err.kind : null;
+};
 
 /** Runs 80 %, 200 % and 50 % of `capacityPerSec` for `phaseMs` each over `peers` peers armed with `config`. */
 export async function benchOverload(address: string, config: GateRuntimeConfig, peers: number, capacityPerSec: number, phaseMs: number, decisionTimeoutMs: number): Promise<OverloadResult> {
@@ -63,21 +68,27 @@ export async function benchOverload(address: string, config: GateRuntimeConfig, 
       calls.push(
         gate
           .decide(names[i % names.length] as string, { decisionId: `overload-${process.pid}-${++n}`, content: 'overload', config }, Date.now() + decisionTimeoutMs)
-          .then((d) => done(d.action === 'deliver' ? 'deliver' : `cancel:${d.reason}`), (err: unknown) => done(SLOW(err) ? 'slow' : `error:${err instanceof Error ? err.name : String(err)}`)),
+          .then((d) => done(d.action === 'deliver' ? 'deliver' : `cancel:${d.reason}`), (err: unknown) => done(slowKind(err) !== null ? `slow:${slowKind(err)}` : `error:${err instanceof Error ? err.name : String(err)}`)),
       );
     }
     const results = await Promise.all(calls);
-    const answered = Float64Array.from(results.filter((r) => r.outcome !== 'slow').map((r) => r.ms * 1e6));
+    const isSlow = (r: { outcome: string }) => r.outcome.startsWith('slow:');
+    const answered = Float64Array.from(results.filter((r) => !isSlow(r)).map((r) => r.ms * 1e6));
     const summary = answered.length > 0 ? summarize(answered, 1) : null;
     const other: Record<string, number> = {};
-    for (const r of results) if (r.outcome !== 'slow' && r.outcome !== 'deliver') other[r.outcome] = (other[r.outcome] ?? 0) + 1;
-    const slow = results.filter((r) => r.outcome === 'slow');
+    const slowBy: Record<string, number> = {};
+    for (const r of results) {
+      if (isSlow(r)) slowBy[r.outcome.slice(5)] = (slowBy[r.outcome.slice(5)] ?? 0) + 1;
+      else if (r.outcome !== 'deliver') other[r.outcome] = (other[r.outcome] ?? 0) + 1;
+    }
+    const slow = results.filter(isSlow);
     return {
       label,
       ratePerSec: Math.round(ratePerSec * 10) / 10,
       offered,
       delivered: results.filter((r) => r.outcome === 'deliver').length,
       cancelledForSlowness: slow.length,
+      slowBy,
       otherOutcomes: other,
       p50Ms: summary === null ? null : Math.round(summary.p50Ms * 10) / 10,
       p99Ms: summary === null ? null : Math.round(summary.p99Ms * 10) / 10,
@@ -101,7 +112,7 @@ export function formatOverload(result: OverloadResult): string {
   const lines = [`overload (capacity ${result.capacityPerSec.toFixed(1)} decisions/s measured above; bridge bounds ${result.limits.maxInFlightCalls} in flight, ${result.limits.maxQueuedPerPeer} per peer, deadline ${result.limits.decisionTimeoutMs} ms):`];
   for (const p of result.phases) {
     const other = Object.entries(p.otherOutcomes).map(([k, v]) => `${k} ${v}`).join(', ');
-    lines.push(`  ${p.label} (${p.ratePerSec}/s, ${p.offered} offered): delivered ${p.delivered}, cancelled for slowness ${p.cancelledForSlowness}${other ? `, ${other}` : ''}; answered p50 ${p.p50Ms ?? '-'} ms, p99 ${p.p99Ms ?? '-'} ms${p.lastCancelSentAfterMs === null ? '' : `; last cancelled decision sent ${p.lastCancelSentAfterMs} ms into the phase`}`);
+    lines.push(`  ${p.label} (${p.ratePerSec}/s, ${p.offered} offered): delivered ${p.delivered}, cancelled for slowness ${p.cancelledForSlowness}${p.cancelledForSlowness > 0 ? ` (${Object.entries(p.slowBy).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}${other ? `, ${other}` : ''}; answered p50 ${p.p50Ms ?? '-'} ms, p99 ${p.p99Ms ?? '-'} ms${p.lastCancelSentAfterMs === null ? '' : `; last cancelled decision sent ${p.lastCancelSentAfterMs} ms into the phase`}`);
   }
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import { gateReplayDeadLettersUpdate, gateStateQuery, gateWorkflowId, seenLedgerWorkflowId, seenMessagesSignal, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import type { SeenOp } from '../../workflows/gate/ledger-ops.ts';
+import { LEDGER_BUSY_LINGER } from '../../workflows/gate/workflow.ts';
 import { refusingLedger } from '../helpers/refusing-ledger.ts';
 import type { Scenario, ScenarioContext } from './types.ts';
 
@@ -242,6 +243,25 @@ export const gateScenarios: readonly Scenario[] = [
       await waitFor(ctx, peer, (s) => s.ledger.length === 0);
       const latest = await handle.describe();
       return { workflowId: handle.workflowId, runId: latest.runId };
+    },
+  },
+  {
+    // Since `gate-ledger-busy-linger`: decisions 0.7 s apart wait for company on a busy ledger (a later decision
+    // takes the batch along, the last batch goes by the linger timer); after a quiet spell one is written at once.
+    name: 'gate-ledger-busy-linger',
+    async run(ctx) {
+      const peer = '+4911100013';
+      const config = cfg(ctx.dbPath, { maxUsesPerArm: 20 });
+      await trigger(ctx, peer, 'busy-1', config);
+      for (let i = 0; i < 8; i += 1) {
+        await sleep(700);
+        await send(ctx, peer, config);
+      }
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      await sleep(LEDGER_BUSY_LINGER.busyWithinMs + 200);
+      await send(ctx, peer, config);
+      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
     },
   },
 ];

@@ -26,8 +26,25 @@ export interface LedgerPumpIO {
    * costs one activity, and only a busy ledger waits for company. Runs since the `gate-fewer-commands` patch.
    */
   readonly writeAtOnceWhenIdle?: boolean;
+  /** How a busy ledger waits for company (runs since the `gate-ledger-busy-linger` patch); else `lingerMs`. */
+  readonly busyLinger?: BusyLinger;
   /** Lends batches to the activity by reference (runs since the `gate-ledger-by-reference` patch); else inline. */
   readonly handoff?: LedgerHandoff<GateLedgerOp>;
+}
+
+/**
+ * A gate decided every second or so (one of many peers) would otherwise pay one activity and one more workflow
+ * task per decision. Ops queued on a ledger idle for `busyWithinMs` are written at once (a lone decision). Ops
+ * queued sooner wait `lingerMs` for company the first time (a burst, e.g. a reply sent in parts); if the ledger is
+ * still that busy after the write, it has steady traffic: ops then wait until the first decision arriving
+ * `sendAfterMs` after the oldest waiting op takes them along (the wait's timer is cancelled in that decision's own
+ * workflow task), or until `maxLagMs` when none follows. The rows are durable in the workflow state; only the
+ * SQLite ledger lags.
+ */
+export interface BusyLinger {
+  readonly busyWithinMs: number;
+  readonly sendAfterMs: number;
+  readonly maxLagMs: number;
 }
 
 /** A pump: {@link LedgerPump.run} is awaited beside the gate's main loop, so a failure in it fails the run loudly. */
@@ -44,6 +61,8 @@ export interface LedgerPump {
 export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
   let busy = false;
   let lastWriteEnd = Number.NEGATIVE_INFINITY;
+  /** Writes in a row that each followed the one before within `busyLinger.busyWithinMs`. */
+  let busyWrites = 0;
   const waiting: Array<(result: ReplayDeadLettersResult) => void> = [];
   const queued = () => io.read().ledger.length;
 
@@ -62,12 +81,33 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
     }
   }
 
-  async function flushOnce(): Promise<void> {
-    const idleLedger = io.writeAtOnceWhenIdle === true && Date.now() - lastWriteEnd >= io.lingerMs;
-    if (queued() < MAX_OPS_PER_BATCH && !idleLedger) {
-      // Decisions arriving meanwhile join this write: one activity for many decisions. Only the ledger lags.
-      await condition(() => queued() >= MAX_OPS_PER_BATCH || io.shouldContinueAsNew() || waiting.length > 0, io.lingerMs);
+  const full = () => queued() >= MAX_OPS_PER_BATCH || io.shouldContinueAsNew() || waiting.length > 0;
+
+  /** Waits for decisions to join the queued ops: one activity for many decisions. Only the ledger lags. */
+  async function linger(): Promise<void> {
+    const policy = io.busyLinger;
+    if (policy === undefined) {
+      const idleLedger = io.writeAtOnceWhenIdle === true && Date.now() - lastWriteEnd >= io.lingerMs;
+      if (queued() < MAX_OPS_PER_BATCH && !idleLedger) await condition(full, io.lingerMs);
+      return;
     }
+    if (Date.now() - lastWriteEnd >= policy.busyWithinMs) {
+      busyWrites = 0;
+      return;
+    }
+    busyWrites += 1;
+    if (full()) return;
+    if (busyWrites === 1) {
+      await condition(full, io.lingerMs);
+      return;
+    }
+    // Workflow time is the time of the current activation: a decision's own task sees its arrival time.
+    const since = Date.now();
+    await condition(() => full() || Date.now() - since >= policy.sendAfterMs, policy.maxLagMs);
+  }
+
+  async function flushOnce(): Promise<void> {
+    await linger();
     const { config, ledger } = io.read();
     // About to continue as new: leave the ops to the next run, so the pump is idle and the main loop can go.
     if (config === null || ledger.length === 0 || io.shouldContinueAsNew()) return;

@@ -22,6 +22,11 @@ import { checkOutboundRequest, validateAbandonEvent, validateTriggerEvent } from
 export const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 /** How long ledger ops wait for company before they are written (the ledger lags by at most this). */
 export const LEDGER_LINGER_MS = 500;
+/**
+ * How a busy ledger waits for company since `gate-ledger-busy-linger` (ledger-pump.ts): a gate decided again within
+ * 1.5 s of each write has steady traffic, and its ledger lags by at most 6 s.
+ */
+export const LEDGER_BUSY_LINGER = { busyWithinMs: 1500, sendAfterMs: 4000, maxLagMs: 6000 } as const;
 
 export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
   let state: GateState = args.state ?? initialGateState(args.channel, args.peer);
@@ -88,6 +93,8 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
       shouldContinueAsNew,
       lingerMs: LEDGER_LINGER_MS,
       writeAtOnceWhenIdle: fewerCommands,
+      // A gate decided every second or so (one of many peers) no longer pays an activity per decision.
+      busyLinger: patched('gate-ledger-busy-linger') ? LEDGER_BUSY_LINGER : undefined,
       // Privacy (issue 18): since this patch the ledger activity reads its ops by query, so a trigger's text and a
       // reply's content are recorded once, in the signal or update that brought them, not again in its input.
       handoff: patched('gate-ledger-by-reference') ? createLedgerHandoff(gateLedgerBatchQuery) : undefined,
