@@ -12,7 +12,7 @@ import { turnText, type ScriptedReply } from './fakes/model-server.ts';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
 import { gateDump, gateViolations, gatewayLogViolations, logLines } from './auditor.ts';
 import { startStack, type E2EStack } from './harness.ts';
-import { chatRound } from './protected-chat.ts';
+import { chatRound, gateLedgerWritten } from './protected-chat.ts';
 
 const FAMILY = 222; // the protected family member's private chat (and the person allowed to trigger in it)
 const STRANGER = 333; // an unprotected private chat
@@ -67,6 +67,7 @@ test('trigger, a reply across a gateway restart, a reply after the uses are spen
   assert.equal(await say(FAMILY, 'q3 thanks!', 'q3'), 'blocked', `uses spent: cancelled and recorded as blocked${why()}`);
   assert.equal(await say(STRANGER, 'friday: q4 let me in', 'q4'), 'delivered', 'an unprotected chat is not gated');
   assert.equal(await say(FAMILY, 'q5 still there?', 'q5'), 'blocked', `a stranger's trigger does not arm the protected chat${why()}`);
+  await gateLedgerWritten(stack.server.client, 'telegram', `+${FAMILY}`);
   assert.deepEqual(gateViolations(stack.sandbox.stateDir, telegram.delivered, PROTECTED), []);
   assert.ok(telegram.delivered.filter((d) => PROTECTED.has(d.chatId)).length === 2, 'exactly the two allowed replies reached the protected chat');
   assert.deepEqual(gatewayLogViolations(stack.gatewayLogs()), []);

@@ -20,7 +20,7 @@ import type { OpenClawSandbox } from '../gateway/openclaw-cli.ts';
 import { freePort } from '../helpers/processes.ts';
 import { tempDir } from '../helpers/temporal.ts';
 import { gateViolations, gatewayLogViolations, gateDump } from './auditor.ts';
-import { chatRound } from './protected-chat.ts';
+import { chatRound, gateLedgerWritten } from './protected-chat.ts';
 import { turnText, type ScriptedReply } from './fakes/model-server.ts';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-bot-api.ts';
 import { startStack, type E2EStack } from './harness.ts';
@@ -140,6 +140,7 @@ test('the lorene-gate demo through the gateway on the installed copies, and the 
   assert.equal(await say(FAMILY, 'q2 and tomorrow?', 'q2'), 'delivered', `second use${why()}`);
   assert.equal(await say(FAMILY, 'q3 thanks!', 'q3'), 'blocked', `uses spent: cancelled and recorded as blocked${why()}`);
   assert.equal(await say(STRANGER, 'friday: q4 let me in', 'q4'), 'delivered', 'an unprotected chat is not gated');
+  await gateLedgerWritten(stack.server.client, 'telegram', `+${FAMILY}`);
   assert.deepEqual(gateViolations(stack.sandbox.stateDir, telegram.delivered, new Set([String(FAMILY)])), []);
   assert.deepEqual(gatewayLogViolations(stack.gatewayLogs()), []);
   assert.match(stack.gatewayLogs(), /lorene-gate[^\n]*the worker runs the same openclaw-temporal version|the worker runs the same openclaw-temporal version[^\n]*lorene-gate/);

@@ -1,4 +1,6 @@
 /** One round in a protected chat of the end-to-end gate tests: a person writes, the gateway answers it or the gate blocks it. */
+import type { Client } from '@temporalio/client';
+import { gateStateQuery, gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { eventually } from '../helpers/temporal.ts';
 import { gateResponses } from './auditor.ts';
 import type { FakeTelegram } from './fakes/telegram-bot-api.ts';
@@ -14,4 +16,13 @@ export async function chatRound(telegram: FakeTelegram, stateDir: string, from: 
     if (gateResponses(stateDir).some((r) => r.kind === 'blocked' && (r.content ?? '').includes(`reply to ${tag}`))) return 'blocked' as const;
     return undefined;
   }, 120_000);
+}
+
+/**
+ * Waits until the protected peer's gate has written every ledger row it decided (its queue of ledger ops is empty):
+ * a busy gate batches its rows for a few seconds (patch `gate-ledger-busy-linger`), so the ledger may lag the chat.
+ */
+export async function gateLedgerWritten(client: Client, channel: string, peer: string): Promise<void> {
+  const gate = client.workflow.getHandle(gateWorkflowId(channel, peer));
+  await eventually(`the gate of ${peer} has written its ledger`, () => gate.query(gateStateQuery).then((state) => (state.ledger.length === 0 ? true : undefined)), 60_000);
 }

@@ -33,7 +33,8 @@ export async function settle(world: ChaosWorld): Promise<void> {
   await eventually('every outbox delivered', () => (pending() === 0 ? true : undefined), SETTLE_TIMEOUT_MS);
   const gate = stack.server.client.workflow.getHandle(gateWorkflowId('telegram', `+${FAMILY}`));
   const exists = await gate.describe().then(() => true, () => false);
-  if (exists) await eventually('the gate workflow answers', () => gate.query(gateStateQuery).then(() => true), SETTLE_TIMEOUT_MS);
+  // It answers, and has written every ledger row it decided: a busy gate batches its rows for a few seconds.
+  if (exists) await eventually('the gate workflow answers, its ledger written', () => gate.query(gateStateQuery).then((state) => (state.ledger.length === 0 ? true : undefined)), SETTLE_TIMEOUT_MS);
 }
 
 /**
