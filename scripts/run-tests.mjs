@@ -56,13 +56,13 @@ function runTests(title, files, concurrency) {
 process.env.OPENCLAW_TEMPORAL_KEY_FILE = join(repo, 'test', 'fixtures', 'payload-keys.json');
 delete process.env.OPENCLAW_TEMPORAL_PAYLOAD_KEYS;
 
-// `--cluster` (npm run test:cluster): the durability, gate and two-ledger-host workflow tests and the real-gateway
-// gate file again, against a Temporal cluster on PostgreSQL (scripts/cluster/) instead of the dev server, plus the
+// `--cluster` (npm run test:cluster): the durability, gate, two-ledger-host and subagent-retry (two gateways, each
+// with its own retries) workflow tests and the real-gateway gate file again, against a Temporal cluster on PostgreSQL (scripts/cluster/) instead of the dev server, plus the
 // cluster's own fault tests (test/cluster/gateway-faults.test.ts: a real gateway while the Temporal server restarts
 // and stops, PostgreSQL kept); one file at a time.
 const CLUSTER_FILES = [
   'test/cluster/faults.test.ts', 'test/cluster/web-ui.test.ts', 'test/cluster/gateway-faults.test.ts', 'test/durability/gate-durability.test.ts',
-  'test/workflow/gate.test.ts', 'test/workflow/ledger-hosts.test.ts', 'test/e2e/gate.test.ts',
+  'test/workflow/gate.test.ts', 'test/workflow/ledger-hosts.test.ts', 'test/workflow/subagent-retry.test.ts', 'test/e2e/gate.test.ts',
 ];
 const onCluster = process.argv.includes('--cluster');
 if (onCluster) process.env.TEMPORAL_TARGET = 'cluster';
