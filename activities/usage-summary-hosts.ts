@@ -4,7 +4,7 @@
  * ({@link summarizeUsage}) and adds them up here — the same totals and breakdowns as for one file, in the same
  * order, plus a breakdown per host. Pure: no I/O, no clock.
  */
-import type { UsageSummary, UsageTotals } from './usage-summary.ts';
+import { EMPTY_TOTALS, type UsageSummary, type UsageTotals } from './usage-summary.ts';
 
 /** One host's summary, under the label the user gave its ledger (or the file's path). */
 export interface HostUsage {
@@ -17,28 +17,17 @@ export interface HostsUsageSummary extends UsageSummary {
   readonly byHost: readonly (UsageTotals & { readonly host: string })[];
 }
 
-const ZERO: UsageTotals = {
-  events: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, failures: 0,
-  costUsd: 0, unpriced: 0,
-};
+const TOTAL_KEYS = Object.keys(EMPTY_TOTALS) as (keyof UsageTotals)[];
+
+/** Two rows' sums added up (a breakdown row's key is left out). */
+function add(a: UsageTotals, b: UsageTotals): UsageTotals {
+  const sum: { -readonly [K in keyof UsageTotals]: number } = { ...EMPTY_TOTALS };
+  for (const key of TOTAL_KEYS) sum[key] = a[key] + b[key];
+  return sum;
+}
 
 /** Only the sums of a row (a breakdown row also carries its key). */
-function sums(t: UsageTotals): UsageTotals {
-  return {
-    events: t.events, inputTokens: t.inputTokens, outputTokens: t.outputTokens, totalTokens: t.totalTokens,
-    cacheCreationInputTokens: t.cacheCreationInputTokens, cacheReadInputTokens: t.cacheReadInputTokens, failures: t.failures,
-    costUsd: t.costUsd, unpriced: t.unpriced,
-  };
-}
-
-function add(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return {
-    events: a.events + b.events, inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
-    totalTokens: a.totalTokens + b.totalTokens, cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
-    cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens, failures: a.failures + b.failures,
-    costUsd: a.costUsd + b.costUsd, unpriced: a.unpriced + b.unpriced,
-  };
-}
+const sums = (t: UsageTotals): UsageTotals => add(EMPTY_TOTALS, t);
 
 /** SQLite's ascending order of a nullable text key: NULL first, then by code unit. */
 function byKey(a: string | null, b: string | null): number {
@@ -54,7 +43,7 @@ function mergeGroups<K extends string, V extends string | null>(
   lists: readonly (readonly (UsageTotals & Record<K, V>)[])[],
 ): (UsageTotals & Record<K, V>)[] {
   const merged = new Map<V, UsageTotals>();
-  for (const row of lists.flat()) merged.set(row[key], add(merged.get(row[key]) ?? ZERO, sums(row)));
+  for (const row of lists.flat()) merged.set(row[key], add(merged.get(row[key]) ?? EMPTY_TOTALS, row));
   return [...merged].map(([value, totals]) => ({ [key]: value, ...totals }) as UsageTotals & Record<K, V>);
 }
 
@@ -69,7 +58,7 @@ export function mergeHostSummaries(hosts: readonly HostUsage[]): HostsUsageSumma
   const all = hosts.map((h) => h.summary);
   return {
     since,
-    totals: all.reduce((sum, s) => add(sum, s.totals), ZERO),
+    totals: all.reduce((sum, s) => add(sum, s.totals), EMPTY_TOTALS),
     byModel: mergeGroups('model', all.map((s) => s.byModel)).sort((a, b) => b.totalTokens - a.totalTokens || byKey(a.model, b.model)),
     byProvider: mergeGroups('provider', all.map((s) => s.byProvider)).sort((a, b) => b.totalTokens - a.totalTokens || byKey(a.provider, b.provider)),
     byDay: mergeGroups('day', all.map((s) => s.byDay)).sort((a, b) => byKey(a.day, b.day)),

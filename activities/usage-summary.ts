@@ -68,7 +68,8 @@ const SUMS = `
 const WHERE = 'WHERE (@since IS NULL OR ts >= @since)';
 const DAY = "COALESCE(strftime('%Y-%m-%d', ts / 1000, 'unixepoch'), 'unknown')";
 
-const EMPTY: UsageTotals = {
+/** The totals of no rows: every sum 0. */
+export const EMPTY_TOTALS: UsageTotals = {
   events: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, failures: 0,
   costUsd: 0, unpriced: 0,
 };
@@ -90,7 +91,7 @@ function rowsOf(db: LedgerDb): string {
 export function summarizeUsage(db: LedgerDb, sinceMs: number | null): UsageSummary {
   const since = sinceMs === null ? null : new Date(sinceMs).toISOString();
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'llm_usage_events'").get() !== undefined;
-  if (!hasTable) return { since, totals: EMPTY, byModel: [], byProvider: [], byDay: [], byAgent: [] };
+  if (!hasTable) return { since, totals: EMPTY_TOTALS, byModel: [], byProvider: [], byDay: [], byAgent: [] };
   const params = { since: sinceMs };
   const rows = rowsOf(db);
   const grouped = <K extends string, V = string | null>(key: K, expr: string, order: string) =>
@@ -99,7 +100,7 @@ export function summarizeUsage(db: LedgerDb, sinceMs: number | null): UsageSumma
     ).all(params);
   return {
     since,
-    totals: db.prepare<typeof params, UsageTotals>(`SELECT ${SUMS} FROM ${rows} ${WHERE}`).get(params) ?? EMPTY,
+    totals: db.prepare<typeof params, UsageTotals>(`SELECT ${SUMS} FROM ${rows} ${WHERE}`).get(params) ?? EMPTY_TOTALS,
     byModel: grouped('model', 'model', 'totalTokens DESC, model'),
     byProvider: grouped('provider', 'provider', 'totalTokens DESC, provider'),
     byDay: grouped<'day', string>('day', DAY, 'day'),
