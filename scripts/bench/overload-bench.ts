@@ -68,7 +68,10 @@ export async function benchOverload(address: string, config: GateRuntimeConfig, 
       calls.push(
         gate
           .decide(names[i % names.length] as string, { decisionId: `overload-${process.pid}-${++n}`, content: 'overload', config }, Date.now() + decisionTimeoutMs)
-          .then((d) => done(d.action === 'deliver' ? 'deliver' : `cancel:${d.reason}`), (err: unknown) => done(slowKind(err) !== null ? `slow:${slowKind(err)}` : `error:${err instanceof Error ? err.name : String(err)}`)),
+          .then((d) => done(d.action === 'deliver' ? 'deliver' : `cancel:${d.reason}`), (err: unknown) => {
+            const slow = slowKind(err);
+            return done(slow !== null ? `slow:${slow}` : `error:${err instanceof Error ? err.name : String(err)}`);
+          }),
       );
     }
     const results = await Promise.all(calls);
