@@ -3,7 +3,7 @@
  * no existing service: a persistent SQLite file, the Web UI, and our search attributes registered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/shared/search-attributes.ts';
@@ -14,6 +14,8 @@ export class DevServerError extends Error {
   constructor(
     message: string,
     readonly logFile: string,
+    /** The server process exited before it served (rather than not opening its port in time). */
+    readonly early = false,
   ) {
     super(`${message} (server output: ${logFile})`);
   }
@@ -62,14 +64,44 @@ function portOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * What the dev server prints when one of its listeners could not bind. The CLI picks its internal service, HTTP
+ * and metrics ports itself (bind to port 0, then close) and binds them a moment later; another process can take
+ * one in between, and the server then stops at start (a nil listener: a Go panic, exit code 2).
+ */
+const LISTENER_LOST = /Failed to start gRPC listener|address already in use/;
+
+/** How many times a start that lost one of the CLI's own ports is tried in all. */
+const START_ATTEMPTS = 3;
+
 /** Starts the dev server and resolves once its gRPC port accepts connections. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port ?? 7233;
-  const uiPort = options.uiPort === undefined ? 8233 : options.uiPort;
-  if (await portOpen(ip, port)) {
-    throw new DevServerError(`port ${ip}:${port} is already in use — is another Temporal server running? Stop it, or point TEMPORAL_ADDRESS at it`, options.logFile);
+  for (let attempt = 1; ; attempt++) {
+    if (await portOpen(ip, port)) {
+      throw new DevServerError(`port ${ip}:${port} is already in use — is another Temporal server running? Stop it, or point TEMPORAL_ADDRESS at it`, options.logFile);
+    }
+    const logStart = existsSync(options.logFile) ? statSync(options.logFile).size : 0;
+    try {
+      return await startOnce(options, ip, port);
+    } catch (err) {
+      const lostPort = err instanceof DevServerError && err.early && LISTENER_LOST.test(readFrom(options.logFile, logStart));
+      if (!lostPort || attempt >= START_ATTEMPTS) throw err;
+    }
   }
+}
+
+function readFrom(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function startOnce(options: DevServerOptions, ip: string, port: number): Promise<DevServer> {
+  const uiPort = options.uiPort === undefined ? 8233 : options.uiPort;
   mkdirSync(dirname(options.dbFile), { recursive: true });
   mkdirSync(dirname(options.logFile), { recursive: true });
   const args = [
@@ -89,13 +121,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let early: string | null = null;
   child.once('error', (err) => (early = err.message));
   child.once('exit', (code, signal) => (early ??= `exited early (${signal ?? `code ${code}`})`));
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (!(await portOpen(ip, port))) {
-    if (early !== null) throw new DevServerError(`the Temporal dev server ${early}`, options.logFile);
+    if (early !== null) {
+      await exited;
+      await new Promise<void>((resolve) => log.end(resolve));
+      throw new DevServerError(`the Temporal dev server ${early}`, options.logFile, true);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new DevServerError(`the Temporal dev server did not open ${ip}:${port} in time`, options.logFile);

@@ -1,10 +1,9 @@
 /**
  * Child processes of the native cluster (PostgreSQL, Temporal services): output appended to a log file, a stop that
- * sends a signal and waits for the exit (SIGKILL after a grace period), and a TCP probe to wait for readiness.
+ * sends a signal and waits for the exit (SIGKILL after a grace period), and a wait for readiness.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { connect, createServer } from 'node:net';
 
 /** A process of the cluster did not start or did not become ready; `logFile` has its output. */
 export class ClusterError extends Error {
@@ -61,17 +60,6 @@ export function startChild(name: string, cmd: string, args: readonly string[], l
   };
 }
 
-/** Whether something accepts TCP connections on `host:port`. */
-export function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 /** Waits until `ready()` holds, failing early if `child` exits and after `timeoutMs`. */
 export async function waitReady(child: Child, what: string, ready: () => Promise<boolean>, logFile: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -81,29 +69,4 @@ export async function waitReady(child: Child, what: string, ready: () => Promise
     if (Date.now() > deadline) throw new ClusterError(`${child.name}: ${what} did not happen within ${timeoutMs / 1000} s`, logFile);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function tryPort(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new ClusterError('the OS gave no free port'))));
-    });
-  });
-}
-
-/**
- * A TCP port on 127.0.0.1 that was free a moment ago, below 32768: Temporal stores membership ports in a SQL
- * `smallint` column (cluster_membership.rpc_port), so the OS's ephemeral ports (32768+) make a service exit.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await tryPort(port).then(() => true, () => false);
-    if (free) return port;
-  }
-  throw new ClusterError('no free port between 20000 and 32000');
 }

@@ -6,7 +6,8 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { ClusterError, portOpen, startChild, waitReady, type Child } from './child.ts';
+import { ClusterError, startChild, waitReady, type Child } from './child.ts';
+import { portOpen } from '../ports.ts';
 
 /** How Temporal reaches PostgreSQL. */
 export interface PostgresAddress {

@@ -15,7 +15,7 @@ import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-conv
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { uiServerMissing } from '../../scripts/cluster-tools.mjs';
-import { freePort, portOpen } from '../../scripts/cluster/child.ts';
+import { freePort, portOpen } from '../../scripts/ports.ts';
 import type { Cluster } from '../../scripts/cluster/cluster.ts';
 import { gateWorkflowId } from '../../workflows/gate/contract.ts';
 import { clusterMissing } from '../helpers/cluster-missing.ts';

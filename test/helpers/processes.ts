@@ -4,24 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it: bind port 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('the OS gave no port'))));
-    });
-  });
-}
+export { freePort } from '../../scripts/ports.ts';
 
 /** The worker child did not become ready; `logFile` has its output. */
 export class WorkerProcessError extends Error {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath } from '../../scripts/paths.mjs';
+import { freePort } from '../../scripts/ports.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE, hostLedgerTaskQueue } from '../../workflows/shared/task-queues.ts';
 import { bundleWorkflows, createLedgerWorker, createWorkerSet, type WorkerSet } from '../../worker/workers.ts';
@@ -29,7 +30,7 @@ function installQuietRuntime(): void {
  * Starts a local dev server (no Web UI) with our search attributes registered — or, with `TEMPORAL_TARGET=cluster`,
  * a Temporal cluster on PostgreSQL (test/helpers/target.ts); `env.client` has the payload codec.
  */
-export function startTestServer(): Promise<TestWorkflowEnvironment> {
+export async function startTestServer(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   if (temporalTarget() === 'cluster') {
     const { dir, cleanup } = tempDir('test-cluster');
@@ -38,6 +39,8 @@ export function startTestServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
+      // Below the ephemeral range (scripts/ports.ts), so no process's bind(0) takes it before the server binds.
+      port: await freePort(),
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
       ui: false,
     },
