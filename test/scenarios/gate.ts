@@ -264,4 +264,19 @@ export const gateScenarios: readonly Scenario[] = [
       return { workflowId: gateWorkflowId(CHANNEL, peer) };
     },
   },
+  {
+    // Since `gate-quiet-decisions`: decisions show their state from the handler (the last use turns the attribute
+    // idle there); a trigger with a shorter TTL wakes the loop to arm an earlier timer, which disarms on time.
+    name: 'gate-quiet-decisions',
+    async run(ctx) {
+      const peer = '+4911100014';
+      await trigger(ctx, peer, 'quiet-1', cfg(ctx.dbPath, { maxUsesPerArm: 3 }));
+      for (let i = 0; i < 4; i += 1) await send(ctx, peer, cfg(ctx.dbPath, { maxUsesPerArm: 3 }));
+      await trigger(ctx, peer, 'quiet-2', cfg(ctx.dbPath));
+      await send(ctx, peer, cfg(ctx.dbPath));
+      await trigger(ctx, peer, 'quiet-3', cfg(ctx.dbPath, { armTtlMs: 400 }));
+      await waitFor(ctx, peer, (s) => s.arm === null && s.ledger.length === 0);
+      return { workflowId: gateWorkflowId(CHANNEL, peer) };
+    },
+  },
 ];

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { workflowMetadataQuery } from '@temporalio/workflow';
 import { gateWorkflowId, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { withGateStack } from '../helpers/gate-stack.ts';
 import { eventually } from '../helpers/temporal.ts';
@@ -86,6 +87,27 @@ describe('gate workflow commands per decision (real dev server)', () => {
     // (The SDK's own `TemporalChangeVersion` upserts, one per patch in a run's first task, are not ours.)
     const upserts = (await events(peer, latest.runId)).filter((e) => Number(e.eventType) === UPSERT_SEARCH_ATTRIBUTES && 'OpenClawGateState' in (e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
     assert.equal(upserts.length, 0, 'the carried "armed" is not upserted again');
+  });
+
+  test('each decision shows its uses left at once, and the last use turns the state attribute idle', async () => {
+    // Since `gate-quiet-decisions` a decision wakes the main loop only when it has work; the handler shows the rest.
+    const peer = newPeer();
+    const cfg = config({ maxUsesPerArm: 3 });
+    await trigger(peer, 'gc-quiet', cfg);
+    const gate = stack.env.client.workflow.getHandle(gateWorkflowId(CHANNEL, peer));
+    const details = async () => (await gate.query(workflowMetadataQuery)).currentDetails ?? '';
+    const gateState = async () => (await gate.describe()).typedSearchAttributes.get({ name: 'OpenClawGateState', type: 'KEYWORD' });
+    assert.match(await details(), /: 3 uses left,/);
+    for (const left of ['2 uses', '1 use']) {
+      assert.equal((await send(peer, cfg)).action, 'deliver');
+      assert.match(await details(), new RegExp(`: ${left} left,`), `after a decision: ${left} left`);
+      assert.equal(await gateState(), 'armed');
+    }
+    assert.equal((await send(peer, cfg)).action, 'deliver', 'the last use');
+    assert.match(await details(), /^idle/);
+    await eventually('the state attribute says idle', async () => ((await gateState()) === 'idle' ? true : undefined));
+    const spent = await send(peer, cfg);
+    assert.deepEqual([spent.action, spent.reason], ['cancel', 'no-arm'], 'no use left');
   });
 
   test('a decision for a known gate that was terminated starts it again and is answered', async () => {

@@ -11,16 +11,20 @@ import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 export interface DeadlineTimer {
   /** Makes sure the timer fires no later than `deadline` (epoch ms); null: nothing due (a running timer is left). */
   armBy(deadline: number | null): void;
+  /** Whether the timer as armed wakes the loop by `deadline` (or nothing is due): `armBy` would change nothing. */
+  covers(deadline: number | null): boolean;
 }
 
 /** Creates the timer; `onFire` is called (in workflow context) when it fires. */
 export function createDeadlineTimer(onFire: () => void): DeadlineTimer {
   let firesAt: number | null = null;
   let scope: CancellationScope | null = null;
+  // A timer that fires for nothing wakes the loop once, harmlessly; cancelling it would cost as much.
+  const covers = (deadline: number | null) => deadline === null || (firesAt !== null && firesAt <= deadline);
   return {
+    covers,
     armBy(deadline) {
-      // A timer that fires for nothing wakes the loop once, harmlessly; cancelling it would cost as much.
-      if (deadline === null || (firesAt !== null && firesAt <= deadline)) return;
+      if (deadline === null || covers(deadline)) return;
       scope?.cancel();
       const mine = new CancellationScope();
       scope = mine;

@@ -9,7 +9,7 @@ import { isLive } from './decide.ts';
 import { describeGate } from './describe.ts';
 import type { GateState } from './state.ts';
 
-/** Returns `show(state)`, called each loop turn; `carryOver`: whether the run follows `gate-fewer-commands`. */
+/** Returns `show(state)`, called after each change; `carryOver`: whether the run follows `gate-fewer-commands`. */
 export function createStatusDisplay(carryOver: boolean): (state: GateState) => void {
   let shownArmed: boolean | null = null;
   if (carryOver) {
