@@ -6,18 +6,9 @@
  * stores membership ports in a SQL `smallint` column (cluster_membership.rpc_port), another reason to stay low.
  */
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 
-/** Whether something accepts TCP connections on `host:port`. */
-export function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
+export { portOpen } from '../worker/dev-server.ts';
 
 /** The first port of the kernel's ephemeral range (`ip_local_port_range`), 32768 where it cannot be read. */
 export function ephemeralPortStart(file = '/proc/sys/net/ipv4/ip_local_port_range'): number {
