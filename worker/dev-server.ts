@@ -120,9 +120,10 @@ async function startOnce(options: DevServerOptions, ip: string, port: number): P
   ];
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // Both streams feed one file: it is ended once the process has closed them both (not by the first to end).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<void>((resolve) => child.once('close', () => log.end(resolve)));
   let early: string | null = null;
   child.once('error', (err) => (early = err.message));
   child.once('exit', (code, signal) => (early ??= `exited early (${signal ?? `code ${code}`})`));
@@ -130,7 +131,6 @@ async function startOnce(options: DevServerOptions, ip: string, port: number): P
   while (!(await portOpen(ip, port))) {
     if (early !== null) {
       await exited;
-      await new Promise<void>((resolve) => log.end(resolve));
       throw new DevServerError(`the Temporal dev server ${early}`, options.logFile, true);
     }
     if (Date.now() > deadline) {
@@ -149,7 +149,6 @@ async function startOnce(options: DevServerOptions, ip: string, port: number): P
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
-      log.end();
     },
   };
 }
