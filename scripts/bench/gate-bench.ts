@@ -3,7 +3,7 @@
  * lorene-gate's `message_sending` wires them, against the benchmark's dev server and worker child. Every peer is
  * armed with enough uses that each measured decision is a real `deliver` (a use consumed, ledger rows written).
  */
-import type { GateOutboundDecision, GateRuntimeConfig } from '../../workflows/gate/contract.ts';
+import { gateStateQuery, gateWorkflowId, type GateOutboundDecision, type GateRuntimeConfig } from '../../workflows/gate/contract.ts';
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
@@ -76,6 +76,14 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     const timed = await measure();
     return { timed, cpuPerOpMs: cpuPerOperation(before, readCpu(), timed.samplesNs.length), fromMs, toMs: Date.now() };
   };
+  /** Waits until each gate has run what it was sent and written its ledger rows (at most 30 s). */
+  const settle = async (peers: readonly string[]): Promise<void> => {
+    const until = Date.now() + 30_000;
+    for (const peer of peers) {
+      const handle = () => bridge.call('bench.settle', until, (client) => client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery));
+      while ((await handle()).ledger.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const expectDeliver = (what: string) => (outcome: string) => {
     if (outcome !== 'deliver') throw new Error(`warm-up ${what} gave ${outcome}: the stack is not answering`);
   };
@@ -98,6 +106,10 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     // Each gate is started by an untimed trigger first: the timed ones reach running gates, as the floor's
     // signal-with-start reaches running workflows (a gate starts once per peer, not once per trigger).
     for (const peer of peers) await trigger(peer);
+    // A signal is answered before the worker runs it: without this the first timed triggers would share the machine
+    // with 50 gates' first workflow tasks (start, timer, search attribute, ledger write) — work the floor's
+    // signal-with-start, which follows its settled update phase, never meets.
+    await settle(peers);
     // At least one trigger per peer, so every peer is armed before its decisions.
     const triggers = await phase(() =>
       timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure)),
