@@ -7,6 +7,7 @@ import { gateStateQuery, gateWorkflowId, type GateOutboundDecision, type GateRun
 import { GateClient } from '../../plugin-bridge/lorene-gate/gate-client.ts';
 import { TemporalCallError } from '../../plugin-bridge/shared/errors.ts';
 import { KeyedChain } from '../../plugin-bridge/shared/keyed-chain.ts';
+import { LEDGER_BUSY_LINGER } from '../../workflows/gate/workflow.ts';
 import { TemporalBridge } from '../../plugin-bridge/shared/temporal-bridge.ts';
 import { cpuPerOperation, type CpuTimes } from './cpu.ts';
 import { concatTimed, timeAsync, type Timed } from './timing.ts';
@@ -110,6 +111,9 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     // with 50 gates' first workflow tasks (start, timer, search attribute, ledger write) — work the floor's
     // signal-with-start, which follows its settled update phase, never meets.
     await settle(peers);
+    // And quiet: a trigger on a gate that wrote its ledger in the last 1.5 s would wait for company; the first timed
+    // trigger of each gate is written at once, as a trigger after a quiet spell is (so its write is in the window).
+    await new Promise((resolve) => setTimeout(resolve, LEDGER_BUSY_LINGER.busyWithinMs + 100));
     // At least one trigger per peer, so every peer is armed before its decisions.
     const triggers = await phase(() =>
       timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure)),

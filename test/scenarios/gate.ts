@@ -279,20 +279,4 @@ export const gateScenarios: readonly Scenario[] = [
       return { workflowId: gateWorkflowId(CHANNEL, peer) };
     },
   },
-  {
-    // Since `gate-ledger-awaits-reply`: a trigger's rows wait for its answer, which takes them along (the lag timer
-    // is cancelled in the answer's task); a trigger nobody answers is written when the lag timer fires.
-    name: 'gate-ledger-awaits-reply',
-    async run(ctx) {
-      const peer = '+4911100015';
-      await trigger(ctx, peer, 'turn-1', cfg(ctx.dbPath));
-      await sleep(700);
-      await send(ctx, peer, cfg(ctx.dbPath));
-      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
-      await sleep(LEDGER_BUSY_LINGER.busyWithinMs + 200);
-      await trigger(ctx, peer, 'turn-2', cfg(ctx.dbPath));
-      await waitFor(ctx, peer, (s) => s.ledger.length === 0);
-      return { workflowId: gateWorkflowId(CHANNEL, peer) };
-    },
-  },
 ];

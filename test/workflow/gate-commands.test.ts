@@ -49,10 +49,7 @@ describe('gate workflow commands per decision (real dev server)', () => {
     // Expiry and watchdog timers are tens of seconds here; the ledger's linger timer is 500 ms.
     const long = all.filter((e) => Number(e.eventType) === TIMER_STARTED && timerMs(e) > 10_000);
     assert.equal(long.length, 1, 'one expiry/watchdog timer for the trigger and five uses');
-    // The ledger's own waits (the trigger's rows wait for the answer, `gate-ledger-awaits-reply`) may be cancelled.
-    const longIds = new Set(long.map((e) => String(e.eventId)));
-    const cancelled = all.filter((e) => Number(e.eventType) === TIMER_CANCELED && longIds.has(String(e.timerCanceledEventAttributes?.startedEventId)));
-    assert.equal(cancelled.length, 0, 'no expiry/watchdog timer cancelled');
+    assert.equal(all.filter((e) => Number(e.eventType) === TIMER_CANCELED).length, 0, 'no timer cancelled');
   });
 
   test('a timer left running fires early, is armed again, and the arm still expires', async () => {

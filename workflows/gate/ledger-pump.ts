@@ -28,12 +28,6 @@ export interface LedgerPumpIO {
   readonly writeAtOnceWhenIdle?: boolean;
   /** How a busy ledger waits for company (runs since the `gate-ledger-busy-linger` patch); else `lingerMs`. */
   readonly busyLinger?: BusyLinger;
-  /**
-   * Ops with no reply among them (a trigger's rows) wait up to `busyLinger.maxLagMs` for the reply, which takes them
-   * along: one activity per conversation turn instead of one for the trigger and one for its answer. Runs since the
-   * `gate-ledger-awaits-reply` patch; needs `busyLinger`.
-   */
-  readonly awaitReply?: boolean;
   /** Lends batches to the activity by reference (runs since the `gate-ledger-by-reference` patch); else inline. */
   readonly handoff?: LedgerHandoff<GateLedgerOp>;
 }
@@ -88,7 +82,6 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
   }
 
   const full = () => queued() >= MAX_OPS_PER_BATCH || io.shouldContinueAsNew() || waiting.length > 0;
-  const replyQueued = () => io.read().ledger.some((op) => op.op === 'response');
 
   /** Waits for decisions to join the queued ops: one activity for many decisions. Only the ledger lags. */
   async function linger(): Promise<void> {
@@ -96,11 +89,6 @@ export function createLedgerPump(io: LedgerPumpIO): LedgerPump {
     if (policy === undefined) {
       const idleLedger = io.writeAtOnceWhenIdle === true && Date.now() - lastWriteEnd >= io.lingerMs;
       if (queued() < MAX_OPS_PER_BATCH && !idleLedger) await condition(full, io.lingerMs);
-      return;
-    }
-    if (io.awaitReply === true && !replyQueued()) {
-      // Then written at once, as a lone decision would be; the wait's timer is cancelled in the reply's own task.
-      if (!full()) await condition(() => full() || replyQueued(), policy.maxLagMs);
       return;
     }
     if (Date.now() - lastWriteEnd >= policy.busyWithinMs) {

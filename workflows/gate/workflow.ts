@@ -99,8 +99,6 @@ export async function gateWorkflow(args: GateWorkflowArgs): Promise<void> {
       writeAtOnceWhenIdle: fewerCommands,
       // A gate decided every second or so (one of many peers) no longer pays an activity per decision.
       busyLinger: patched('gate-ledger-busy-linger') ? LEDGER_BUSY_LINGER : undefined,
-      // A trigger's rows wait for its answer (at most the busy ledger's lag): one write per conversation turn.
-      awaitReply: patched('gate-ledger-awaits-reply'),
       // Privacy (issue 18): since this patch the ledger activity reads its ops by query, so a trigger's text and a
       // reply's content are recorded once, in the signal or update that brought them, not again in its input.
       handoff: patched('gate-ledger-by-reference') ? createLedgerHandoff(gateLedgerBatchQuery) : undefined,
