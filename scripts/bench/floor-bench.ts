@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import { cpuPerOperation, type CpuTimes } from './cpu.ts';
 import { FLOOR_TASK_QUEUE } from './floor-worker.ts';
-import { floorIncrementUpdate, floorPingSignal, type benchFloorWorkflow } from './floor-workflow.ts';
+import { floorIncrementUpdate, floorPingSignal, floorRecordUpdate, type benchFloorLedgerWorkflow, type benchFloorWorkflow } from './floor-workflow.ts';
 import { historyCosts, type HistoryCosts } from './history-counts.ts';
 import { timeAsync, type Timed } from './timing.ts';
 
@@ -36,10 +36,20 @@ export interface FloorResult {
   readonly sequential: FloorPhase;
   readonly parallel: FloorPhase;
   readonly signalWithStart: FloorPhase;
+  /** `parallel` again on workflows that also write a ledger: one activity per {@link FLOOR_LEDGER_EVERY} updates. */
+  readonly parallelWithLedger: FloorPhase;
 }
+
+/**
+ * Updates per ledger activity in the floor's ledger share: at 50 peers each gate is decided about 3 times a second
+ * and its busy ledger writes a batch every ~4 s (`LEDGER_BUSY_LINGER`), about 12 decisions per batch (the bench
+ * counted 0.05–0.1 activity per decision, depending on where its window cuts the batches).
+ */
+export const FLOOR_LEDGER_EVERY = 12;
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const floorId = (i: number) => `bench-floor/${i}`;
+const ledgerFloorId = (i: number) => `bench-floor-ledger/${i}`;
 
 /** Runs the floor on the server at `address`; the floor worker's logs go to `dir`; `readCpu(pid)` reads the stack's CPU with the floor worker as `worker`. */
 export async function benchFloor(address: string, dir: string, plan: FloorPlan, readCpu: (workerPid: number) => CpuTimes): Promise<FloorResult> {
@@ -76,8 +86,17 @@ export async function benchFloor(address: string, dir: string, plan: FloorPlan, 
           .then(() => 'signalled', (err: unknown) => `error:${String(err)}`),
       ),
     );
-    for (const workflowId of [floorId(0), ...ids]) await client.workflow.getHandle(workflowId).terminate('benchmark done');
-    return { sequential, parallel, signalWithStart };
+    const ledgerIds = Array.from({ length: plan.peers }, (_, i) => ledgerFloorId(i + 1));
+    const dbPath = join(dir, 'floor-ledger.db');
+    for (const workflowId of ledgerIds) {
+      await client.workflow.start<typeof benchFloorLedgerWorkflow>('benchFloorLedgerWorkflow', { workflowId, taskQueue: FLOOR_TASK_QUEUE, args: [{ dbPath, every: FLOOR_LEDGER_EVERY }] });
+    }
+    const content = 'Tonight on Plex: "The Third Man" at 20:15.';
+    const record = (workflowId: string) => client.workflow.getHandle(workflowId).executeUpdate(floorRecordUpdate, { args: [content] }).then(() => 'ok', (err: unknown) => `error:${String(err)}`);
+    for (let i = 0; i < Math.max(plan.warmup, ledgerIds.length); i++) await record(ledgerIds[i % ledgerIds.length] as string);
+    const parallelWithLedger = await phase(ledgerIds, () => timeAsync(plan.parallel, plan.concurrency, (i) => record(ledgerIds[i % ledgerIds.length] as string)));
+    for (const workflowId of [floorId(0), ...ids, ...ledgerIds]) await client.workflow.getHandle(workflowId).terminate('benchmark done');
+    return { sequential, parallel, signalWithStart, parallelWithLedger };
   } finally {
     await connection.close();
     child.kill('SIGTERM');

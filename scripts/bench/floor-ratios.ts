@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { gateWorkflowId, seenLedgerWorkflowId } from '../../workflows/gate/contract.ts';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import type { CpuTimes } from './cpu.ts';
-import type { FloorPhase, FloorResult } from './floor-bench.ts';
+import { FLOOR_LEDGER_EVERY, type FloorPhase, type FloorResult } from './floor-bench.ts';
 import { CHANNEL, peerName, type GateBenchResult, type GatePhase } from './gate-bench.ts';
 import { historyCosts, type HistoryCosts } from './history-counts.ts';
 import { summarize } from './stats.ts';
@@ -63,9 +63,13 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
     const seq = floorSide('floor: minimal update, one workflow (sequential)', floor.sequential);
     const par = floorSide(`floor: minimal update, ${peers} workflows (concurrency 10)`, floor.parallel);
     const sws = floorSide('floor: minimal signal-with-start (sequential)', floor.signalWithStart);
+    const parLedger = floorSide(`floor + ledger share: ${peers} workflows (concurrency 10), 3 rows per update, an activity per ${FLOOR_LEDGER_EVERY} updates`, floor.parallelWithLedger);
+    const manyPeers = await gateSide(`gate decision, ${peers} peers (concurrency 10)`, gate.manyPeers, ids(1, peers + 1));
     return [
       compare(await gateSide('gate decision, one peer (sequential)', gate.onePeer, ids(0, 1)), seq, { p50: 1.2, p99: 1.5 }),
-      compare(await gateSide(`gate decision, ${peers} peers (concurrency 10)`, gate.manyPeers, ids(1, peers + 1)), par, { p99: 1.5, throughput: 0.8 }),
+      compare(manyPeers, par, { p99: 1.5, throughput: 0.8 }),
+      // The issue asks a decision to cost "what the floor costs plus its ledger share": the same goals against it.
+      compare(manyPeers, parLedger, { p99: 1.5, throughput: 0.8 }),
       compare(await gateSide('trigger signal (signal-with-start)', gate.triggers, [...ids(1, peers + 1), seenLedgerWorkflowId(CHANNEL)]), sws, { p50: 1.3 }),
       compare(side('orchestrator decision, bound session (update)', orchestratorUpdate, null, null), seq, { p50: 1.2, p99: 1.5 }),
     ];

@@ -1,11 +1,13 @@
 /**
  * The floor's worker, a child process like the deployable worker (`node --import tsx scripts/bench/floor-worker.ts`):
- * it serves only {@link benchFloorWorkflow} on its own task queue, with the same payload codec as the gate's worker,
- * so the floor and the gate pay the same encoding. Address from TEMPORAL_ADDRESS; SIGTERM shuts it down.
+ * it serves only the floor workflows (and the ledger share's activity) on its own task queues, with the same payload
+ * codec as the gate's worker, so the floor and the gate pay the same encoding. Address from TEMPORAL_ADDRESS; SIGTERM shuts it down.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { closeFloorLedgers, writeFloorRows } from './floor-activities.ts';
+import { FLOOR_LEDGER_TASK_QUEUE } from './floor-workflow.ts';
 
 /** The floor's task queue. */
 export const FLOOR_TASK_QUEUE = 'openclaw-temporal-bench-floor';
@@ -13,19 +15,25 @@ export const FLOOR_TASK_QUEUE = 'openclaw-temporal-bench-floor';
 async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   try {
-    const worker = await Worker.create({
-      connection,
-      namespace: 'default',
-      taskQueue: FLOOR_TASK_QUEUE,
-      workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
-      dataConverter: payloadDataConverter(),
-      bundlerOptions: { ignoreModules: [] },
-    });
-    const stop = () => worker.shutdown();
+    const dataConverter = payloadDataConverter();
+    const workers = [
+      await Worker.create({
+        connection,
+        namespace: 'default',
+        taskQueue: FLOOR_TASK_QUEUE,
+        workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
+        dataConverter,
+        bundlerOptions: { ignoreModules: [] },
+      }),
+      // The ledger share's activity, on its own queue in the same process, as the deployable worker serves its ledger.
+      await Worker.create({ connection, namespace: 'default', taskQueue: FLOOR_LEDGER_TASK_QUEUE, activities: { writeFloorRows }, dataConverter }),
+    ];
+    const stop = () => workers.forEach((w) => w.shutdown());
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
-    await worker.run();
+    await Promise.all(workers.map((w) => w.run()));
   } finally {
+    closeFloorLedgers();
     await connection.close();
   }
 }

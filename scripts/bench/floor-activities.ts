@@ -1,0 +1,43 @@
+/**
+ * The floor's ledger activity (bench code only): the least a workflow's ledger write can be — rows handed in the
+ * activity's input, one SQLite transaction (better-sqlite3, WAL, as the gate ledger), no schema beyond one table.
+ */
+import Database from 'better-sqlite3';
+
+/** One ledger row of the floor: what a gate decision writes, reduced to its size. */
+export interface FloorLedgerRow {
+  readonly workflowId: string;
+  readonly n: number;
+  readonly kind: string;
+  readonly content: string;
+  readonly at: number;
+}
+
+const open = new Map<string, Database.Database>();
+
+function ledger(dbPath: string): Database.Database {
+  let db = open.get(dbPath);
+  if (db === undefined) {
+    db = new Database(dbPath);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE IF NOT EXISTS floor_rows (workflow_id TEXT NOT NULL, n INTEGER NOT NULL, kind TEXT NOT NULL, content TEXT NOT NULL, at INTEGER NOT NULL)');
+    open.set(dbPath, db);
+  }
+  return db;
+}
+
+/** Writes `rows` in one transaction. */
+export async function writeFloorRows(dbPath: string, rows: readonly FloorLedgerRow[]): Promise<number> {
+  const db = ledger(dbPath);
+  const insert = db.prepare('INSERT INTO floor_rows (workflow_id, n, kind, content, at) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const r of rows) insert.run(r.workflowId, r.n, r.kind, r.content, r.at);
+  })();
+  return rows.length;
+}
+
+/** Closes the open ledgers (the floor worker's shutdown). */
+export function closeFloorLedgers(): void {
+  for (const db of open.values()) db.close();
+  open.clear();
+}
