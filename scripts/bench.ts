@@ -24,6 +24,7 @@ import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, round
 import { startBenchStack, type BenchStack } from './bench/stack.ts';
 import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
 import { benchOverload, formatOverload, type OverloadResult } from './bench/overload-bench.ts';
+import { benchTarget } from './bench/target.ts';
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
 import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
@@ -157,11 +158,12 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
   const started = Date.now();
   const loadBefore = loadAverage();
   say(`openclaw-temporal bench — node ${process.version}, ${machineInfo().cpus} CPUs, load average ${loadBefore.join(' / ')}`);
-  say('starting a dev server and the worker child process (bundling takes a while)…');
+  const server = benchTarget() === 'dev' ? 'dev server' : 'Temporal cluster (PostgreSQL)';
+  say(`starting a ${server} and the worker child process (bundling takes a while)…`);
   const stack = await startBenchStack(sqliteDurability);
-  say(`embedded server storage: ${sqliteDurability} (OPENCLAW_TEMPORAL_SQLITE_DURABILITY)`);
+  if (benchTarget() === 'dev') say(`embedded server storage: ${sqliteDurability} (OPENCLAW_TEMPORAL_SQLITE_DURABILITY)`);
   stackReady(stack);
-  say(`dev server ${stack.address} (pid ${stack.serverPid}), worker pid ${stack.workerPid} polling after ${stack.workerReadyMs} ms`);
+  say(`${server} ${stack.address} (pid ${stack.serverPid}), worker pid ${stack.workerPid} polling after ${stack.workerReadyMs} ms`);
   let ok = false;
   try {
     const readCpu = () => cpuTimes(stack.serverPid, stack.workerPid);
