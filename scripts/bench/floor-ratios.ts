@@ -8,6 +8,7 @@ import { gateWorkflowId, seenLedgerWorkflowId } from '../../workflows/gate/contr
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
 import type { CpuTimes } from './cpu.ts';
 import { FLOOR_LEDGER_EVERY, type FloorPhase, type FloorResult } from './floor-bench.ts';
+import { ROWS_PER_UPDATE } from './floor-workflow.ts';
 import { CHANNEL, peerName, type GateBenchResult, type GatePhase } from './gate-bench.ts';
 import { historyCosts, type HistoryCosts } from './history-counts.ts';
 import { summarize } from './stats.ts';
@@ -63,7 +64,7 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
     const seq = floorSide('floor: minimal update, one workflow (sequential)', floor.sequential);
     const par = floorSide(`floor: minimal update, ${peers} workflows (concurrency 10)`, floor.parallel);
     const sws = floorSide('floor: minimal signal-with-start (sequential)', floor.signalWithStart);
-    const parLedger = floorSide(`floor + ledger share: ${peers} workflows (concurrency 10), 3 rows per update, an activity per ${FLOOR_LEDGER_EVERY} updates`, floor.parallelWithLedger);
+    const parLedger = floorSide(`floor + ledger share: ${peers} workflows (concurrency 10), ${ROWS_PER_UPDATE} rows per update, an activity per ${FLOOR_LEDGER_EVERY} updates`, floor.parallelWithLedger);
     const manyPeers = await gateSide(`gate decision, ${peers} peers (concurrency 10)`, gate.manyPeers, ids(1, peers + 1));
     return [
       compare(await gateSide('gate decision, one peer (sequential)', gate.onePeer, ids(0, 1)), seq, { p50: 1.2, p99: 1.5 }),

@@ -1,7 +1,8 @@
 /**
  * The floor's worker, a child process like the deployable worker (`node --import tsx scripts/bench/floor-worker.ts`):
  * it serves only the floor workflows (and the ledger share's activity) on its own task queues, with the same payload
- * codec as the gate's worker, so the floor and the gate pay the same encoding. Address from TEMPORAL_ADDRESS; SIGTERM shuts it down.
+ * codec as the gate's worker, so the floor and the gate pay the same encoding. Address from TEMPORAL_ADDRESS;
+ * SIGTERM shuts it down.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
