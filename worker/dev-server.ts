@@ -3,10 +3,11 @@
  * no existing service: a persistent SQLite file, the Web UI, and our search attributes registered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/shared/search-attributes.ts';
+import { logChildOutput } from './child-log.ts';
 
 /** The dev server did not come up; `logFile` has its output. */
 export class DevServerError extends Error {
@@ -118,12 +119,8 @@ async function startOnce(options: DevServerOptions, ip: string, port: number): P
     ...searchAttributeFlags(),
     ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
   ];
-  const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  // Both streams feed one file: it is ended once the process has closed them both (not by the first to end).
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
-  const exited = new Promise<void>((resolve) => child.once('close', () => log.end(resolve)));
+  const exited = logChildOutput(child, options.logFile);
   let early: string | null = null;
   child.once('error', (err) => (early = err.message));
   child.once('exit', (code, signal) => (early ??= `exited early (${signal ?? `code ${code}`})`));

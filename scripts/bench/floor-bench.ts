@@ -4,11 +4,11 @@
  * process ({@link FLOOR_TASK_QUEUE}) with the same payload codec as the gate's worker.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { logChildOutput } from '../../worker/child-log.ts';
 import { cpuPerOperation, type CpuTimes } from './cpu.ts';
 import { FLOOR_TASK_QUEUE } from './floor-worker.ts';
 import { floorIncrementUpdate, floorPingSignal, floorRecordUpdate, type benchFloorLedgerWorkflow, type benchFloorWorkflow } from './floor-workflow.ts';
@@ -53,10 +53,8 @@ const ledgerFloorId = (i: number) => `bench-floor-ledger/${i}`;
 
 /** Runs the floor on the server at `address`; the floor worker's logs go to `dir`; `readCpu(pid)` reads the stack's CPU with the floor worker as `worker`. */
 export async function benchFloor(address: string, dir: string, plan: FloorPlan, readCpu: (workerPid: number) => CpuTimes): Promise<FloorResult> {
-  const log = createWriteStream(join(dir, 'floor-worker.log'), { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/floor-worker.ts'], { cwd: repo, env: { ...process.env, TEMPORAL_ADDRESS: address }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  const logged = logChildOutput(child, join(dir, 'floor-worker.log'));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const connection = await Connection.connect({ address });
   try {
@@ -103,6 +101,6 @@ export async function benchFloor(address: string, dir: string, plan: FloorPlan, 
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(killer);
-    log.end();
+    await logged;
   }
 }

@@ -3,7 +3,7 @@
  * sends a signal and waits for the exit (SIGKILL after a grace period), and a wait for readiness.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { logChildOutput } from '../../worker/child-log.ts';
 
 /** A process of the cluster did not start or did not become ready; `logFile` has its output. */
 export class ClusterError extends Error {
@@ -29,17 +29,14 @@ process.once('exit', () => {
 
 /** Starts `cmd args` with output appended to `logFile`; killed with this process if still running then. */
 export function startChild(name: string, cmd: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv = process.env): Child {
-  const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  void logChildOutput(child, logFile);
   running.add(child);
   let failure: string | null = null;
   const exited = new Promise<void>((resolve) =>
     child.once('close', (code, signal) => {
       running.delete(child);
       failure ??= `exited (${signal ?? `code ${code}`})`;
-      log.end();
       resolve();
     }),
   );

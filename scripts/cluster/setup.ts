@@ -5,10 +5,10 @@
  * attributes with the temporal CLI). Only the tools' locations differ: our cache instead of the image's PATH.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes.ts';
+import { logChildOutput } from '../../worker/child-log.ts';
 import { ClusterError } from './child.ts';
 import type { PostgresAddress } from './postgres.ts';
 
@@ -27,15 +27,12 @@ export function searchAttributeList(): string {
 
 function runScript(script: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const log = createWriteStream(logFile, { flags: 'a' });
     const child = spawn('sh', [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
+    const logged = logChildOutput(child, logFile);
     child.once('error', (err) => reject(new ClusterError(`${script} could not start: ${err.message}`, logFile)));
     child.once('close', (code) => {
-      log.end();
-      if (code === 0) resolve();
-      else reject(new ClusterError(`${script} failed (exit ${code})`, logFile));
+      // A failure names the log: let it be complete first.
+      void logged.then(() => (code === 0 ? resolve() : reject(new ClusterError(`${script} failed (exit ${code})`, logFile))));
     });
   });
 }

@@ -3,9 +3,9 @@
  * process that a test can SIGKILL and start again, exactly as an operator's process manager would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import { logChildOutput } from '../../worker/child-log.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -51,7 +51,6 @@ export interface WorkerProcess {
 
 /** Starts `node --import tsx worker/main.ts` (or `command`) against `address` with logs at warn. Does not wait for readiness. */
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
-  const log = createWriteStream(options.logFile, { flags: 'a' });
   const command = options.command ?? { args: ['--import', 'tsx', 'worker/main.ts'], cwd: repo };
   const child = spawn(process.execPath, command.args, {
     cwd: command.cwd,
@@ -65,8 +64,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  void logChildOutput(child, options.logFile);
   if (child.pid === undefined) throw new WorkerProcessError('the worker process could not be spawned', options.logFile);
   // Last resort if the test process dies before its `after` hook: never leave a worker behind.
   const killOnExit = () => child.kill('SIGKILL');
@@ -74,7 +72,6 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => {
       process.removeListener('exit', killOnExit);
-      log.end();
       resolve(signal ?? `code ${code}`);
     }),
   );
