@@ -13,31 +13,38 @@ export interface FloorLedgerRow {
   readonly at: number;
 }
 
-const open = new Map<string, Database.Database>();
+/** An open floor ledger: the database and its one write, prepared once. */
+interface FloorLedger {
+  readonly db: Database.Database;
+  readonly write: (rows: readonly FloorLedgerRow[]) => void;
+}
 
-function ledger(dbPath: string): Database.Database {
-  let db = open.get(dbPath);
-  if (db === undefined) {
-    db = new Database(dbPath);
+const open = new Map<string, FloorLedger>();
+
+function ledger(dbPath: string): FloorLedger {
+  let opened = open.get(dbPath);
+  if (opened === undefined) {
+    const db = new Database(dbPath);
     db.pragma('journal_mode = WAL');
     db.exec('CREATE TABLE IF NOT EXISTS floor_rows (workflow_id TEXT NOT NULL, n INTEGER NOT NULL, kind TEXT NOT NULL, content TEXT NOT NULL, at INTEGER NOT NULL)');
-    open.set(dbPath, db);
+    const insert = db.prepare('INSERT INTO floor_rows (workflow_id, n, kind, content, at) VALUES (?, ?, ?, ?, ?)');
+    const write = db.transaction((rows: readonly FloorLedgerRow[]) => {
+      for (const r of rows) insert.run(r.workflowId, r.n, r.kind, r.content, r.at);
+    });
+    opened = { db, write };
+    open.set(dbPath, opened);
   }
-  return db;
+  return opened;
 }
 
 /** Writes `rows` in one transaction. */
 export async function writeFloorRows(dbPath: string, rows: readonly FloorLedgerRow[]): Promise<number> {
-  const db = ledger(dbPath);
-  const insert = db.prepare('INSERT INTO floor_rows (workflow_id, n, kind, content, at) VALUES (?, ?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const r of rows) insert.run(r.workflowId, r.n, r.kind, r.content, r.at);
-  })();
+  ledger(dbPath).write(rows);
   return rows.length;
 }
 
 /** Closes the open ledgers (the floor worker's shutdown). */
 export function closeFloorLedgers(): void {
-  for (const db of open.values()) db.close();
+  for (const { db } of open.values()) db.close();
   open.clear();
 }

@@ -81,8 +81,8 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
   const settle = async (peers: readonly string[]): Promise<void> => {
     const until = Date.now() + 30_000;
     for (const peer of peers) {
-      const handle = () => bridge.call('bench.settle', until, (client) => client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery));
-      while ((await handle()).ledger.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      const state = () => bridge.call('bench.settle', until, (client) => client.workflow.getHandle(gateWorkflowId(CHANNEL, peer)).query(gateStateQuery));
+      while ((await state()).ledger.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
   const expectDeliver = (what: string) => (outcome: string) => {
