@@ -79,6 +79,12 @@ describe('metrics during npm run demo', () => {
     assert.deepEqual([delivered, cancelled], [3, 4], output);
 
     const workflow = (outcome: string) => sample(workerText, 'openclaw_workflow_decisions', { plugin: 'lorene-gate', outcome });
+    // The worker counts a decision when its workflow task completes, which can be just after the loop's last scrape
+    // (seen once in a fresh-clone run: 2 of 4 cancels): scrape it again until it has counted what the demo printed.
+    await eventually('the worker counted every decision', async () => {
+      workerText = (await scrape(metrics.port)) ?? workerText;
+      return workflow('deliver') === delivered && workflow('cancel') === cancelled ? true : undefined;
+    }, 5000).catch(() => undefined);
     assert.deepEqual([workflow('deliver'), workflow('cancel')], [delivered, cancelled], workerText);
     assert.ok((sample(workerText, 'temporal_workflow_completed', {}) ?? 0) + (sample(workerText, 'temporal_worker_start', {}) ?? 0) > 0, 'the SDK worker metrics are exported too');
 
