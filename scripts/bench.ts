@@ -13,11 +13,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchGate, type GateBenchPlan, type GatePhase } from './bench/gate-bench.ts';
+import { benchGate, type GateBenchPlan, type GateBenchResult, type GatePhase } from './bench/gate-bench.ts';
 import { benchCodecOnOff, formatCodecComparison, type CodecComparison } from './bench/codec-bench.ts';
-import { cpuTimes, idleCpuPerSecond } from './bench/cpu.ts';
+import { cpuTimes, idleCpuPerSecond, type CpuTimes } from './bench/cpu.ts';
 import { benchLocal } from './bench/local-bench.ts';
-import { benchOrchestrator, type OrchestratorBenchPlan } from './bench/orchestrator-bench.ts';
+import { benchOrchestrator, type OrchestratorBenchPlan, type OrchestratorBenchResult } from './bench/orchestrator-bench.ts';
 import { benchUsage, DEFAULT_USAGE_BENCH_PLAN } from './bench/usage.ts';
 import { benchBudgetGate } from './bench/budget-bench.ts';
 import { formatBar, formatTable, loadAverage, machineInfo, performanceBar, rounded, type OperationResult } from './bench/report.ts';
@@ -26,7 +26,7 @@ import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
 import { benchOverload, formatOverload, type OverloadResult } from './bench/overload-bench.ts';
 import { benchTarget } from './bench/target.ts';
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
-import { floorComparisons, formatComparisons, type FloorComparison } from './bench/floor-ratios.ts';
+import { acrossRounds, floorComparisons, formatComparisons, formatRounds, type FloorComparison, type RoundsRow } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
 import { benchWorstCas } from './bench/worst-cas.ts';
 import { peerName } from './bench/gate-bench.ts';
@@ -47,17 +47,57 @@ const gateOnlyArg = process.argv.find((a) => a.startsWith('--gate-only'));
 const gateOnly = gateOnlyArg !== undefined;
 const floorPlan: FloorPlan = { sequential: plan.onePeerDecisions, parallel: plan.manyPeerDecisions, peers: plan.peers, concurrency: plan.concurrency, signals: plan.triggers, warmup: plan.warmupDecisions };
 
-/** The floor (issue 14), on the same server, before the gate: a minimal update and signal-with-start. */
+/** The floor (issue 14), on the same server as the gate: a minimal update and signal-with-start. */
 async function measureFloor(stack: BenchStack): Promise<FloorResult> {
-  say(`floor: ${floorPlan.sequential} minimal updates on one workflow, ${floorPlan.parallel} over ${floorPlan.peers} workflows at concurrency ${floorPlan.concurrency}, ${floorPlan.signals} signal-with-start…`);
+  say(`floor: ${floorPlan.sequential} minimal updates on one workflow, ${floorPlan.parallel} over ${floorPlan.peers} workflows at concurrency ${floorPlan.concurrency} (plain, then with a ledger share), ${floorPlan.signals} signal-with-start…`);
   return benchFloor(stack.address, stack.dir, floorPlan, (pid) => cpuTimes(stack.serverPid, pid));
 }
 
-/** Every decision row as a ratio to its floor, printed; returned for results.json. */
-async function floorReport(stack: BenchStack, gate: Awaited<ReturnType<typeof benchGate>>, floor: FloorResult, orchestratorUpdate: Timed): Promise<FloorComparison[]> {
-  const comparisons = await floorComparisons(stack.address, gate, plan.peers, floor, orchestratorUpdate);
-  say(`\nratios to the floor (same server, same run):\n${formatComparisons(comparisons)}`);
-  return comparisons;
+/**
+ * `--rounds=N` (default 3): the floor and the gate are measured N times in one run, the order alternating (floor
+ * first in odd rounds, the gate first in even ones), and every ratio is reported per round and as the median over
+ * the rounds. One round's ratio moves with whatever else the shared machine did during its minutes; the median of
+ * rounds that alternate order does much less.
+ */
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1];
+const roundCount = roundsArg === undefined ? 3 : Number(roundsArg);
+if (!Number.isInteger(roundCount) || roundCount < 1 || roundCount > 20) throw new Error(`--rounds must be a whole number from 1 to 20 (not ${roundsArg})`);
+
+/** One round: the floor, the gate and the bound orchestrator update, and every decision row as a ratio to its floor. */
+interface Round {
+  readonly floor: FloorResult;
+  readonly gate: GateBenchResult;
+  readonly orchestrator: OrchestratorBenchResult;
+  readonly againstFloor: FloorComparison[];
+}
+
+/** The rounds, printed as they end, then the medians. */
+async function measureRounds(stack: BenchStack, readCpu: () => CpuTimes): Promise<{ rounds: Round[]; median: RoundsRow[] }> {
+  const rounds: Round[] = [];
+  for (let round = 0; round < roundCount; round++) {
+    const gateFirst = round % 2 === 1;
+    say(`\nround ${round + 1} of ${roundCount} (${gateFirst ? 'the gate first' : 'the floor first'})`);
+    const measureGate = async () => {
+      say(`gate: ${plan.onePeerDecisions} decisions on one peer, ${plan.manyPeerDecisions} over ${plan.peers} peers at concurrency ${plan.concurrency}, ${plan.triggers} triggers; ${orchestratorPlan.boundDecisions} bound orchestrator decisions…`);
+      const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu, round);
+      return { gate, orchestrator: await benchOrchestrator(stack.address, orchestratorPlan, round) };
+    };
+    const early = gateFirst ? await measureGate() : null;
+    const floor = await measureFloor(stack);
+    const { gate, orchestrator } = early ?? (await measureGate());
+    const againstFloor = await floorComparisons(stack.address, gate, plan.peers, floor, orchestrator.boundUpdate);
+    say(`ratios to the floor, round ${round + 1}:\n${formatComparisons(againstFloor)}`);
+    rounds.push({ floor, gate, orchestrator, againstFloor });
+  }
+  const median = acrossRounds(rounds.map((r) => r.againstFloor));
+  say(`\nratios to the floor (same server, same run), median over ${roundCount} round(s):\n${formatRounds(median)}`);
+  return { rounds, median };
+}
+
+/** The many-peer capacity the overload phases are scaled to: the median round's 50-peer throughput. */
+function manyPeerCapacity(rounds: readonly Round[]): number {
+  const rates = rounds.map((r) => summarize(r.gate.manyPeers.timed.samplesNs, r.gate.manyPeers.timed.wallNs).throughputPerSec).sort((a, b) => a - b);
+  return rates[Math.floor((rates.length - 1) / 2)] as number;
 }
 
 /**
@@ -119,8 +159,7 @@ function floorFigures(floor: FloorResult) {
 }
 
 /** Open-loop decisions at 80 %, 2× and 50 % of the many-peer capacity just measured (issue 14, item 4). */
-async function measureOverload(stack: BenchStack, gate: Awaited<ReturnType<typeof benchGate>>): Promise<OverloadResult> {
-  const capacity = summarize(gate.manyPeers.timed.samplesNs, gate.manyPeers.timed.wallNs).throughputPerSec;
+async function measureOverload(stack: BenchStack, capacity: number): Promise<OverloadResult> {
   say(`overload: open-loop decisions at 80 %, 200 % and 50 % of ${capacity.toFixed(1)}/s, ${OVERLOAD_PHASE_MS / 1000} s each…`);
   const config = { armTtlMs: 600_000, maxUsesPerArm: 1000, missedResponseTtlMs: 1_200_000, dbPath: join(stack.dir, 'lorene-gate.db') };
   const result = await benchOverload(stack.address, config, plan.peers, capacity, OVERLOAD_PHASE_MS, plan.decisionTimeoutMs);
@@ -174,8 +213,8 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       ok = true;
       return;
     }
-    const temporalFloor = await measureFloor(stack);
     if (floorOnlyArg !== undefined) {
+      const temporalFloor = await measureFloor(stack);
       const figures = { generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, floor: floorFigures(temporalFloor) };
       say(JSON.stringify(figures, null, 2));
       const out = floorOnlyArg.split('=')[1];
@@ -183,14 +222,14 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       ok = true;
       return;
     }
+    const { rounds, median } = await measureRounds(stack, readCpu);
+    const againstFloorRounds = rounds.map((r) => r.againstFloor);
+    const last = rounds.at(-1) as Round;
     if (gateOnly) {
-      const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu);
-      const orch = await benchOrchestrator(stack.address, orchestratorPlan);
-      const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
-      const overload = await measureOverload(stack, gate);
+      const overload = await measureOverload(stack, manyPeerCapacity(rounds));
       say(`loadavg before ${loadBefore.join(' / ')}, now ${uptime()}`);
       const out = gateOnlyArg?.split('=')[1];
-      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, againstFloor, overload }, null, 2)}\n`);
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, againstFloorMedian: median, againstFloorRounds, overload }, null, 2)}\n`);
       ok = true;
       return;
     }
@@ -199,14 +238,13 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
     const unprotected = result('message_sending, unprotected peer', local.unprotected);
     const pure = result('pure decideOutbound (baseline)', local.pure);
     const floor = result('timer floor (empty timed call)', local.floor);
-    say(`(a, d) gate decisions: ${plan.onePeerDecisions} on one peer, ${plan.manyPeerDecisions} over ${plan.peers} peers at concurrency ${plan.concurrency}; trigger signals…`);
-    const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu);
+    // The gate's and the orchestrator's table rows are the last round's.
+    const gate = last.gate;
     const onePeer = phaseResult('gate decision, one peer (sequential)', gate.onePeer);
     const manyPeers = phaseResult(`gate decision, ${plan.peers} peers (concurrency ${plan.concurrency})`, gate.manyPeers);
     const triggers = phaseResult(`trigger signal, ${plan.peers} peers (sequential)`, gate.triggers);
     const codec = await codecRows(stack);
-    say(`orchestrator tool decisions: ${orchestratorPlan.localIterations} local and pure, ${orchestratorPlan.boundDecisions} bound (query, update)…`);
-    const orch = await benchOrchestrator(stack.address, orchestratorPlan);
+    const orch = last.orchestrator;
     const orchRows = [
       result('orchestrator decision, bound session (update)', orch.boundUpdate),
       result('orchestrator decision, bound session (query)', orch.boundQuery),
@@ -227,8 +265,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       unboundVsBaselineLimit: 2,
       unboundVsBaseline: { meanRatio: (orchRows[2]?.meanMs ?? 0) / (orchRows[3]?.meanMs ?? 1), p50Ratio: (orchRows[2]?.p50Ms ?? 0) / (orchRows[3]?.p50Ms ?? 1) },
     };
-    const againstFloor = await floorReport(stack, gate, temporalFloor, orch.boundUpdate);
-    const overload = await measureOverload(stack, gate);
+    const overload = await measureOverload(stack, manyPeerCapacity(rounds));
     const loadAfter = loadAverage();
     say(`\n${formatTable(rows)}\n\n${formatBar(bar)}`);
     say(`orchestrator: bound p99 update ${orchestratorBar.boundDecisionP99Ms.update} ms, query ${orchestratorBar.boundDecisionP99Ms.query} ms (bar 50 ms); unbound / pure: mean ${orchestratorBar.unboundVsBaseline.meanRatio.toFixed(2)}×, p50 ${orchestratorBar.unboundVsBaseline.p50Ratio.toFixed(2)}× (bar 2×)`);
@@ -255,7 +292,8 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       operations: rows.map(rounded),
       bar,
       orchestratorBar,
-      againstFloor,
+      againstFloorMedian: median,
+      againstFloorRounds,
       overload,
       usageIngest: usage.ingest,
       codecBar: codec.comparison,

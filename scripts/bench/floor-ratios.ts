@@ -26,6 +26,8 @@ export interface Side {
   /** The worker's and the bridge's (bench process) CPU per operation: where the rest of the time goes. */
   readonly workerCpuMsPerOp: number | null;
   readonly bridgeCpuMsPerOp: number | null;
+  /** Server + worker + bridge: on a saturated machine the throughput is the cores' time divided by this. */
+  readonly totalCpuMsPerOp: number | null;
   readonly history: HistoryCosts | null;
   readonly outcomes: Readonly<Record<string, number>>;
 }
@@ -34,7 +36,7 @@ export interface Side {
 export interface FloorComparison {
   readonly ours: Side;
   readonly floor: Side;
-  readonly ratio: { readonly p50: number; readonly p99: number; readonly throughput: number; readonly serverCpu: number | null };
+  readonly ratio: { readonly p50: number; readonly p99: number; readonly throughput: number; readonly serverCpu: number | null; readonly totalCpu: number | null };
   readonly goal: { readonly p50?: number; readonly p99?: number; readonly throughput?: number };
 }
 
@@ -42,13 +44,16 @@ const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
 function side(operation: string, timed: Timed, cpu: CpuTimes | null, history: HistoryCosts | null): Side {
   const s = summarize(timed.samplesNs, timed.wallNs);
-  const cpuOf = { serverCpuMsPerOp: cpu?.server ?? null, workerCpuMsPerOp: cpu?.worker ?? null, bridgeCpuMsPerOp: cpu?.bench ?? null };
+  const cpuOf = { serverCpuMsPerOp: cpu?.server ?? null, workerCpuMsPerOp: cpu?.worker ?? null, bridgeCpuMsPerOp: cpu?.bench ?? null, totalCpuMsPerOp: cpu && cpu.server !== null && cpu.worker !== null ? r3(cpu.server + cpu.worker + cpu.bench) : null };
   return { operation, n: s.n, p50Ms: r3(s.p50Ms), p99Ms: r3(s.p99Ms), maxMs: r3(s.maxMs), throughputPerSec: Math.round(s.throughputPerSec * 10) / 10, ...cpuOf, history, outcomes: timed.outcomes };
 }
 
+const cpuRatio = (ours: number | null, floor: number | null) => (ours !== null && floor ? r3(ours / floor) : null);
+
 function compare(ours: Side, floor: Side, goal: FloorComparison['goal']): FloorComparison {
-  const serverCpu = ours.serverCpuMsPerOp !== null && floor.serverCpuMsPerOp ? r3(ours.serverCpuMsPerOp / floor.serverCpuMsPerOp) : null;
-  return { ours, floor, ratio: { p50: r3(ours.p50Ms / floor.p50Ms), p99: r3(ours.p99Ms / floor.p99Ms), throughput: r3(ours.throughputPerSec / floor.throughputPerSec), serverCpu }, goal };
+  const serverCpu = cpuRatio(ours.serverCpuMsPerOp, floor.serverCpuMsPerOp);
+  const totalCpu = cpuRatio(ours.totalCpuMsPerOp, floor.totalCpuMsPerOp);
+  return { ours, floor, ratio: { p50: r3(ours.p50Ms / floor.p50Ms), p99: r3(ours.p99Ms / floor.p99Ms), throughput: r3(ours.throughputPerSec / floor.throughputPerSec), serverCpu, totalCpu }, goal };
 }
 
 const floorSide = (operation: string, p: FloorPhase) => side(operation, p.timed, p.cpuPerOpMs, p.history);
@@ -79,18 +84,74 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
   }
 }
 
+/** Whether `ratio` is within `limit`: at most it, or for a throughput at least it. */
+const meets = (ratio: number, limit: number, atLeast: boolean) => (atLeast ? ratio >= limit : ratio <= limit);
+
 /** The comparison as a text table: ours / floor / ratio per figure, then the per-operation costs. */
 export function formatComparisons(rows: readonly FloorComparison[]): string {
   const h = (c: HistoryCosts | null) => (c === null ? '-' : `${c.events} ev, ${c.workflowTasks} wft, timers ${c.timersStarted}/${c.timersCancelled}, vis ${c.visibilityWrites}, act ${c.activities}${c.continueAsNew > 0 ? `, CAN ${c.continueAsNew}` : ''}`);
   const cpu = (v: number | null) => (v === null ? '?' : v.toFixed(2));
-  const cpus = (s: Side) => `CPU ms server ${cpu(s.serverCpuMsPerOp)}, worker ${cpu(s.workerCpuMsPerOp)}, bridge ${cpu(s.bridgeCpuMsPerOp)}`;
-  const mark = (ratio: number, limit: number | undefined, atLeast = false) => (limit === undefined ? '' : (atLeast ? ratio >= limit : ratio <= limit) ? ' ok' : ' OVER');
+  const cpus = (s: Side) => `CPU ms server ${cpu(s.serverCpuMsPerOp)}, worker ${cpu(s.workerCpuMsPerOp)}, bridge ${cpu(s.bridgeCpuMsPerOp)} = ${cpu(s.totalCpuMsPerOp)}`;
+  const mark = (ratio: number, limit: number | undefined, atLeast = false) => (limit === undefined ? '' : meets(ratio, limit, atLeast) ? ' ok' : ' OVER');
   return rows
     .map(({ ours, floor, ratio, goal }) =>
       [
         `${ours.operation}  vs  ${floor.operation}`,
-        `  p50 ${ours.p50Ms} / ${floor.p50Ms} ms = ${ratio.p50}×${mark(ratio.p50, goal.p50)}   p99 ${ours.p99Ms} / ${floor.p99Ms} ms = ${ratio.p99}×${mark(ratio.p99, goal.p99)}   throughput ${ours.throughputPerSec} / ${floor.throughputPerSec} /s = ${ratio.throughput}×${mark(ratio.throughput, goal.throughput, true)}   worst ${ours.maxMs} ms (floor ${floor.maxMs} ms)`,
+        `  p50 ${ours.p50Ms} / ${floor.p50Ms} ms = ${ratio.p50}×${mark(ratio.p50, goal.p50)}   p99 ${ours.p99Ms} / ${floor.p99Ms} ms = ${ratio.p99}×${mark(ratio.p99, goal.p99)}   throughput ${ours.throughputPerSec} / ${floor.throughputPerSec} /s = ${ratio.throughput}×${mark(ratio.throughput, goal.throughput, true)}   worst ${ours.maxMs} ms (floor ${floor.maxMs} ms)   CPU per op ${ratio.totalCpu ?? '?'}×`,
         `  per op — ours: ${h(ours.history)}, ${cpus(ours)} | floor: ${h(floor.history)}, ${cpus(floor)}`,
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+/** One row over the rounds of a run: each ratio's median, every round's ratios, and in how many rounds each goal was met. */
+export interface RoundsRow {
+  readonly ours: string;
+  readonly floor: string;
+  readonly goal: FloorComparison['goal'];
+  readonly median: FloorComparison['ratio'];
+  readonly rounds: ReadonlyArray<FloorComparison['ratio']>;
+  /** Rounds whose ratio met each goal (of `rounds.length`). */
+  readonly met: { readonly p50?: number; readonly p99?: number; readonly throughput?: number };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** The rows of several rounds (the same rows in the same order each round) as one row each. */
+export function acrossRounds(rounds: readonly (readonly FloorComparison[])[]): RoundsRow[] {
+  return (rounds[0] ?? []).map((first, i) => {
+    const ratios = rounds.map((round) => (round[i] as FloorComparison).ratio);
+    const of = (pick: (r: FloorComparison['ratio']) => number) => r3(median(ratios.map(pick)));
+    const ofCpu = (pick: (r: FloorComparison['ratio']) => number | null) => {
+      const values = ratios.map(pick);
+      return values.every((v) => v !== null) ? r3(median(values as number[])) : null;
+    };
+    const count = (pick: (r: FloorComparison['ratio']) => number, limit: number, atLeast = false) => ratios.filter((r) => meets(pick(r), limit, atLeast)).length;
+    const { goal } = first;
+    const met = {
+      ...(goal.p50 !== undefined && { p50: count((r) => r.p50, goal.p50) }),
+      ...(goal.p99 !== undefined && { p99: count((r) => r.p99, goal.p99) }),
+      ...(goal.throughput !== undefined && { throughput: count((r) => r.throughput, goal.throughput, true) }),
+    };
+    const medianRatio = { p50: of((r) => r.p50), p99: of((r) => r.p99), throughput: of((r) => r.throughput), serverCpu: ofCpu((r) => r.serverCpu), totalCpu: ofCpu((r) => r.totalCpu) };
+    return { ours: first.ours.operation, floor: first.floor.operation, goal, median: medianRatio, rounds: ratios, met };
+  });
+}
+
+/** The rows over the rounds as text: each ratio's median, marked against its goal, with the rounds that met it. */
+export function formatRounds(rows: readonly RoundsRow[]): string {
+  const figure = (name: string, ratio: number, limit: number | undefined, met: number | undefined, of: number, atLeast = false) =>
+    `${name} ${ratio}×${limit === undefined ? '' : `${meets(ratio, limit, atLeast) ? ' ok' : ' OVER'} (${met ?? 0}/${of} rounds)`}`;
+  return rows
+    .map(({ ours, floor, goal, median: m, rounds, met }) =>
+      [
+        `${ours}  vs  ${floor}`,
+        `  median of ${rounds.length}: ${figure('p50', m.p50, goal.p50, met.p50, rounds.length)}   ${figure('p99', m.p99, goal.p99, met.p99, rounds.length)}   ${figure('throughput', m.throughput, goal.throughput, met.throughput, rounds.length, true)}   CPU per op ${m.totalCpu ?? '?'}×`,
+        `  rounds (p50 / p99 / throughput): ${rounds.map((r) => `${r.p50} / ${r.p99} / ${r.throughput}`).join(', ')}`,
       ].join('\n'),
     )
     .join('\n');

@@ -57,9 +57,10 @@ function failure(err: unknown): string {
 
 /**
  * Runs the gate measurements; `address` is the dev server, `dbPath` the ledger file the worker writes,
- * `readCpu` reads the CPU times of the stack's processes.
+ * `readCpu` reads the CPU times of the stack's processes. `round` keeps decision ids unique when the same gates are
+ * measured again in one run (a repeated update id would be answered from the server's record, not decided).
  */
-export async function benchGate(address: string, dbPath: string, plan: GateBenchPlan, readCpu: () => CpuTimes): Promise<GateBenchResult> {
+export async function benchGate(address: string, dbPath: string, plan: GateBenchPlan, readCpu: () => CpuTimes, round = 0): Promise<GateBenchResult> {
   const bridge = new TemporalBridge({ address, namespace: 'default' });
   bridge.start();
   const gate = new GateClient(bridge, new KeyedChain(), { channel: CHANNEL, taskQueue: 'openclaw-temporal' });
@@ -70,7 +71,7 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
   const trigger = (peer: string) =>
     gate.trigger(peer, { messageId: `bench-${Date.now()}-${++messages}`, sender: SENDER, text: 'friday: what is on tonight?', body: 'what is on tonight?', receivedAt: Date.now(), config }, Date.now() + 10_000);
   const decide = (peer: string): Promise<string> =>
-    gate.decide(peer, { decisionId: `bench-${process.pid}-${++decisions}`, content: 'Tonight on Plex: "The Third Man" at 20:15.', config }, deadline()).then(label, failure);
+    gate.decide(peer, { decisionId: `bench-${process.pid}-${round}-${++decisions}`, content: 'Tonight on Plex: "The Third Man" at 20:15.', config }, deadline()).then(label, failure);
   const phase = async (measure: () => Promise<Timed>): Promise<GatePhase> => {
     const before = readCpu();
     const fromMs = Date.now();

@@ -18,8 +18,6 @@ import { decideToolCall } from '../../workflows/orchestrator/tool-policy.ts';
 import { ThreadDriver } from '../../test/helpers/orchestrator.ts';
 import { timeAsync, timeSync, type Timed } from './timing.ts';
 
-const FRONT = 'agent:main:bench';
-const ORCH = 'agent:main:subagent:bench-orch';
 const STRANGER = 'agent:main:subagent:not-in-any-thread';
 
 export interface OrchestratorBenchPlan {
@@ -38,15 +36,21 @@ const quiet = { info: () => undefined, warn: () => undefined, error: (m: string)
 const label = (result: { block?: boolean; params?: Record<string, unknown> } | undefined): string =>
   result?.block ? 'block' : result?.params ? 'rewrite' : 'allow';
 
-/** Binds one thread on the server at `address`, then times the four paths. */
-export async function benchOrchestrator(address: string, plan: OrchestratorBenchPlan): Promise<OrchestratorBenchResult> {
+/**
+ * Binds one thread on the server at `address`, then times the four paths. `round` names the thread's sessions, so a
+ * run that measures again binds a fresh thread (tool call ids restart with each call).
+ */
+export async function benchOrchestrator(address: string, plan: OrchestratorBenchPlan, round = 0): Promise<OrchestratorBenchResult> {
+  const suffix = round === 0 ? '' : `-${round}`;
+  const front = `agent:main:bench${suffix}`;
+  const orchestrator = `agent:main:subagent:bench-orch${suffix}`;
   const config = parseBridgeConfig({ temporalAddress: address, decisionTimeoutMs: 5000 });
   const bridge = new TemporalBridge(config.temporal);
   bridge.start();
   try {
     const threads = new ThreadClient(bridge, new KeyedChain(), config.taskQueue);
-    const driver = new ThreadDriver(threads, FRONT, config.policy);
-    await driver.spawn(FRONT, ORCH, { task: 'benchmark thread' });
+    const driver = new ThreadDriver(threads, front, config.policy);
+    await driver.spawn(front, orchestrator, { task: 'benchmark thread' });
     const directory = new ThreadDirectory();
     await rebuildDirectory(directory, threads, Date.now() + 10_000);
     directory.observe({ kind: 'load', status: 'ready' });
@@ -59,12 +63,12 @@ export async function benchOrchestrator(address: string, plan: OrchestratorBench
     };
     const state = await driver.state();
     const pure = timeSync(plan.localIterations, (i) => {
-      const { decision } = decideToolCall(state, { sessionKey: ORCH, toolName: 'exec', params: { command: 'ls' }, runId: `r${i}`, toolCallId: `t${i}` }, config.policy, Date.now());
+      const { decision } = decideToolCall(state, { sessionKey: orchestrator, toolName: 'exec', params: { command: 'ls' }, runId: `r${i}`, toolCallId: `t${i}` }, config.policy, Date.now());
       return decision.block ? 'block' : 'allow';
     });
     const unbound = await timeAsync(plan.localIterations, 1, async () => label(await call(STRANGER, 'exec', { command: 'ls' })));
-    const boundQuery = await timeAsync(plan.boundDecisions, 1, async () => label(await call(FRONT, 'session_status', {})));
-    const boundUpdate = await timeAsync(plan.boundDecisions, 1, async (i) => label(await call(ORCH, 'sessions_send', { message: `progress ${i}` })));
+    const boundQuery = await timeAsync(plan.boundDecisions, 1, async () => label(await call(front, 'session_status', {})));
+    const boundUpdate = await timeAsync(plan.boundDecisions, 1, async (i) => label(await call(orchestrator, 'sessions_send', { message: `progress ${i}` })));
     return { pure, unbound, boundQuery, boundUpdate };
   } finally {
     await bridge.stop();
