@@ -11,14 +11,24 @@ import { TRACING_WORKFLOW_INTERCEPTOR_MODULE } from './tracing.ts';
 /** The workflow interceptors that count decisions for the metrics (workflows/shared/decision-metrics.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [fileURLToPath(new URL('../workflows/shared/decision-metrics.ts', import.meta.url))];
 
-/**
- * The bundled workflow code; bundle once per process and share it between workers. With `tracing` the SDK's
- * OpenTelemetry workflow interceptors are bundled too (a worker with tracing on needs this bundle).
- */
-export function bundleWorkflows(options: { readonly tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
+/** What the bundle carries besides the workflows. */
+export interface BundleOptions {
+  /** The SDK's OpenTelemetry workflow interceptors (a worker with tracing on needs them). @default false */
+  readonly tracing?: boolean;
+  /**
+   * The decision counters ({@link WORKFLOW_INTERCEPTOR_MODULES}), for a worker whose Prometheus endpoint is on. Off,
+   * nothing would export them, and counting costs every decision a sink call (the workflow's info copied and
+   * posted to the main thread): about 0.5 ms of worker CPU per decision, measured (README, Performance). Neither
+   * interceptor adds a command, so a run replays the same with or without them (test/replay/). @default false
+   */
+  readonly metrics?: boolean;
+}
+
+/** The bundled workflow code; bundle once per process and share it between workers. */
+export function bundleWorkflows(options: BundleOptions = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    workflowInterceptorModules: options.tracing === true ? [...WORKFLOW_INTERCEPTOR_MODULES, TRACING_WORKFLOW_INTERCEPTOR_MODULE] : [...WORKFLOW_INTERCEPTOR_MODULES],
+    workflowInterceptorModules: [...(options.metrics === true ? WORKFLOW_INTERCEPTOR_MODULES : []), ...(options.tracing === true ? [TRACING_WORKFLOW_INTERCEPTOR_MODULE] : [])],
     // Workflow and update failures are converted inside the bundle: it needs the project's failure converter too.
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quietBundlerLogger,

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const tracing = workerTracingFromEnv(process.env, logger);
   const connection = await NativeConnection.connect({ address: 'localhost:7233', ...config.connect.connectionOptions });
   try {
-    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows({ tracing: tracing !== null }), tracing, deployment, logger, dataConverter });
+    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows({ tracing: tracing !== null, metrics: config.metricsAddress !== null }), tracing, deployment, logger, dataConverter });
     logger.info({ namespace: config.namespace, taskQueue: config.taskQueue, ledger: config.serveLedger, gatewayId: config.gatewayId, version: deployment?.version ?? 'unversioned', release: OPENCLAW_TEMPORAL_VERSION }, 'worker running');
     await set.run();
     logger.info('worker stopped');

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const connection = await connectWhenHealthy(() => NativeConnection.connect({ ...config.connect.connectionOptions, address }), logger);
   try {
     // Inside the try: a worker the replay gate refuses (OPENCLAW_TEMPORAL_REPLAY_BEFORE_START) still stops the dev server.
-    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows({ tracing: tracing !== null }), tracing, deployment, logger, dataConverter: keys.dataConverter });
+    const set = await createWorkerSet({ ...config, connection, bundle: await bundleWorkflows({ tracing: tracing !== null, metrics: config.metricsAddress !== null }), tracing, deployment, logger, dataConverter: keys.dataConverter });
     // With JSON logs stdout carries only JSON lines (for a log shipper); the banner is for a person: stderr.
     (format === 'json' ? process.stderr : process.stdout).write(pluginInstructions({ repo, address: address ?? 'localhost:7233', namespace: config.namespace, uiUrl: server?.uiUrl ?? null, payloadKeyFile: keys.keyFile, codecUrl: codecServer?.url ?? null }));
     await set.run();
