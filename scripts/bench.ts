@@ -38,18 +38,18 @@ const resultsFile = join(repo, 'bench', 'results.json');
 const LOCAL_ITERATIONS = 100_000;
 const LOCAL_WARMUP = 20_000;
 const LOCAL_ROUNDS = 10;
-const plan: GateBenchPlan = { onePeerDecisions: 1000, manyPeerDecisions: 1000, peers: 50, concurrency: 10, warmupDecisions: 50, triggers: 100, decisionTimeoutMs: 3000 };
+const plan: GateBenchPlan = { onePeerDecisions: 1000, manyPeerDecisions: 2000, peers: 50, concurrency: 10, warmupDecisions: 50, triggers: 100, triggerPaceMs: 50, decisionTimeoutMs: 3000 };
 const orchestratorPlan: OrchestratorBenchPlan = { localIterations: 100_000, boundDecisions: 500 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const OVERLOAD_PHASE_MS = 10_000;
 /** `--gate-only[=file]`: the floor, the gate and the bound orchestrator update only, printed (and written to `file`). */
 const gateOnlyArg = process.argv.find((a) => a.startsWith('--gate-only'));
 const gateOnly = gateOnlyArg !== undefined;
-const floorPlan: FloorPlan = { sequential: plan.onePeerDecisions, parallel: plan.manyPeerDecisions, peers: plan.peers, concurrency: plan.concurrency, signals: plan.triggers, warmup: plan.warmupDecisions };
+const floorPlan: FloorPlan = { sequential: plan.onePeerDecisions, parallel: plan.manyPeerDecisions, peers: plan.peers, concurrency: plan.concurrency, signals: plan.triggers, signalPaceMs: plan.triggerPaceMs, warmup: plan.warmupDecisions };
 
 /** The floor (issue 14), on the same server as the gate: a minimal update and signal-with-start. */
 async function measureFloor(stack: BenchStack): Promise<FloorResult> {
-  say(`floor: ${floorPlan.sequential} minimal updates on one workflow, ${floorPlan.parallel} over ${floorPlan.peers} workflows at concurrency ${floorPlan.concurrency} (plain, then with a ledger share), ${floorPlan.signals} signal-with-start…`);
+  say(`floor: ${floorPlan.sequential} minimal updates on one workflow, ${floorPlan.parallel} over ${floorPlan.peers} workflows at concurrency ${floorPlan.concurrency} (plain, then with a ledger share), ${floorPlan.signals} signal-with-start back to back, as many plain signals one every ${floorPlan.signalPaceMs} ms…`);
   return benchFloor(stack.address, stack.dir, floorPlan, (pid) => cpuTimes(stack.serverPid, pid));
 }
 
@@ -78,14 +78,14 @@ async function measureRounds(stack: BenchStack, readCpu: () => CpuTimes): Promis
     const gateFirst = round % 2 === 1;
     say(`\nround ${round + 1} of ${roundCount} (${gateFirst ? 'the gate first' : 'the floor first'})`);
     const measureGate = async () => {
-      say(`gate: ${plan.onePeerDecisions} decisions on one peer, ${plan.manyPeerDecisions} over ${plan.peers} peers at concurrency ${plan.concurrency}, ${plan.triggers} triggers; ${orchestratorPlan.boundDecisions} bound orchestrator decisions…`);
+      say(`gate: ${plan.onePeerDecisions} decisions on one peer, ${plan.manyPeerDecisions} over ${plan.peers} peers at concurrency ${plan.concurrency}, ${plan.triggers} triggers back to back and one every ${plan.triggerPaceMs} ms; ${orchestratorPlan.boundDecisions} bound orchestrator decisions…`);
       const gate = await benchGate(stack.address, join(stack.dir, 'lorene-gate.db'), plan, readCpu, round);
       return { gate, orchestrator: await benchOrchestrator(stack.address, orchestratorPlan, round) };
     };
     const early = gateFirst ? await measureGate() : null;
     const floor = await measureFloor(stack);
     const { gate, orchestrator } = early ?? (await measureGate());
-    const againstFloor = await floorComparisons(stack.address, gate, plan.peers, floor, orchestrator.boundUpdate);
+    const againstFloor = await floorComparisons(stack.address, gate, plan.peers, floor, orchestrator.boundUpdate, plan.triggerPaceMs);
     say(`ratios to the floor, round ${round + 1}:\n${formatComparisons(againstFloor)}`);
     rounds.push({ floor, gate, orchestrator, againstFloor });
   }

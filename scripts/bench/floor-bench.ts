@@ -22,6 +22,8 @@ export interface FloorPlan {
   readonly peers: number;
   readonly concurrency: number;
   readonly signals: number;
+  /** The paced phase: as many plain signals to the running workflows, one every this many ms. */
+  readonly signalPaceMs: number;
   readonly warmup: number;
 }
 
@@ -36,6 +38,8 @@ export interface FloorResult {
   readonly sequential: FloorPhase;
   readonly parallel: FloorPhase;
   readonly signalWithStart: FloorPhase;
+  /** Plain signals at a fixed rate (`signalPaceMs` apart): the floor of the gate's paced triggers. */
+  readonly pacedSignal: FloorPhase;
   /** `parallel` again on workflows that also write a ledger: one activity per {@link FLOOR_LEDGER_EVERY} updates. */
   readonly parallelWithLedger: FloorPhase;
 }
@@ -84,6 +88,10 @@ export async function benchFloor(address: string, dir: string, plan: FloorPlan, 
           .then(() => 'signalled', (err: unknown) => `error:${String(err)}`),
       ),
     );
+    // As the bridge signals a gate it knows is running: a plain signal.
+    const pacedSignal = await phase(ids, () =>
+      timeAsync(plan.signals, 1, (i) => client.workflow.getHandle(ids[i % ids.length] as string).signal(floorPingSignal).then(() => 'signalled', (err: unknown) => `error:${String(err)}`), plan.signalPaceMs),
+    );
     const ledgerIds = Array.from({ length: plan.peers }, (_, i) => ledgerFloorId(i + 1));
     const dbPath = join(dir, 'floor-ledger.db');
     for (const workflowId of ledgerIds) {
@@ -94,7 +102,7 @@ export async function benchFloor(address: string, dir: string, plan: FloorPlan, 
     for (let i = 0; i < Math.max(plan.warmup, ledgerIds.length); i++) await record(ledgerIds[i % ledgerIds.length] as string);
     const parallelWithLedger = await phase(ledgerIds, () => timeAsync(plan.parallel, plan.concurrency, (i) => record(ledgerIds[i % ledgerIds.length] as string)));
     for (const workflowId of [floorId(0), ...ids, ...ledgerIds]) await client.workflow.getHandle(workflowId).terminate('benchmark done');
-    return { sequential, parallel, signalWithStart, parallelWithLedger };
+    return { sequential, parallel, signalWithStart, pacedSignal, parallelWithLedger };
   } finally {
     await connection.close();
     child.kill('SIGTERM');

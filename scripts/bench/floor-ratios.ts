@@ -59,7 +59,7 @@ function compare(ours: Side, floor: Side, goal: FloorComparison['goal']): FloorC
 const floorSide = (operation: string, p: FloorPhase) => side(operation, p.timed, p.cpuPerOpMs, p.history);
 
 /** Reads the gate phases' history costs from the server at `address` and compares every row with its floor. */
-export async function floorComparisons(address: string, gate: GateBenchResult, peers: number, floor: FloorResult, orchestratorUpdate: Timed): Promise<FloorComparison[]> {
+export async function floorComparisons(address: string, gate: GateBenchResult, peers: number, floor: FloorResult, orchestratorUpdate: Timed, triggerPaceMs: number): Promise<FloorComparison[]> {
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection, namespace: 'default', dataConverter: payloadDataConverter() });
@@ -69,6 +69,7 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
     const seq = floorSide('floor: minimal update, one workflow (sequential)', floor.sequential);
     const par = floorSide(`floor: minimal update, ${peers} workflows (concurrency 10)`, floor.parallel);
     const sws = floorSide('floor: minimal signal-with-start (sequential)', floor.signalWithStart);
+    const pacedSignal = floorSide(`floor: minimal signal, one every ${triggerPaceMs} ms`, floor.pacedSignal);
     const parLedger = floorSide(`floor + ledger share: ${peers} workflows (concurrency 10), ${ROWS_PER_UPDATE} rows per update, an activity per ${FLOOR_LEDGER_EVERY} updates`, floor.parallelWithLedger);
     const manyPeers = await gateSide(`gate decision, ${peers} peers (concurrency 10)`, gate.manyPeers, ids(1, peers + 1));
     return [
@@ -77,6 +78,9 @@ export async function floorComparisons(address: string, gate: GateBenchResult, p
       // The issue asks a decision to cost "what the floor costs plus its ledger share": the same goals against it.
       compare(manyPeers, parLedger, { p99: 1.5, throughput: 0.8 }),
       compare(await gateSide('trigger signal (signal-with-start)', gate.triggers, [...ids(1, peers + 1), seenLedgerWorkflowId(CHANNEL)]), sws, { p50: 1.3 }),
+      // At a fixed rate both keep up with, against the same call (the bridge sends a running gate a plain signal): the
+      // trigger's own cost, without the work of the one before it competing. Not one of the issue's rows: no goal.
+      compare(await gateSide(`trigger signal, one every ${triggerPaceMs} ms`, gate.pacedTriggers, [...ids(1, peers + 1), seenLedgerWorkflowId(CHANNEL)]), pacedSignal, {}),
       compare(side('orchestrator decision, bound session (update)', orchestratorUpdate, null, null), seq, { p50: 1.2, p99: 1.5 }),
     ];
   } finally {

@@ -21,6 +21,8 @@ export interface GateBenchPlan {
   readonly warmupDecisions: number;
   /** Trigger signals measured, spread over the peers (one after another). */
   readonly triggers: number;
+  /** The paced trigger phase: the same triggers again, one every this many ms (see {@link GateBenchResult.pacedTriggers}). */
+  readonly triggerPaceMs: number;
   /** The plugin's default `decisionTimeoutMs`: past it the bridge would cancel (fail closed). */
   readonly decisionTimeoutMs: number;
 }
@@ -39,6 +41,13 @@ export interface GateBenchResult {
   readonly onePeer: GatePhase;
   readonly manyPeers: GatePhase;
   readonly triggers: GatePhase;
+  /**
+   * The triggers again at a fixed rate the machine keeps up with (`triggerPaceMs` apart), from settled, quiet gates
+   * (so each is written at once, as a trigger after a quiet spell is): what a trigger's own signal costs when the
+   * durable work of the one before it (its arm, its ledger write) is not still running. The back-to-back phase
+   * measures that work competing with the next signal too.
+   */
+  readonly pacedTriggers: GatePhase;
 }
 
 /** The benchmark's gate channel. */
@@ -116,12 +125,15 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     // trigger of each gate is written at once, as a trigger after a quiet spell is (so its write is in the window).
     await new Promise((resolve) => setTimeout(resolve, LEDGER_BUSY_LINGER.busyWithinMs + 100));
     // At least one trigger per peer, so every peer is armed before its decisions.
-    const triggers = await phase(() =>
-      timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure)),
-    );
+    const timedTriggers = (paceMs: number) =>
+      phase(() => timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure), paceMs));
+    const triggers = await timedTriggers(0);
     for (let i = 0; i < Math.max(plan.warmupDecisions, peers.length); i++) expectDeliver('many peers')(await decide(peers[i % peers.length] as string));
     const manyPeers = await phase(() => timeAsync(plan.manyPeerDecisions, plan.concurrency, (i) => decide(peers[i % peers.length] as string)));
-    return { onePeer, manyPeers, triggers };
+    await settle(peers);
+    await new Promise((resolve) => setTimeout(resolve, LEDGER_BUSY_LINGER.busyWithinMs + 100));
+    const pacedTriggers = await timedTriggers(plan.triggerPaceMs);
+    return { onePeer, manyPeers, triggers, pacedTriggers };
   } finally {
     await bridge.stop();
   }

@@ -21,14 +21,18 @@ function tally(labels: readonly string[]): Record<string, number> {
 
 /**
  * Runs `call(0..n-1)` with at most `concurrency` calls in flight (1: strictly one after another) and times each.
- * `call` returns its outcome label; it must not throw (turn errors into labels).
+ * `call` returns its outcome label; it must not throw (turn errors into labels). With `paceMs`, call i starts no
+ * earlier than i × `paceMs` after the loop began: a fixed offered rate instead of as fast as the calls return.
  */
-export async function timeAsync(n: number, concurrency: number, call: (i: number) => Promise<string>): Promise<Timed> {
+export async function timeAsync(n: number, concurrency: number, call: (i: number) => Promise<string>, paceMs = 0): Promise<Timed> {
   const samplesNs = new Float64Array(n);
   const labels = new Array<string>(n);
   let next = 0;
+  const begun = performance.now();
   const lane = async (): Promise<void> => {
     for (let i = next++; i < n; i = next++) {
+      const wait = begun + i * paceMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const started = process.hrtime.bigint();
       const label = await call(i);
       samplesNs[i] = Number(process.hrtime.bigint() - started);
