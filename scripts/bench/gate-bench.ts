@@ -95,6 +95,14 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
       while ((await state()).ledger.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
+  /**
+   * Settled, then quiet: a trigger on a gate that wrote its ledger in the last 1.5 s would wait for company; after
+   * this each gate's first timed trigger is written at once, as a trigger after a quiet spell is (inside the window).
+   */
+  const settleQuiet = async (peers: readonly string[]): Promise<void> => {
+    await settle(peers);
+    await new Promise((resolve) => setTimeout(resolve, LEDGER_BUSY_LINGER.busyWithinMs + 100));
+  };
   const expectDeliver = (what: string) => (outcome: string) => {
     if (outcome !== 'deliver') throw new Error(`warm-up ${what} gave ${outcome}: the stack is not answering`);
   };
@@ -120,18 +128,14 @@ export async function benchGate(address: string, dbPath: string, plan: GateBench
     // A signal is answered before the worker runs it: without this the first timed triggers would share the machine
     // with 50 gates' first workflow tasks (start, timer, search attribute, ledger write) — work the floor's
     // signal-with-start, which follows its settled update phase, never meets.
-    await settle(peers);
-    // And quiet: a trigger on a gate that wrote its ledger in the last 1.5 s would wait for company; the first timed
-    // trigger of each gate is written at once, as a trigger after a quiet spell is (so its write is in the window).
-    await new Promise((resolve) => setTimeout(resolve, LEDGER_BUSY_LINGER.busyWithinMs + 100));
+    await settleQuiet(peers);
     // At least one trigger per peer, so every peer is armed before its decisions.
     const timedTriggers = (paceMs: number) =>
       phase(() => timeAsync(Math.max(plan.triggers, peers.length), 1, (i) => trigger(peers[i % peers.length] as string).then(() => 'signalled', failure), paceMs));
     const triggers = await timedTriggers(0);
     for (let i = 0; i < Math.max(plan.warmupDecisions, peers.length); i++) expectDeliver('many peers')(await decide(peers[i % peers.length] as string));
     const manyPeers = await phase(() => timeAsync(plan.manyPeerDecisions, plan.concurrency, (i) => decide(peers[i % peers.length] as string)));
-    await settle(peers);
-    await new Promise((resolve) => setTimeout(resolve, LEDGER_BUSY_LINGER.busyWithinMs + 100));
+    await settleQuiet(peers);
     const pacedTriggers = await timedTriggers(plan.triggerPaceMs);
     return { onePeer, manyPeers, triggers, pacedTriggers };
   } finally {
