@@ -5,7 +5,7 @@
  * a while (a step of the scenario runs during the outage) or restarted on the same database file, and the next
  * inbound message handed to the gateway twice.
  */
-import { tokenAuditLines, runUsage } from '../auditor.ts';
+import { gateResponses, tokenAuditLines, runUsage } from '../auditor.ts';
 import { eventually } from '../../helpers/temporal.ts';
 import { waitUntilPolling } from '../../helpers/processes.ts';
 import { gateStateQuery, gateWorkflowId } from '../../../workflows/gate/contract.ts';
@@ -18,13 +18,18 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const SETTLE_TIMEOUT_MS = 180_000;
 
+/** How long the turns of a message the channel handed out again must stay unchanged to count as settled. */
+const TURNS_QUIET_MS = 12_000;
+
 /**
- * Waits until the world is quiet: the worker polls, every outbox is delivered and the gate workflow answers a
- * query (so a worker restart's sticky-queue wait is over). A reply sent earlier could be cancelled for a reason
- * that is no fault of the gate.
+ * Waits until the world is quiet: the channel's messages are all taken (and the turns of any it handed out again
+ * have ended), the worker polls, every outbox is delivered and the gate workflow answers a query (so a worker
+ * restart's sticky-queue wait is over). A reply sent earlier could be cancelled for a reason that is no fault of
+ * the gate.
  */
 export async function settle(world: ChaosWorld): Promise<void> {
   const { stack } = world;
+  await channelSettled(world);
   await waitUntilPolling(stack.server.client, stack.worker, { workflow: WORKFLOW_TASK_QUEUE, activity: LEDGER_TASK_QUEUE }, 60_000).catch(async () => {
     // The worker did not come back by itself after the server's outage: its process manager would restart it.
     await stack.killWorker();
@@ -44,6 +49,32 @@ export async function settle(world: ChaosWorld): Promise<void> {
 async function runsReported(world: ChaosWorld): Promise<void> {
   const runs = runUsage(world.stack.model.calls).length;
   await eventually('every run reported (token-audit)', () => (tokenAuditLines(world.stack.sandbox.stateDir).length >= runs ? true : undefined), 60_000).catch(() => undefined);
+}
+
+/**
+ * A gateway killed after taking an inbound message but before acknowledging it gets that message again when it comes
+ * back (the Bot API's at-least-once delivery): the message's turn runs a second time, and a reply it sends to the
+ * protected chat consumes a use like any other. The next step's expectation counts the uses the channel delivered
+ * before it, so that second turn must have ended first: wait until every message is taken and, when one was handed
+ * out again, until the model calls and the replies delivered or blocked stay unchanged for {@link TURNS_QUIET_MS}.
+ */
+async function channelSettled(world: ChaosWorld): Promise<void> {
+  const { telegram, stack } = world;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([telegram.drained(), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+  if (telegram.handedOutAgain === world.handedOutAgainSettled) return;
+  world.handedOutAgainSettled = telegram.handedOutAgain;
+  let last = '';
+  let quietSince = Date.now();
+  await eventually('the turns of the messages handed out again', () => {
+    const now = `${stack.model.calls.length}/${telegram.delivered.length}/${gateResponses(stack.sandbox.stateDir).length}`;
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+    return Date.now() - quietSince > TURNS_QUIET_MS ? true : undefined;
+  }, SETTLE_TIMEOUT_MS).catch(() => undefined);
 }
 
 /** Injects `kind` before `next` (which a Temporal outage runs while the server is down); returns when settled. */

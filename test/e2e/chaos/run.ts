@@ -37,7 +37,7 @@ export interface ChaosFigures {
   readonly rounds: number;
   readonly roundsByScenario: Record<string, number>;
   readonly faultsByKind: Record<string, number>;
-  readonly events: { inbound: number; modelCalls: number; delivered: number; blocked: number; usageRows: number; duplicated: number };
+  readonly events: { inbound: number; modelCalls: number; delivered: number; blocked: number; usageRows: number; duplicated: number; redelivered: number };
   readonly violations: FoundViolation[];
 }
 
@@ -102,6 +102,7 @@ export async function runChaos(world: ChaosWorld, plan: ChaosPlan): Promise<Chao
       blocked: gateResponses(stateDir).filter((r) => r.kind === 'blocked').length,
       usageRows: usageRows(stateDir).length,
       duplicated: world.proxy.duplicated,
+      redelivered: world.telegram.handedOutAgain,
     },
     violations,
   };
@@ -120,6 +121,7 @@ export function chaosTable(f: ChaosFigures): string {
     ...faults,
     `| events: messages and turns sent | ${f.events.inbound} |`,
     `| events: inbound messages handed out twice | ${f.events.duplicated} |`,
+    `| events: inbound messages handed out again after a gateway kill | ${f.events.redelivered} |`,
     `| events: model calls | ${f.events.modelCalls} |`,
     `| events: replies delivered by the channel | ${f.events.delivered} |`,
     `| events: sends the gate cancelled (blocked_messages rows) | ${f.events.blocked} |`,

@@ -40,6 +40,8 @@ export interface ChaosWorld {
   readonly outcomes: ReplyOutcome[];
   /** Inbound messages and HTTP turns sent so far. */
   events: number;
+  /** The channel's re-handed messages (`telegram.handedOutAgain`) whose turns a settle has waited for. */
+  handedOutAgainSettled: number;
   /** A fresh tag (`[m<n>]`) for a message; the fake model's reply names it. */
   nextTag(): string;
   /** Front session key → its thread as last audited (undefined until first seen bound). */
@@ -105,6 +107,7 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
     restarting: false,
     outcomes: [],
     events: 0,
+    handedOutAgainSettled: 0,
     nextTag: () => `[m${++tags}]`,
     threads: new Map(),
     nextChat: () => ORCHESTRATOR_CHATS + ++chats,

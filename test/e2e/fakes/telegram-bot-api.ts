@@ -28,6 +28,11 @@ export interface FakeTelegram {
   inbound(chatId: number, fromId: number, text: string): number;
   /** Resolves once the gateway has acknowledged (asked past) every queued inbound message. */
   drained(): Promise<void>;
+  /**
+   * Inbound messages handed out again: an update the gateway took but never acknowledged (it was killed before its
+   * next `getUpdates`) comes again to the next gateway, as the real Bot API does.
+   */
+  readonly handedOutAgain: number;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   let waiters: Array<() => void> = [];
   /** The gateway asks for `offset = n + 1` once it has taken update n. */
   let acknowledged = 0;
+  const handedOut = new Set<number>();
+  let handedOutAgain = 0;
   const wake = () => {
     const current = waiters;
     waiters = [];
@@ -77,7 +84,12 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
                 waiters.push(() => (clearTimeout(timer), resolve()));
               });
             }
-            return reply(queue.filter((u) => u.update_id >= offset));
+            const updates = queue.filter((u) => u.update_id >= offset);
+            for (const { update_id: id } of updates) {
+              if (handedOut.has(id)) handedOutAgain += 1;
+              else handedOut.add(id);
+            }
+            return reply(updates);
           }
           case 'sendMessage': {
             const chatId = String(params.chat_id);
@@ -106,6 +118,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     token,
     delivered,
     methods,
+    get handedOutAgain() {
+      return handedOutAgain;
+    },
     inbound(chatId, fromId, text) {
       const messageId = nextMessage++;
       queue.push({
