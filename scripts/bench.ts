@@ -26,7 +26,7 @@ import { parseSqliteDurability } from '../worker/sqlite-durability.ts';
 import { benchOverload, formatOverload, type OverloadResult } from './bench/overload-bench.ts';
 import { benchTarget } from './bench/target.ts';
 import { benchFloor, type FloorPlan, type FloorResult } from './bench/floor-bench.ts';
-import { acrossRounds, floorComparisons, formatComparisons, formatRounds, type FloorComparison, type RoundsRow } from './bench/floor-ratios.ts';
+import { acrossRounds, floorComparisons, formatComparisons, formatRounds, median, type FloorComparison, type RoundsRow } from './bench/floor-ratios.ts';
 import { summarize } from './bench/stats.ts';
 import { benchWorstCas } from './bench/worst-cas.ts';
 import { peerName } from './bench/gate-bench.ts';
@@ -72,7 +72,7 @@ interface Round {
 }
 
 /** The rounds, printed as they end, then the medians. */
-async function measureRounds(stack: BenchStack, readCpu: () => CpuTimes): Promise<{ rounds: Round[]; median: RoundsRow[] }> {
+async function measureRounds(stack: BenchStack, readCpu: () => CpuTimes): Promise<{ rounds: Round[]; medians: RoundsRow[] }> {
   const rounds: Round[] = [];
   for (let round = 0; round < roundCount; round++) {
     const gateFirst = round % 2 === 1;
@@ -89,15 +89,14 @@ async function measureRounds(stack: BenchStack, readCpu: () => CpuTimes): Promis
     say(`ratios to the floor, round ${round + 1}:\n${formatComparisons(againstFloor)}`);
     rounds.push({ floor, gate, orchestrator, againstFloor });
   }
-  const median = acrossRounds(rounds.map((r) => r.againstFloor));
-  say(`\nratios to the floor (same server, same run), median over ${roundCount} round(s):\n${formatRounds(median)}`);
-  return { rounds, median };
+  const medians = acrossRounds(rounds.map((r) => r.againstFloor));
+  say(`\nratios to the floor (same server, same run), median over ${roundCount} round(s):\n${formatRounds(medians)}`);
+  return { rounds, medians };
 }
 
-/** The many-peer capacity the overload phases are scaled to: the median round's 50-peer throughput. */
+/** The many-peer capacity the overload phases are scaled to: the median of the rounds' 50-peer throughputs. */
 function manyPeerCapacity(rounds: readonly Round[]): number {
-  const rates = rounds.map((r) => summarize(r.gate.manyPeers.timed.samplesNs, r.gate.manyPeers.timed.wallNs).throughputPerSec).sort((a, b) => a - b);
-  return rates[Math.floor((rates.length - 1) / 2)] as number;
+  return median(rounds.map((r) => summarize(r.gate.manyPeers.timed.samplesNs, r.gate.manyPeers.timed.wallNs).throughputPerSec));
 }
 
 /**
@@ -222,14 +221,14 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       ok = true;
       return;
     }
-    const { rounds, median } = await measureRounds(stack, readCpu);
+    const { rounds, medians } = await measureRounds(stack, readCpu);
     const againstFloorRounds = rounds.map((r) => r.againstFloor);
     const last = rounds.at(-1) as Round;
     if (gateOnly) {
       const overload = await measureOverload(stack, manyPeerCapacity(rounds));
       say(`loadavg before ${loadBefore.join(' / ')}, now ${uptime()}`);
       const out = gateOnlyArg?.split('=')[1];
-      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, againstFloorMedian: median, againstFloorRounds, overload }, null, 2)}\n`);
+      if (out !== undefined) writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), sqliteDurability, loadAverage: { before: loadBefore, after: loadAverage() }, againstFloorMedian: medians, againstFloorRounds, overload }, null, 2)}\n`);
       ok = true;
       return;
     }
@@ -292,7 +291,7 @@ async function run(stackReady: (stack: BenchStack) => void): Promise<void> {
       operations: rows.map(rounded),
       bar,
       orchestratorBar,
-      againstFloorMedian: median,
+      againstFloorMedian: medians,
       againstFloorRounds,
       overload,
       usageIngest: usage.ingest,

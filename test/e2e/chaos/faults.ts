@@ -11,7 +11,8 @@ import { waitUntilPolling } from '../../helpers/processes.ts';
 import { gateStateQuery, gateWorkflowId } from '../../../workflows/gate/contract.ts';
 import { LEDGER_TASK_QUEUE, WORKFLOW_TASK_QUEUE } from '../../../workflows/shared/task-queues.ts';
 import type { Step } from './scenarios.ts';
-import { FAMILY, outboxLines, type ChaosWorld } from './world.ts';
+import { FAMILY, outboxLines, untilUnchanged, type ChaosWorld } from './world.ts';
+import { settledWithin } from '../../../plugin-bridge/shared/bounded-wait.ts';
 
 export const FAULT_KINDS = ['gateway-sigterm', 'gateway-restart', 'gateway-kill9', 'worker-kill9', 'temporal-stop', 'temporal-restart', 'duplicate-inbound'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -60,21 +61,10 @@ async function runsReported(world: ChaosWorld): Promise<void> {
  */
 async function channelSettled(world: ChaosWorld): Promise<void> {
   const { telegram, stack } = world;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([telegram.drained(), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_TIMEOUT_MS)))]);
-  clearTimeout(timer);
+  await settledWithin(telegram.drained(), SETTLE_TIMEOUT_MS);
   if (telegram.handedOutAgain === world.handedOutAgainSettled) return;
   world.handedOutAgainSettled = telegram.handedOutAgain;
-  let last = '';
-  let quietSince = Date.now();
-  await eventually('the turns of the messages handed out again', () => {
-    const now = `${stack.model.calls.length}/${telegram.delivered.length}/${gateResponses(stack.sandbox.stateDir).length}`;
-    if (now !== last) {
-      last = now;
-      quietSince = Date.now();
-    }
-    return Date.now() - quietSince > TURNS_QUIET_MS ? true : undefined;
-  }, SETTLE_TIMEOUT_MS).catch(() => undefined);
+  await untilUnchanged('the turns of the messages handed out again', () => `${stack.model.calls.length}/${telegram.delivered.length}/${gateResponses(stack.sandbox.stateDir).length}`, TURNS_QUIET_MS, SETTLE_TIMEOUT_MS);
 }
 
 /** Injects `kind` before `next` (which a Temporal outage runs while the server is down); returns when settled. */

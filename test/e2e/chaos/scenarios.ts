@@ -8,7 +8,7 @@ import { turnText } from '../fakes/model-server.ts';
 import { freshSession } from '../fakes/telegram-bot-api.ts';
 import { gateResponses, type ReplyOutcome } from '../auditor.ts';
 import { eventually } from '../../helpers/temporal.ts';
-import { DECISION_TIMEOUT_MS, FAMILY, MAX_USES, STRANGER, USAGE_SESSION, type ChaosWorld } from './world.ts';
+import { DECISION_TIMEOUT_MS, FAMILY, MAX_USES, STRANGER, untilUnchanged, USAGE_SESSION, type ChaosWorld } from './world.ts';
 
 /** One user action of a scenario. */
 export interface Step {
@@ -55,17 +55,10 @@ async function outcome(world: ChaosWorld, tag: string): Promise<'delivered' | 'b
 
 /** After a message that was handed out twice: waits until every turn it started has an outcome. */
 async function duplicatesSettled(world: ChaosWorld, tag: string): Promise<void> {
-  let stableSince = Date.now();
-  let last = '';
-  await eventually(`the duplicate turns of ${tag}`, () => {
+  await untilUnchanged(`the duplicate turns of ${tag}`, () => {
     const seen = outcomesOf(world, tag);
-    const now = `${modelCallsFor(world, tag)}/${seen.delivered + seen.blocked}`;
-    if (now !== last) {
-      last = now;
-      stableSince = Date.now();
-    }
-    return Date.now() - stableSince > DUPLICATE_SETTLE_MS ? true : undefined;
-  }, OUTCOME_TIMEOUT_MS).catch(() => undefined);
+    return `${modelCallsFor(world, tag)}/${seen.delivered + seen.blocked}`;
+  }, DUPLICATE_SETTLE_MS, OUTCOME_TIMEOUT_MS);
 }
 
 function protectedDeliveries(world: ChaosWorld): number {

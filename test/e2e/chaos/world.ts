@@ -12,6 +12,7 @@ import { startFakeTelegram, telegramGatewayConfig, type FakeTelegram } from '../
 import type { ReplyOutcome } from '../auditor.ts';
 import { startRedeliveryProxy, type RedeliveryProxy } from '../redelivery-proxy.ts';
 import { startStack, type E2EStack } from '../harness.ts';
+import { eventually } from '../../helpers/temporal.ts';
 import type { ThreadSnapshot } from '../orchestrator-audit.ts';
 import { afterOwnToolResult, subagentTask } from '../transcripts.ts';
 
@@ -123,4 +124,21 @@ export async function startChaosWorld(prefix: string): Promise<ChaosWorld> {
 export function outboxLines(world: ChaosWorld, plugin: 'lorene-gate' | 'usage-ledger' | 'orchestrator'): number {
   const path = join(world.stack.sandbox.stateDir, plugin, 'outbox.jsonl');
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0;
+}
+
+/**
+ * Resolves once `snapshot()` has returned the same value for `quietMs` (the turns a message started have ended), or
+ * after `timeoutMs` in any case.
+ */
+export async function untilUnchanged(what: string, snapshot: () => string, quietMs: number, timeoutMs: number): Promise<void> {
+  let last = '';
+  let quietSince = Date.now();
+  await eventually(what, () => {
+    const now = snapshot();
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    }
+    return Date.now() - quietSince > quietMs ? true : undefined;
+  }, timeoutMs).catch(() => undefined);
 }
