@@ -1,8 +1,12 @@
 /**
  * The floor's ledger activity (bench code only): the least a workflow's ledger write can be — rows handed in the
- * activity's input, one SQLite transaction (better-sqlite3, WAL, as the gate ledger), no schema beyond one table.
+ * activity's input (or read by query, as the gate's are), one SQLite transaction (better-sqlite3, WAL, as the gate
+ * ledger), no schema beyond one table.
  */
 import Database from 'better-sqlite3';
+import { borrowLedgerBatch } from '../../activities/ledger-handoff.ts';
+import { isLedgerBatchRef, type LedgerBatchRef } from '../../workflows/shared/ledger-handoff.ts';
+import { floorLedgerBatchQuery } from './floor-workflow.ts';
 
 /** One ledger row of the floor: what a gate decision writes, reduced to its size. */
 export interface FloorLedgerRow {
@@ -37,10 +41,11 @@ function ledger(dbPath: string): FloorLedger {
   return opened;
 }
 
-/** Writes `rows` in one transaction. */
-export async function writeFloorRows(dbPath: string, rows: readonly FloorLedgerRow[]): Promise<number> {
-  ledger(dbPath).write(rows);
-  return rows.length;
+/** Writes `rows` in one transaction; given a reference, reads them from the workflow first. */
+export async function writeFloorRows(dbPath: string, rows: readonly FloorLedgerRow[] | LedgerBatchRef): Promise<number> {
+  const batch = isLedgerBatchRef(rows) ? await borrowLedgerBatch(floorLedgerBatchQuery, rows) : rows;
+  ledger(dbPath).write(batch);
+  return batch.length;
 }
 
 /** Closes the open ledgers (the floor worker's shutdown). */

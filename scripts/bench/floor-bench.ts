@@ -11,7 +11,7 @@ import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-conv
 import { logChildOutput } from '../../worker/child-log.ts';
 import { cpuPerOperation, type CpuTimes } from './cpu.ts';
 import { FLOOR_TASK_QUEUE } from './floor-worker.ts';
-import { floorIncrementUpdate, floorPingSignal, floorRecordSignal, floorRecordUpdate, type benchFloorLedgerWorkflow, type benchFloorWorkflow } from './floor-workflow.ts';
+import { floorIncrementUpdate, floorPingSignal, floorRecordSignal, floorRecordUpdate, type benchFloorLedgerWorkflow, type FloorLedgerArgs, type benchFloorWorkflow } from './floor-workflow.ts';
 import { historyCosts, type HistoryCosts } from './history-counts.ts';
 import { timeAsync, type Timed } from './timing.ts';
 
@@ -44,6 +44,8 @@ export interface FloorResult {
   readonly parallelWithLedger: FloorPhase;
   /** `signalWithStart` again on workflows that also write a ledger: one activity per {@link FLOOR_TRIGGER_LEDGER_EVERY} signals. */
   readonly signalWithStartWithLedger: FloorPhase;
+  /** `signalWithStartWithLedger` with the rows handed to the activity by reference, as the gate hands them. */
+  readonly signalWithStartWithLedgerByReference: FloorPhase;
 }
 
 /**
@@ -56,7 +58,8 @@ export const FLOOR_LEDGER_EVERY = 12;
 /**
  * Signals per ledger activity in the trigger's ledger share: the bench's triggers reach each of the 50 gates twice,
  * about 0.6 s apart; the first is written at once (a quiet gate), the second after the 500-ms linger, mostly past
- * the phase's end — 0.5 activities per trigger inside the phase, counted from the histories.
+ * the phase's end — 0.5 activities per trigger inside the phase, counted from the histories. The trigger floors write
+ * the same way (`firstAtOnce`): each workflow's first signal at once, the second waiting for the next.
  */
 export const FLOOR_TRIGGER_LEDGER_EVERY = 2;
 
@@ -64,6 +67,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const floorId = (i: number) => `bench-floor/${i}`;
 const ledgerFloorId = (i: number) => `bench-floor-ledger/${i}`;
 const signalLedgerFloorId = (i: number) => `bench-floor-signal-ledger/${i}`;
+const signalLedgerRefFloorId = (i: number) => `bench-floor-signal-ledger-ref/${i}`;
 
 /** Runs the floor on the server at `address`; the floor worker's logs go to `dir`; `readCpu(pid)` reads the stack's CPU with the floor worker as `worker`. */
 export async function benchFloor(address: string, dir: string, plan: FloorPlan, readCpu: (workerPid: number) => CpuTimes): Promise<FloorResult> {
@@ -111,27 +115,32 @@ export async function benchFloor(address: string, dir: string, plan: FloorPlan, 
     const record = (workflowId: string) => client.workflow.getHandle(workflowId).executeUpdate(floorRecordUpdate, { args: [content] }).then(() => 'ok', (err: unknown) => `error:${String(err)}`);
     for (let i = 0; i < Math.max(plan.warmup, ledgerIds.length); i++) await record(ledgerIds[i % ledgerIds.length] as string);
     const parallelWithLedger = await phase(ledgerIds, () => timeAsync(plan.parallel, plan.concurrency, (i) => record(ledgerIds[i % ledgerIds.length] as string)));
+    /** Signal-with-start to workflows that queue a trigger's rows, written every FLOOR_TRIGGER_LEDGER_EVERY signals. */
+    const signalsWithLedger = async (workflowIds: readonly string[], byReference: boolean): Promise<FloorPhase> => {
+      const args: FloorLedgerArgs = { dbPath, every: FLOOR_TRIGGER_LEDGER_EVERY, firstAtOnce: true, byReference };
+      for (const workflowId of workflowIds) await client.workflow.start<typeof benchFloorLedgerWorkflow>('benchFloorLedgerWorkflow', { workflowId, taskQueue: FLOOR_TASK_QUEUE, args: [args] });
+      // Their first workflow tasks run before the timed signals, as the gates are settled before the triggers.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return phase(workflowIds, () =>
+        timeAsync(plan.signals, 1, (i) =>
+          client.workflow
+            .signalWithStart<typeof benchFloorLedgerWorkflow, [string]>('benchFloorLedgerWorkflow', {
+              workflowId: workflowIds[i % workflowIds.length] as string,
+              taskQueue: FLOOR_TASK_QUEUE,
+              args: [args],
+              signal: floorRecordSignal,
+              signalArgs: ['friday: what is on tonight?'],
+            })
+            .then(() => 'signalled', (err: unknown) => `error:${String(err)}`),
+        ),
+      );
+    };
     const signalLedgerIds = Array.from({ length: plan.peers }, (_, i) => signalLedgerFloorId(i + 1));
-    for (const workflowId of signalLedgerIds) {
-      await client.workflow.start<typeof benchFloorLedgerWorkflow>('benchFloorLedgerWorkflow', { workflowId, taskQueue: FLOOR_TASK_QUEUE, args: [{ dbPath, every: FLOOR_TRIGGER_LEDGER_EVERY }] });
-    }
-    // Their first workflow tasks run before the timed signals, as the gates are settled before the triggers.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const signalWithStartWithLedger = await phase(signalLedgerIds, () =>
-      timeAsync(plan.signals, 1, (i) =>
-        client.workflow
-          .signalWithStart<typeof benchFloorLedgerWorkflow, [string]>('benchFloorLedgerWorkflow', {
-            workflowId: signalLedgerIds[i % signalLedgerIds.length] as string,
-            taskQueue: FLOOR_TASK_QUEUE,
-            args: [{ dbPath, every: FLOOR_TRIGGER_LEDGER_EVERY }],
-            signal: floorRecordSignal,
-            signalArgs: ['friday: what is on tonight?'],
-          })
-          .then(() => 'signalled', (err: unknown) => `error:${String(err)}`),
-      ),
-    );
-    for (const workflowId of [floorId(0), ...ids, ...ledgerIds, ...signalLedgerIds]) await client.workflow.getHandle(workflowId).terminate('benchmark done');
-    return { sequential, parallel, signalWithStart, pacedSignal, parallelWithLedger, signalWithStartWithLedger };
+    const signalWithStartWithLedger = await signalsWithLedger(signalLedgerIds, false);
+    const signalLedgerRefIds = Array.from({ length: plan.peers }, (_, i) => signalLedgerRefFloorId(i + 1));
+    const signalWithStartWithLedgerByReference = await signalsWithLedger(signalLedgerRefIds, true);
+    for (const workflowId of [floorId(0), ...ids, ...ledgerIds, ...signalLedgerIds, ...signalLedgerRefIds]) await client.workflow.getHandle(workflowId).terminate('benchmark done');
+    return { sequential, parallel, signalWithStart, pacedSignal, parallelWithLedger, signalWithStartWithLedger, signalWithStartWithLedgerByReference };
   } finally {
     await connection.close();
     child.kill('SIGTERM');
