@@ -13,22 +13,27 @@ import { FLOOR_LEDGER_TASK_QUEUE } from './floor-workflow.ts';
 /** The floor's task queue. */
 export const FLOOR_TASK_QUEUE = 'openclaw-temporal-bench-floor';
 
+/** The floor's two workers (workflows, and the ledger share's activity) on `connection`; the caller runs and shuts them down. */
+export async function createFloorWorkers(connection: NativeConnection, namespace = 'default'): Promise<Worker[]> {
+  const dataConverter = payloadDataConverter();
+  return [
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue: FLOOR_TASK_QUEUE,
+      workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
+      dataConverter,
+      bundlerOptions: { ignoreModules: [] },
+    }),
+    // The ledger share's activity, on its own queue in the same process, as the deployable worker serves its ledger.
+    await Worker.create({ connection, namespace, taskQueue: FLOOR_LEDGER_TASK_QUEUE, activities: { writeFloorRows }, dataConverter }),
+  ];
+}
+
 async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   try {
-    const dataConverter = payloadDataConverter();
-    const workers = [
-      await Worker.create({
-        connection,
-        namespace: 'default',
-        taskQueue: FLOOR_TASK_QUEUE,
-        workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
-        dataConverter,
-        bundlerOptions: { ignoreModules: [] },
-      }),
-      // The ledger share's activity, on its own queue in the same process, as the deployable worker serves its ledger.
-      await Worker.create({ connection, namespace: 'default', taskQueue: FLOOR_LEDGER_TASK_QUEUE, activities: { writeFloorRows }, dataConverter }),
-    ];
+    const workers = await createFloorWorkers(connection);
     const stop = () => workers.forEach((w) => w.shutdown());
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
