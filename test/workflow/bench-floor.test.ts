@@ -12,6 +12,8 @@ import type { Worker } from '@temporalio/worker';
 import { closeFloorLedgers } from '../../scripts/bench/floor-activities.ts';
 import { createFloorWorkers, FLOOR_TASK_QUEUE } from '../../scripts/bench/floor-worker.ts';
 import { floorRecordSignal, floorRecordUpdate, ROWS_PER_SIGNAL, ROWS_PER_UPDATE, type benchFloorLedgerWorkflow, type FloorLedgerArgs } from '../../scripts/bench/floor-workflow.ts';
+import { payloadDataConverter } from '../../plugin-bridge/shared/codec/data-converter.ts';
+import { payloadsIn } from '../helpers/raw-history.ts';
 import { readRows } from '../helpers/sqlite.ts';
 import { eventually, startTestServer, tempDir } from '../helpers/temporal.ts';
 
@@ -27,6 +29,7 @@ describe('the benchmark ledger floors (real dev server)', () => {
   let running: Promise<unknown>;
   const { dir, cleanup } = tempDir('bench-floor');
   const dbPath = join(dir, 'floor-ledger.db');
+  const [codec] = payloadDataConverter().payloadCodecs ?? [];
 
   before(async () => {
     env = await startTestServer();
@@ -73,9 +76,9 @@ describe('the benchmark ledger floors (real dev server)', () => {
       assert.equal(count(events, ACTIVITY_SCHEDULED), 2, 'the third signal writes, taking the second along');
       assert.equal(rowsOf(workflowId), 3 * ROWS_PER_SIGNAL);
       // By reference the activity's input names the batch; inline it carries the rows (and so the text).
-      const inputs = events.filter((e) => Number(e.eventType) === ACTIVITY_SCHEDULED).map((e) => e.activityTaskScheduledEventAttributes?.input?.payloads ?? []);
-      const decoded = await Promise.all(inputs.map((payloads) => env.client.options.loadedDataConverter.payloadCodecs.reduceRight(async (p, codec) => codec.decode(await p), Promise.resolve(payloads))));
-      const carriesText = decoded.flat().some((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8').includes(text));
+      const inputs = payloadsIn(events.filter((e) => Number(e.eventType) === ACTIVITY_SCHEDULED).map((e) => e.activityTaskScheduledEventAttributes?.input));
+      const decoded = codec === undefined ? inputs : await codec.decode(inputs);
+      const carriesText = decoded.some((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8').includes(text));
       assert.equal(carriesText, !byReference, byReference ? 'no row travels in the activity input' : 'the rows travel in the activity input');
       await env.client.workflow.getHandle(workflowId).terminate('test done');
     });
